@@ -1,0 +1,16 @@
+//! The YAML layer of dstack-lsp: an error-tolerant parse into a span-carrying tree,
+//! YAML 1.1 scalar resolution as PyYAML's `safe_load` does it, and the cursor model.
+//!
+//! Nothing here fails on user input: every entry point returns a value plus errors.
+
+pub mod cursor;
+pub mod parse;
+pub mod scalar;
+pub mod text;
+pub mod tree;
+
+pub use cursor::{CursorContext, CursorKind, cursor_context};
+pub use parse::{Parse, SyntaxError, parse, reparse};
+pub use scalar::ScalarValue;
+pub use text::TextRange;
+pub use tree::{Entry, Node, NodeKind, PathSeg, Scalar, ScalarStyle};

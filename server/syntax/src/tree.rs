@@ -1,0 +1,118 @@
+//! The span-carrying YAML tree. Every key, scalar and sequence item has an exact byte range.
+
+use crate::scalar::ScalarValue;
+use crate::text::TextRange;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// Whole node, from its first to its last byte (for an empty value: an empty range after the colon).
+    pub range: TextRange,
+    pub kind: NodeKind,
+    /// `&name` on this node, if any.
+    pub anchor: Option<String>,
+    /// Explicit tag such as `!!str`, if any.
+    pub tag: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    Mapping(Vec<Entry>),
+    Sequence(Vec<Node>),
+    Scalar(Scalar),
+    /// `*name`; resolve with [`crate::Parse::resolve`].
+    Alias(String),
+    /// Something the parser could not make sense of; the error is in `Parse::errors`.
+    Error,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: Node,
+    /// A key with nothing after the colon has a `Null` plain scalar with an empty range here.
+    pub value: Node,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scalar {
+    pub style: ScalarStyle,
+    /// The scalar's string content after unquoting and folding.
+    pub text: String,
+    /// The value after YAML 1.1 implicit resolution (or the explicit tag).
+    pub value: ScalarValue,
+    /// Byte offset in the document where `text` starts (after an opening quote).
+    pub content_start: u32,
+    /// True when `text` is byte-for-byte the source at `content_start..`, so offsets into `text`
+    /// map to document offsets by adding `content_start`.
+    pub verbatim: bool,
+}
+
+/// One step of a key path: `resources.gpu` is `[Key("resources"), Key("gpu")]`, `volumes[1]` ends in `Index(1)`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PathSeg {
+    Key(String),
+    Index(usize),
+}
+
+/// Render a path as `resources.gpu` / `volumes[1].path`.
+pub fn path_to_string(path: &[PathSeg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            PathSeg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            PathSeg::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+impl Node {
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.kind {
+            NodeKind::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_mapping(&self) -> Option<&[Entry]> {
+        match &self.kind {
+            NodeKind::Mapping(m) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn as_sequence(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Sequence(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// The key's text when this node is used as a mapping key.
+    pub fn key_text(&self) -> Option<&str> {
+        self.as_scalar().map(|s| s.text.as_str())
+    }
+    /// Map a byte range inside a scalar's `text` to a document range; the whole node when not verbatim.
+    pub fn sub_range(&self, rel_start: u32, rel_end: u32) -> TextRange {
+        match &self.kind {
+            NodeKind::Scalar(s) if s.verbatim => {
+                TextRange::new(s.content_start + rel_start, s.content_start + rel_end)
+            }
+            _ => self.range,
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! A document snapshot: its text and its parse. Cheap to clone behind an `Arc`.
+
+use dstack_syntax::Parse;
+
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    pub text: String,
+    pub parse: Parse,
+}
+
+impl Document {
+    pub fn new(text: String) -> Document {
+        let parse = dstack_syntax::parse(&text);
+        Document { text, parse }
+    }
+    /// The document after an edit, re-parsing only the top-level entries that changed.
+    pub fn updated(&self, text: String) -> Document {
+        let parse = dstack_syntax::reparse(&self.parse, &text);
+        Document { text, parse }
+    }
+}

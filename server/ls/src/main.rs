@@ -1,1 +1,79 @@
-fn main() {}
+//! `dstack-lsp`: the language server (stdio) and the `check` / `offers` command-line tools.
+
+mod cli;
+mod convert;
+mod position;
+mod server;
+mod settings;
+mod state;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+dstack-lsp — language server and linter for dstack configuration files
+
+USAGE:
+    dstack-lsp [serve]                 Serve the Language Server Protocol over stdio
+    dstack-lsp check [OPTIONS] [PATHS…] Check dstack files and print diagnostics
+    dstack-lsp --version | --help
+
+CHECK OPTIONS:
+    --format <human|json|sarif|github>  Output format (default: human)
+    --warnings-as-errors                Exit with 1 when there are warnings
+    --color <auto|always|never>         Colour human output (default: auto)
+
+Files named *.dstack.yml, *.dstack.yaml, .dstack.yml and .dstack.yaml are found
+recursively under directories (default: the current directory). Files given
+explicitly are always checked.
+
+EXIT STATUS (check):
+    0  no errors    1  errors found    2  usage or I/O error
+
+ENVIRONMENT:
+    RUST_LOG / DSTACK_LSP_LOG           Log filter for stderr (default: info)
+";
+
+fn init_logging() {
+    let filter = std::env::var("DSTACK_LSP_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .unwrap_or_else(|_| "info".to_string());
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .try_init();
+    std::panic::set_hook(Box::new(|info| {
+        tracing::error!("panic: {info}");
+    }));
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None | Some("serve") => {
+            init_logging();
+            let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+                Ok(rt) => rt,
+                Err(e) => {
+                    eprintln!("dstack-lsp: cannot start the async runtime: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            rt.block_on(server::serve_stdio());
+            ExitCode::SUCCESS
+        }
+        Some("--version") | Some("-V") | Some("version") => {
+            println!("dstack-lsp {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Some("--help") | Some("-h") | Some("help") => {
+            print!("{HELP}");
+            ExitCode::SUCCESS
+        }
+        Some("check") => cli::check::run(&args[1..]),
+        Some(other) => {
+            eprintln!("dstack-lsp: unknown command `{other}`\n\n{HELP}");
+            ExitCode::from(2)
+        }
+    }
+}

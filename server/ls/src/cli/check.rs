@@ -1,0 +1,331 @@
+//! `dstack-lsp check`: the linter. Finds dstack files, analyses them, prints diagnostics
+//! as human text (rustc/ruff style), JSON, SARIF 2.1.0 or GitHub workflow annotations.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use dstack_ide as ide;
+use ropey::Rope;
+use serde_json::json;
+
+use crate::position::{Encoding, Positions};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+struct Options {
+    format: Format,
+    warnings_as_errors: bool,
+    color: bool,
+    paths: Vec<PathBuf>,
+}
+
+/// One diagnostic with everything the printers need, positions already converted.
+struct Finding {
+    file: String,
+    /// 0-based line, and character in UTF-16 code units (LSP's default).
+    start: (u32, u32),
+    end: (u32, u32),
+    severity: ide::Severity,
+    code: &'static str,
+    message: String,
+    source_line: String,
+    /// 0-based char columns of the caret span on `source_line`.
+    caret: (usize, usize),
+}
+
+pub fn is_dstack_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
+    name.ends_with(".dstack.yml") || name.ends_with(".dstack.yaml") || name == ".dstack.yml" || name == ".dstack.yaml"
+}
+
+fn parse_args(args: &[String]) -> Result<Options, String> {
+    let mut opts = Options { format: Format::Human, warnings_as_errors: false, color: false, paths: Vec::new() };
+    let mut color = "auto".to_string();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (a.as_str(), None),
+        };
+        match flag {
+            "--format" | "-f" => {
+                let v = inline.or_else(|| it.next().cloned()).ok_or("--format needs a value")?;
+                opts.format = match v.as_str() {
+                    "human" | "text" => Format::Human,
+                    "json" => Format::Json,
+                    "sarif" => Format::Sarif,
+                    "github" => Format::Github,
+                    _ => return Err(format!("unknown format `{v}` (expected human, json, sarif or github)")),
+                };
+            }
+            "--color" => color = inline.or_else(|| it.next().cloned()).ok_or("--color needs a value")?,
+            "--warnings-as-errors" => opts.warnings_as_errors = true,
+            "--" => opts.paths.extend(it.by_ref().map(PathBuf::from)),
+            f if f.starts_with('-') && f.len() > 1 => return Err(format!("unknown option `{f}`")),
+            _ => opts.paths.push(PathBuf::from(a)),
+        }
+    }
+    opts.color = match color.as_str() {
+        "always" => true,
+        "never" => false,
+        "auto" => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        other => return Err(format!("unknown --color value `{other}`")),
+    };
+    if opts.paths.is_empty() {
+        opts.paths.push(PathBuf::from("."));
+    }
+    Ok(opts)
+}
+
+/// Collect dstack files: explicit files always, directories searched recursively.
+fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        if meta.is_dir() {
+            walk(p, &mut out, 0);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(ft) = entry.file_type() else { continue };
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if ft.is_dir() {
+            if matches!(name.as_ref(), ".git" | "node_modules" | "target" | ".venv" | "__pycache__") {
+                continue;
+            }
+            walk(&path, out, depth + 1);
+        } else if ft.is_file() && is_dstack_file(&path) {
+            out.push(path);
+        }
+    }
+}
+
+fn analyse(path: &Path, text: String) -> Vec<Finding> {
+    let file = path.to_string_lossy().to_string();
+    let rope = Rope::from_str(&text);
+    let p16 = Positions::new(&rope, Encoding::Utf16);
+    let doc = ide::Document::new(text);
+    let diags = ide::diagnostics(&doc, &ide::AnalysisConfig::default());
+    diags
+        .into_iter()
+        .map(|d| {
+            let s = p16.to_line_col(d.range.start);
+            let e = p16.to_line_col(d.range.end);
+            let line_idx = (s.line as usize).min(rope.len_lines().saturating_sub(1));
+            let line = rope.line(line_idx).to_string();
+            let source_line = line.trim_end_matches(['\n', '\r']).to_string();
+            let line_start = rope.line_to_byte(line_idx);
+            let col = |byte: u32| -> usize {
+                let rel = (byte as usize).saturating_sub(line_start).min(source_line.len());
+                source_line.char_indices().take_while(|(i, _)| *i < rel).count()
+            };
+            let c0 = col(d.range.start);
+            let c1 = if e.line == s.line { col(d.range.end) } else { source_line.chars().count() };
+            Finding {
+                file: file.clone(),
+                start: (s.line, s.character),
+                end: (e.line, e.character),
+                severity: d.severity,
+                code: d.code,
+                message: d.message,
+                source_line,
+                caret: (c0, c1.max(c0 + 1)),
+            }
+        })
+        .collect()
+}
+
+pub fn run(args: &[String]) -> ExitCode {
+    let opts = match parse_args(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("dstack-lsp check: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let files = match discover(&opts.paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("dstack-lsp check: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut findings = Vec::new();
+    let mut io_error = false;
+    for f in &files {
+        match std::fs::read(f) {
+            Ok(bytes) => findings.extend(analyse(f, String::from_utf8_lossy(&bytes).into_owned())),
+            Err(e) => {
+                eprintln!("dstack-lsp check: {}: {e}", f.display());
+                io_error = true;
+            }
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let printed = match opts.format {
+        Format::Human => print_human(&mut out, &findings, files.len(), opts.color),
+        Format::Json => print_json(&mut out, &findings),
+        Format::Sarif => print_sarif(&mut out, &findings),
+        Format::Github => print_github(&mut out, &findings),
+    };
+    if printed.is_err() || io_error {
+        return ExitCode::from(2);
+    }
+    let errors = findings.iter().filter(|f| f.severity == ide::Severity::Error).count();
+    let warnings = findings.iter().filter(|f| f.severity == ide::Severity::Warning).count();
+    if errors > 0 || (opts.warnings_as_errors && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_human(out: &mut impl Write, findings: &[Finding], n_files: usize, color: bool) -> std::io::Result<()> {
+    let paint = |code: &str, s: &str| if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() };
+    for f in findings {
+        let (sev, c) = match f.severity {
+            ide::Severity::Error => ("error", "1;31"),
+            ide::Severity::Warning => ("warning", "1;33"),
+            ide::Severity::Information => ("info", "1;36"),
+            ide::Severity::Hint => ("hint", "1;36"),
+        };
+        let lineno = (f.start.0 + 1).to_string();
+        let pad = " ".repeat(lineno.len());
+        writeln!(
+            out,
+            "{}:{}:{}: {} {}",
+            f.file,
+            f.start.0 + 1,
+            f.caret.0 + 1,
+            paint(c, &format!("{sev}[{}]", f.code)),
+            f.message
+        )?;
+        writeln!(out, "{pad} {}", paint("34", "|"))?;
+        writeln!(out, "{} {} {}", paint("34", &lineno), paint("34", "|"), f.source_line)?;
+        let carets = format!("{}{}", " ".repeat(f.caret.0), "^".repeat(f.caret.1 - f.caret.0));
+        writeln!(out, "{pad} {} {}", paint("34", "|"), paint(c, &carets))?;
+        writeln!(out)?;
+    }
+    let errors = findings.iter().filter(|f| f.severity == ide::Severity::Error).count();
+    let warnings = findings.iter().filter(|f| f.severity == ide::Severity::Warning).count();
+    let files = if n_files == 1 { "file" } else { "files" };
+    writeln!(out, "Checked {n_files} {files}: {errors} error(s), {warnings} warning(s)")
+}
+
+fn print_json(out: &mut impl Write, findings: &[Finding]) -> std::io::Result<()> {
+    let arr: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            json!({
+                "file": f.file,
+                "range": {
+                    "start": {"line": f.start.0, "character": f.start.1},
+                    "end": {"line": f.end.0, "character": f.end.1},
+                },
+                "severity": f.severity.as_str(),
+                "code": f.code,
+                "message": f.message,
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &arr)?;
+    writeln!(out)
+}
+
+fn print_sarif(out: &mut impl Write, findings: &[Finding]) -> std::io::Result<()> {
+    let mut codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let results: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            json!({
+                "ruleId": f.code,
+                "level": match f.severity {
+                    ide::Severity::Error => "error",
+                    ide::Severity::Warning => "warning",
+                    _ => "note",
+                },
+                "message": {"text": f.message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.file.replace('\\', "/")},
+                        "region": {
+                            "startLine": f.start.0 + 1,
+                            "startColumn": f.start.1 + 1,
+                            "endLine": f.end.0 + 1,
+                            "endColumn": f.end.1 + 1,
+                        }
+                    }
+                }]
+            })
+        })
+        .collect();
+    let sarif = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "dstack-lsp",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/dstack-lsp/dstack-lsp",
+                "rules": codes.iter().map(|c| json!({"id": c})).collect::<Vec<_>>(),
+            }},
+            "columnKind": "utf16CodeUnits",
+            "results": results,
+        }]
+    });
+    serde_json::to_writer_pretty(&mut *out, &sarif)?;
+    writeln!(out)
+}
+
+/// GitHub workflow commands; `%`, CR and LF must be escaped in messages and properties.
+fn print_github(out: &mut impl Write, findings: &[Finding]) -> std::io::Result<()> {
+    fn esc(s: &str) -> String {
+        s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    }
+    fn esc_prop(s: &str) -> String {
+        esc(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    for f in findings {
+        let level = match f.severity {
+            ide::Severity::Error => "error",
+            ide::Severity::Warning => "warning",
+            _ => "notice",
+        };
+        writeln!(
+            out,
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            esc_prop(&f.file),
+            f.start.0 + 1,
+            f.caret.0 + 1,
+            f.end.0 + 1,
+            f.end.1 + 1,
+            esc_prop(&format!("dstack {}", f.code)),
+            esc(&f.message)
+        )?;
+    }
+    Ok(())
+}

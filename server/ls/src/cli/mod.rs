@@ -1,0 +1,3 @@
+//! Command-line tools built on the same analysis as the server.
+
+pub mod check;

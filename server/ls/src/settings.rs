@@ -1,0 +1,68 @@
+//! Client settings under the `dstack` section, from `initializationOptions` or
+//! `workspace/didChangeConfiguration`. Unknown or ill-typed fields are ignored.
+
+use serde_json::Value;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub offers_enabled: bool,
+    pub catalog_path: Option<String>,
+    pub live_enabled: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings { offers_enabled: true, catalog_path: None, live_enabled: false }
+    }
+}
+
+impl Settings {
+    /// Merge a settings object: either `{ "dstack": { … } }` or the section itself.
+    pub fn update(&mut self, value: &Value) {
+        let section = value.get("dstack").unwrap_or(value);
+        let get = |dotted: &str| -> Option<&Value> {
+            // Accept both nested (`offers: {enabled}`) and flat (`offers.enabled`) spellings.
+            section.get(dotted).or_else(|| {
+                let mut cur = section;
+                for part in dotted.split('.') {
+                    cur = cur.get(part)?;
+                }
+                Some(cur)
+            })
+        };
+        if let Some(b) = get("offers.enabled").and_then(Value::as_bool) {
+            self.offers_enabled = b;
+        }
+        if let Some(b) = get("live.enabled").and_then(Value::as_bool) {
+            self.live_enabled = b;
+        }
+        match get("catalog.path") {
+            Some(Value::String(s)) if !s.is_empty() => self.catalog_path = Some(s.clone()),
+            Some(Value::String(_)) | Some(Value::Null) => self.catalog_path = None,
+            _ => {}
+        }
+    }
+
+    pub fn analysis_config(&self) -> dstack_ide::AnalysisConfig {
+        dstack_ide::AnalysisConfig { offers_enabled: self.offers_enabled }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_and_flat_settings() {
+        let mut s = Settings::default();
+        s.update(&serde_json::json!({"dstack": {"offers": {"enabled": false}, "catalog.path": "/tmp/c"}}));
+        assert!(!s.offers_enabled);
+        assert_eq!(s.catalog_path.as_deref(), Some("/tmp/c"));
+        s.update(&serde_json::json!({"live": {"enabled": true}, "catalog": {"path": null}}));
+        assert!(s.live_enabled);
+        assert_eq!(s.catalog_path, None);
+        // Wrong types are ignored rather than failing.
+        s.update(&serde_json::json!({"offers": {"enabled": "yes"}}));
+        assert!(!s.offers_enabled);
+    }
+}

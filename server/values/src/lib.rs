@@ -1,1 +1,268 @@
 //! dstack value syntaxes: one module per syntax, each with its parser, hover text and completions side by side.
+//!
+//! Every parser is pure and mirrors what dstack 0.22.5 accepts, quirks included. Parsers take an [`Input`]
+//! (a resolved YAML scalar) or a [`Value`] tree (for mapping/list forms) and return a typed value or a
+//! [`ValueError`] whose range, when present, is a byte sub-range of the scalar's string.
+
+pub mod backends;
+pub mod compute_capability;
+pub mod cpu;
+pub mod disk;
+pub mod duration;
+pub mod entity_ref;
+pub mod enums;
+pub mod env;
+pub mod files;
+pub mod gpu;
+pub mod gpu_names;
+pub mod instances;
+pub mod interpolation;
+pub mod memory;
+pub mod names;
+pub mod nodes;
+pub mod policies;
+pub mod ports;
+pub mod py;
+pub mod python;
+pub mod range;
+pub mod repos;
+pub mod schedule;
+pub mod tags;
+pub mod user;
+pub mod volume;
+
+pub use dstack_syntax::ScalarValue;
+
+/// A resolved YAML scalar, borrowed. Mirrors what PyYAML hands to dstack.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Input<'a> {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(&'a str),
+    /// A YAML 1.1 date/timestamp: string fields reject it.
+    Timestamp(&'a str),
+}
+
+impl<'a> Input<'a> {
+    pub fn from_scalar(value: &'a ScalarValue) -> Input<'a> {
+        match value {
+            ScalarValue::Null => Input::Null,
+            ScalarValue::Bool(b) => Input::Bool(*b),
+            ScalarValue::Int(i) => Input::Int(*i),
+            ScalarValue::Float(f) => Input::Float(*f),
+            ScalarValue::Str(s) => Input::Str(s),
+            ScalarValue::Timestamp(s) => Input::Timestamp(s),
+        }
+    }
+
+    /// Name of the YAML type, as used in messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Input::Null => "null",
+            Input::Bool(_) => "boolean",
+            Input::Int(_) => "integer",
+            Input::Float(_) => "number",
+            Input::Str(_) => "string",
+            Input::Timestamp(_) => "date",
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&'a str> {
+        match self {
+            Input::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> From<&'a ScalarValue> for Input<'a> {
+    fn from(value: &'a ScalarValue) -> Self {
+        Input::from_scalar(value)
+    }
+}
+
+/// An owned YAML value tree, for the mapping and list forms of a syntax.
+/// Mapping keys are the keys' source text (PyYAML would resolve `1:` to an int; dstack's maps want strings anyway).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Scalar(ScalarValue),
+    Map(Vec<(String, Value)>),
+    Seq(Vec<Value>),
+}
+
+impl Value {
+    pub fn str(s: &str) -> Value {
+        Value::Scalar(ScalarValue::Str(s.to_string()))
+    }
+    pub fn int(i: i128) -> Value {
+        Value::Scalar(ScalarValue::Int(i))
+    }
+    pub fn null() -> Value {
+        Value::Scalar(ScalarValue::Null)
+    }
+    pub fn bool(b: bool) -> Value {
+        Value::Scalar(ScalarValue::Bool(b))
+    }
+
+    /// The scalar as an [`Input`], or `None` for maps and lists.
+    pub fn as_input(&self) -> Option<Input<'_>> {
+        match self {
+            Value::Scalar(s) => Some(Input::from_scalar(s)),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(String, Value)]> {
+        match self {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Last value for `key` (PyYAML keeps the last of duplicate keys).
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_map()?
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Scalar(s) => Input::from_scalar(s).type_name(),
+            Value::Map(_) => "mapping",
+            Value::Seq(_) => "list",
+        }
+    }
+}
+
+impl From<Input<'_>> for Value {
+    fn from(input: Input<'_>) -> Value {
+        Value::Scalar(match input {
+            Input::Null => ScalarValue::Null,
+            Input::Bool(b) => ScalarValue::Bool(b),
+            Input::Int(i) => ScalarValue::Int(i),
+            Input::Float(f) => ScalarValue::Float(f),
+            Input::Str(s) => ScalarValue::Str(s.to_string()),
+            Input::Timestamp(s) => ScalarValue::Timestamp(s.to_string()),
+        })
+    }
+}
+
+/// Why a value is not what dstack accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueError {
+    /// Stable diagnostic code, e.g. `gpu-spec`, `range`, `duration`.
+    pub code: &'static str,
+    pub message: String,
+    /// Byte range relative to the start of the scalar's string; `None` means the whole value.
+    pub range: Option<(u32, u32)>,
+    /// A correct value of the same syntax, to show next to the message.
+    pub example: Option<&'static str>,
+}
+
+impl ValueError {
+    pub fn new(code: &'static str, message: impl Into<String>) -> ValueError {
+        ValueError {
+            code,
+            message: message.into(),
+            range: None,
+            example: None,
+        }
+    }
+    pub fn at(mut self, start: usize, end: usize) -> ValueError {
+        self.range = Some((start as u32, end as u32));
+        self
+    }
+    pub fn at_opt(mut self, range: Option<(u32, u32)>) -> ValueError {
+        if range.is_some() {
+            self.range = range;
+        }
+        self
+    }
+    pub fn example(mut self, example: &'static str) -> ValueError {
+        self.example = Some(example);
+        self
+    }
+    /// Moves the range by `offset` bytes (used when a sub-parser saw only a token of the scalar).
+    pub fn shifted(mut self, offset: usize) -> ValueError {
+        if let Some((s, e)) = self.range {
+            self.range = Some((s + offset as u32, e + offset as u32));
+        }
+        self
+    }
+    /// Sets the range only if the error has none yet.
+    pub fn within(mut self, start: usize, end: usize) -> ValueError {
+        if self.range.is_none() {
+            self.range = Some((start as u32, end as u32));
+        }
+        self
+    }
+}
+
+impl std::fmt::Display for ValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(example) = self.example {
+            write!(f, " (example: `{example}`)")?;
+        }
+        Ok(())
+    }
+}
+
+/// One completion proposal for a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueCompletion {
+    pub label: String,
+    /// Text to insert in place of the partial value.
+    pub insert: String,
+    pub detail: String,
+    /// Sort key; lower comes first.
+    pub sort: u32,
+}
+
+impl ValueCompletion {
+    pub fn new(label: impl Into<String>, detail: impl Into<String>, sort: u32) -> ValueCompletion {
+        let label = label.into();
+        ValueCompletion {
+            insert: label.clone(),
+            label,
+            detail: detail.into(),
+            sort,
+        }
+    }
+    pub fn with_insert(mut self, insert: impl Into<String>) -> ValueCompletion {
+        self.insert = insert.into();
+        self
+    }
+}
+
+/// "expected X, got a Y" for a value of the wrong YAML type.
+pub(crate) fn type_error(
+    code: &'static str,
+    expected: &str,
+    got: &str,
+    example: &'static str,
+) -> ValueError {
+    ValueError::new(code, format!("expected {expected}, got {}", article(got))).example(example)
+}
+
+fn article(type_name: &str) -> String {
+    match type_name {
+        "integer" | "list" => format!("an {type_name}"),
+        "null" => "null".to_string(),
+        _ => format!("a {type_name}"),
+    }
+}
+
+/// Renders `s` as an inline code span, tolerating backticks inside.
+pub(crate) fn code(s: &str) -> String {
+    if s.contains('`') {
+        format!("`` {s} ``")
+    } else {
+        format!("`{s}`")
+    }
+}

@@ -1,0 +1,74 @@
+// Maps the extension's VS Code settings to what the server reads. Pure: the
+// settings are read through a getter so tests need no VS Code.
+
+import { expandUserPath } from './server-path';
+
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** What the server receives, both as `initializationOptions` and as `didChangeConfiguration` settings. */
+export interface ServerSettings {
+  dstack: {
+    catalog: { path?: string };
+    live: { enabled: boolean };
+    offers: { enabled: boolean };
+    log: { level: LogLevel };
+  };
+}
+
+/** Reads one key below the `dstack` section (e.g. `catalog.path`); undefined when unset. */
+export type SettingGetter = (key: string) => unknown;
+
+export interface PathContext {
+  homeDir: string;
+  workspaceDir?: string;
+  platform: string;
+}
+
+function bool(value: unknown, fallback: boolean): boolean {
+  return typeof value === 'boolean' ? value : fallback;
+}
+
+function logLevel(value: unknown): LogLevel {
+  return typeof value === 'string' && (LOG_LEVELS as readonly string[]).includes(value) ? (value as LogLevel) : 'info';
+}
+
+export function serverSettings(get: SettingGetter, ctx: PathContext): ServerSettings {
+  const catalog = get('catalog.path');
+  const settings: ServerSettings = {
+    dstack: {
+      catalog: {},
+      live: { enabled: bool(get('live.enabled'), false) },
+      offers: { enabled: bool(get('offers.enabled'), true) },
+      log: { level: logLevel(get('log.level')) },
+    },
+  };
+  // An empty path means "the server's default", so it is left out rather than sent as "".
+  if (typeof catalog === 'string' && catalog.trim() !== '') {
+    settings.dstack.catalog.path = expandUserPath(catalog, ctx.homeDir, ctx.workspaceDir, ctx.platform);
+  }
+  return settings;
+}
+
+/**
+ * Answers one item of a `workspace/configuration` request: `dstack` gives the
+ * whole section, `dstack.offers` a part of it, anything else null.
+ */
+export function configurationItem(settings: ServerSettings, section: string | undefined): unknown {
+  if (section === undefined || section === '') {
+    return settings;
+  }
+  let node: unknown = settings;
+  for (const part of section.split('.')) {
+    if (node === null || typeof node !== 'object' || !(part in node)) {
+      return null;
+    }
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+/** Settings that only take effect after the server is started again. */
+export function needsRestart(changed: (section: string) => boolean): boolean {
+  return changed('dstack.server.path') || changed('dstack.trace.server');
+}

@@ -3,9 +3,11 @@
 //!
 //! Nothing here fails on user input: every entry point returns a value plus errors.
 
+mod build;
 pub mod cursor;
 pub mod parse;
 pub mod scalar;
+mod split;
 pub mod text;
 pub mod tree;
 

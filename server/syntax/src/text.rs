@@ -9,7 +9,10 @@ pub struct TextRange {
 
 impl TextRange {
     pub fn new(start: u32, end: u32) -> TextRange {
-        TextRange { start, end: end.max(start) }
+        TextRange {
+            start,
+            end: end.max(start),
+        }
     }
     pub fn empty(at: u32) -> TextRange {
         TextRange { start: at, end: at }
@@ -28,11 +31,17 @@ impl TextRange {
         self.start <= offset && offset < self.end
     }
     pub fn cover(self, other: TextRange) -> TextRange {
-        TextRange { start: self.start.min(other.start), end: self.end.max(other.end) }
+        TextRange {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
     pub fn shift(self, by: i64) -> TextRange {
         let f = |v: u32| (v as i64 + by).clamp(0, u32::MAX as i64) as u32;
-        TextRange { start: f(self.start), end: f(self.end) }
+        TextRange {
+            start: f(self.start),
+            end: f(self.end),
+        }
     }
     /// A sub-range given relative to `self.start`, clamped to `self`.
     pub fn sub(self, rel_start: u32, rel_end: u32) -> TextRange {

@@ -1,0 +1,648 @@
+//! Building the span tree of one chunk from saphyr-parser's events.
+//!
+//! saphyr reports positions as character indices; [`CharMap`] turns them into byte offsets of
+//! the chunk (and the chunk's base offset makes them document offsets). On a scanner error the
+//! collections still open are closed, so the tree keeps everything read before the error.
+
+use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, ScanError, Span, Tag};
+
+use crate::parse::SyntaxError;
+use crate::scalar::{self, ScalarValue};
+use crate::text::TextRange;
+use crate::tree::{Entry, Node, NodeKind, Scalar, ScalarStyle};
+
+/// Deeper nesting than this is reported and not built (it also bounds every recursive walk).
+pub(crate) const MAX_DEPTH: usize = 64;
+
+pub(crate) struct ChunkTree {
+    pub root: Option<Node>,
+    pub errors: Vec<SyntaxError>,
+}
+
+/// Character index to byte offset, for one chunk. ASCII text maps to itself.
+struct CharMap<'a> {
+    src: &'a str,
+    ascii: bool,
+    /// Byte offset of every 64th character.
+    marks: Vec<u32>,
+}
+
+const MARK_EVERY: usize = 64;
+
+impl<'a> CharMap<'a> {
+    fn new(src: &'a str) -> CharMap<'a> {
+        let ascii = src.is_ascii();
+        let mut marks = Vec::new();
+        if !ascii {
+            for (n, (b, _)) in src.char_indices().enumerate() {
+                if n % MARK_EVERY == 0 {
+                    marks.push(b as u32);
+                }
+            }
+        }
+        CharMap { src, ascii, marks }
+    }
+
+    fn byte(&self, char_idx: usize) -> usize {
+        if self.ascii {
+            return char_idx.min(self.src.len());
+        }
+        let k = (char_idx / MARK_EVERY).min(self.marks.len().saturating_sub(1));
+        let Some(&start) = self.marks.get(k) else {
+            return self.src.len();
+        };
+        let mut b = start as usize;
+        let mut left = char_idx - k * MARK_EVERY;
+        for c in self.src[b..].chars() {
+            if left == 0 {
+                break;
+            }
+            b += c.len_utf8();
+            left -= 1;
+        }
+        b
+    }
+}
+
+enum FrameKind {
+    Map {
+        entries: Vec<Entry>,
+        key: Option<Node>,
+    },
+    Seq {
+        items: Vec<Node>,
+    },
+}
+
+struct Frame {
+    kind: FrameKind,
+    start: usize,
+    flow: bool,
+    anchor: Option<String>,
+    tag: Option<String>,
+}
+
+struct Builder<'a> {
+    src: &'a str,
+    base: u32,
+    map: CharMap<'a>,
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    errors: Vec<SyntaxError>,
+    /// Byte end of the latest event, to find block scalar headers after it.
+    last_end: usize,
+    /// Where the scanner stopped: the value of a key left without one is an error node there.
+    error_at: Option<TextRange>,
+}
+
+/// Parse one chunk (a standalone piece of YAML text) that starts at `base` in the document.
+pub(crate) fn parse_chunk(src: &str, base: u32) -> ChunkTree {
+    let mut b = Builder {
+        src,
+        base,
+        map: CharMap::new(src),
+        stack: Vec::new(),
+        root: None,
+        errors: Vec::new(),
+        last_end: 0,
+        error_at: None,
+    };
+    let mut parser = Parser::new_from_str(src);
+    let mut documents = 0;
+    loop {
+        let (event, span) = match parser.next_event() {
+            None => break,
+            Some(Ok(ev)) => ev,
+            Some(Err(err)) => {
+                if err.info().contains("unknown anchor") {
+                    // The anchor may live in another chunk: the whole-document pass checks it.
+                    b.unknown_alias(&err);
+                    continue;
+                }
+                b.scan_error(&err);
+                break;
+            }
+        };
+        match event {
+            Event::StreamStart | Event::Nothing | Event::DocumentEnd => {}
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    // The splitter cuts the text at a second document; this is a safety net.
+                    break;
+                }
+            }
+            Event::Alias(_) => {
+                let (s, e) = b.span(span);
+                let name = src.get(s + 1..e).unwrap_or("").to_string();
+                let node = Node {
+                    range: b.range(s, e),
+                    kind: NodeKind::Alias(name),
+                    anchor: None,
+                    tag: None,
+                };
+                b.push(node);
+            }
+            Event::Scalar(value, style, anchor_id, tag) => {
+                let node = b.scalar(span, &value, style, anchor_id, tag.as_deref());
+                b.push(node);
+            }
+            Event::SequenceStart(anchor_id, ref tag) | Event::MappingStart(anchor_id, ref tag) => {
+                if b.stack.len() >= MAX_DEPTH {
+                    let (s, _) = b.span(span);
+                    b.error(
+                        s,
+                        s + 1,
+                        "this value is nested too deeply to be analysed".into(),
+                    );
+                    break;
+                }
+                let is_map = matches!(event, Event::MappingStart(..));
+                b.open(span, anchor_id, tag.as_deref(), is_map);
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (_, e) = b.span(span);
+                b.close(Some(e));
+            }
+        }
+    }
+    while !b.stack.is_empty() {
+        b.close(None);
+    }
+    ChunkTree {
+        root: b.root,
+        errors: b.errors,
+    }
+}
+
+fn short_tag(tag: &Tag) -> String {
+    if tag.is_yaml_core_schema() {
+        format!("!!{}", tag.suffix)
+    } else {
+        tag.to_string()
+    }
+}
+
+impl Builder<'_> {
+    fn span(&mut self, span: Span) -> (usize, usize) {
+        let s = self.map.byte(span.start.index());
+        let e = self.map.byte(span.end.index()).max(s);
+        self.last_end = self.last_end.max(e);
+        (s, e)
+    }
+
+    fn range(&self, s: usize, e: usize) -> TextRange {
+        TextRange::new(self.base + s as u32, self.base + e as u32)
+    }
+
+    fn error(&mut self, s: usize, e: usize, message: String) {
+        let range = self.range(s, e.max(s));
+        self.errors.push(SyntaxError { range, message });
+    }
+
+    fn byte_at(&self, i: usize) -> u8 {
+        self.src.as_bytes().get(i).copied().unwrap_or(0)
+    }
+
+    /// Skip node properties (`&anchor`, `!tag`) at `s`; returns the anchor name and where content starts.
+    fn properties(&self, s: usize, limit: usize) -> (Option<String>, usize) {
+        let bytes = self.src.as_bytes();
+        let mut p = s;
+        let mut anchor = None;
+        while p < limit && matches!(bytes[p], b'&' | b'!') {
+            let tok_start = p;
+            while p < bytes.len() && !matches!(bytes[p], b' ' | b'\t' | b'\r' | b'\n') {
+                if bytes[tok_start] == b'&' && matches!(bytes[p], b',' | b'[' | b']' | b'{' | b'}')
+                {
+                    break;
+                }
+                p += 1;
+            }
+            if bytes[tok_start] == b'&' {
+                anchor = self.src.get(tok_start + 1..p).map(str::to_string);
+            }
+            p = skip_space_and_comments(bytes, p, limit);
+        }
+        (anchor, p.min(limit.max(s)))
+    }
+
+    fn scalar(
+        &mut self,
+        span: Span,
+        value: &str,
+        style: SaphyrStyle,
+        anchor_id: usize,
+        tag: Option<&Tag>,
+    ) -> Node {
+        let prev_end = self.last_end;
+        let (s, e) = self.span(span);
+        let tag = tag.map(short_tag);
+        let has_props = anchor_id > 0 || tag.is_some();
+        let (anchor, content) = if has_props {
+            self.properties(s, e)
+        } else {
+            (None, s)
+        };
+        let (range, content_start, our_style) = match style {
+            SaphyrStyle::Plain if value.is_empty() && !has_props => {
+                let at = self.after_indicator(s);
+                (
+                    TextRange::empty(self.base + at as u32),
+                    at,
+                    ScalarStyle::Plain,
+                )
+            }
+            SaphyrStyle::Plain => (self.range(s, e), content, ScalarStyle::Plain),
+            SaphyrStyle::SingleQuoted => (self.range(s, e), content + 1, ScalarStyle::SingleQuoted),
+            SaphyrStyle::DoubleQuoted => (self.range(s, e), content + 1, ScalarStyle::DoubleQuoted),
+            SaphyrStyle::Literal | SaphyrStyle::Folded => {
+                let our = if style == SaphyrStyle::Literal {
+                    ScalarStyle::Literal
+                } else {
+                    ScalarStyle::Folded
+                };
+                let from = if has_props { content } else { prev_end.min(s) };
+                let header = self.find_block_header(from, e).unwrap_or(s);
+                let start = if has_props { s } else { header };
+                let content_start = if has_props || header < s {
+                    self.after_header_line(header).max(s)
+                } else {
+                    s
+                };
+                let mut end = e;
+                while end > content_start
+                    && matches!(self.byte_at(end - 1), b' ' | b'\t' | b'\r' | b'\n')
+                {
+                    end -= 1;
+                }
+                (
+                    self.range(start, end.max(header + 1).min(self.src.len()).max(start)),
+                    content_start,
+                    our,
+                )
+            }
+        };
+        let content_start = content_start.min(self.src.len());
+        let verbatim = self.src.get(content_start..content_start + value.len()) == Some(value);
+        let resolved = match (&tag, our_style) {
+            (Some(t), _) if t != "!" => match scalar::resolve_tagged(t, value) {
+                Ok(v) => v,
+                Err(message) => {
+                    self.errors.push(SyntaxError { range, message });
+                    ScalarValue::Str(value.to_string())
+                }
+            },
+            (_, ScalarStyle::Plain) if tag.is_none() => scalar::resolve_plain(value),
+            _ => ScalarValue::Str(value.to_string()),
+        };
+        Node {
+            range,
+            kind: NodeKind::Scalar(Scalar {
+                style: our_style,
+                text: value.to_string(),
+                value: resolved,
+                content_start: self.base + content_start as u32,
+                verbatim,
+            }),
+            anchor,
+            tag,
+        }
+    }
+
+    /// For an empty value: the offset just after its `:` / `-` / `?` indicator.
+    fn after_indicator(&self, s: usize) -> usize {
+        let bytes = self.src.as_bytes();
+        if bytes.get(s) == Some(&b':') {
+            return s + 1;
+        }
+        let mut p = s.min(bytes.len());
+        while p > 0 && matches!(bytes[p - 1], b' ' | b'\t') {
+            p -= 1;
+        }
+        if p > 0 && matches!(bytes[p - 1], b':' | b'-' | b'?') {
+            p
+        } else {
+            s.min(bytes.len())
+        }
+    }
+
+    /// The `|` or `>` of a block scalar, searching forward from `from` up to `limit`.
+    fn find_block_header(&self, from: usize, limit: usize) -> Option<usize> {
+        let bytes = self.src.as_bytes();
+        let mut p = from;
+        while p < limit.min(bytes.len()) {
+            match bytes[p] {
+                b'|' | b'>' => return Some(p),
+                b'#' => {
+                    while p < bytes.len() && bytes[p] != b'\n' && bytes[p] != b'\r' {
+                        p += 1;
+                    }
+                }
+                _ => p += 1,
+            }
+        }
+        None
+    }
+
+    fn after_header_line(&self, header: usize) -> usize {
+        let bytes = self.src.as_bytes();
+        let mut p = header;
+        while p < bytes.len() && bytes[p] != b'\n' && bytes[p] != b'\r' {
+            p += 1;
+        }
+        if bytes.get(p) == Some(&b'\r') {
+            p += 1;
+        }
+        if bytes.get(p) == Some(&b'\n') {
+            p += 1;
+        }
+        while p < bytes.len() && bytes[p] == b' ' {
+            p += 1;
+        }
+        p
+    }
+
+    fn open(&mut self, span: Span, anchor_id: usize, tag: Option<&Tag>, is_map: bool) {
+        let (mut s, e) = self.span(span);
+        let tag = tag.map(short_tag);
+        let has_props = anchor_id > 0 || tag.is_some();
+        let (anchor, content) = if has_props {
+            self.properties(s, e.max(s + 1))
+        } else {
+            (None, s)
+        };
+        let flow = matches!(self.byte_at(content), b'[' | b'{');
+        if !is_map && !flow && !has_props && self.byte_at(s) != b'-' {
+            // A zero-indented sequence is reported at its first item: start at its dash.
+            let mut p = s;
+            while p > 0 && matches!(self.byte_at(p - 1), b' ' | b'\t') {
+                p -= 1;
+            }
+            if p > 0 && self.byte_at(p - 1) == b'-' {
+                s = p - 1;
+            }
+        }
+        let kind = if is_map {
+            FrameKind::Map {
+                entries: Vec::new(),
+                key: None,
+            }
+        } else {
+            FrameKind::Seq { items: Vec::new() }
+        };
+        self.stack.push(Frame {
+            kind,
+            start: s,
+            flow,
+            anchor,
+            tag,
+        });
+    }
+
+    /// Close the innermost collection; `end` is the end event's offset (`None` when closing after an error).
+    fn close(&mut self, end: Option<usize>) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let (kind, last) = match frame.kind {
+            FrameKind::Map { mut entries, key } => {
+                if let Some(key) = key {
+                    // A key whose value never came (the error is already recorded).
+                    let range = self.error_at.unwrap_or(TextRange::empty(key.range.end));
+                    let value = Node {
+                        range,
+                        kind: NodeKind::Error,
+                        anchor: None,
+                        tag: None,
+                    };
+                    entries.push(Entry { key, value });
+                }
+                let last = entries
+                    .last()
+                    .map(|e| e.value.range.end.max(e.key.range.end));
+                (NodeKind::Mapping(entries), last)
+            }
+            FrameKind::Seq { items } => {
+                let last = items.last().map(|n| n.range.end);
+                (NodeKind::Sequence(items), last)
+            }
+        };
+        let start = self.base + frame.start as u32;
+        let end = match (frame.flow, end) {
+            (true, Some(e)) => self.base + e as u32,
+            _ => last.unwrap_or(start).max(start),
+        };
+        let node = Node {
+            range: TextRange::new(start, end),
+            kind,
+            anchor: frame.anchor,
+            tag: frame.tag,
+        };
+        self.push(node);
+    }
+
+    fn push(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
+            Some(Frame {
+                kind: FrameKind::Map { entries, key },
+                ..
+            }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => {
+                    if let NodeKind::Scalar(s) = &node.kind {
+                        if s.style == ScalarStyle::Plain && node.tag.is_none() {
+                            if let Some(problem) = scalar::plain_load_problem(&s.text) {
+                                self.errors.push(SyntaxError {
+                                    range: node.range,
+                                    message: problem.to_string(),
+                                });
+                            }
+                        }
+                    }
+                    entries.push(Entry {
+                        key: k,
+                        value: node,
+                    });
+                }
+            },
+            Some(Frame {
+                kind: FrameKind::Seq { items },
+                ..
+            }) => items.push(node),
+        }
+    }
+
+    fn unknown_alias(&mut self, err: &ScanError) {
+        let s = self.map.byte(err.marker().index());
+        let bytes = self.src.as_bytes();
+        let mut e = s + 1;
+        while e < bytes.len()
+            && !matches!(bytes[e], b' ' | b'\t' | b'\r' | b'\n' | b',' | b']' | b'}')
+        {
+            e += 1;
+        }
+        let e = e.min(bytes.len()).max(s);
+        self.last_end = self.last_end.max(e);
+        let name = self.src.get(s + 1..e).unwrap_or("").to_string();
+        let node = Node {
+            range: self.range(s, e),
+            kind: NodeKind::Alias(name),
+            anchor: None,
+            tag: None,
+        };
+        self.push(node);
+    }
+
+    fn scan_error(&mut self, err: &ScanError) {
+        let pos = self.map.byte(err.marker().index()).min(self.src.len());
+        let (mut s, mut e, message) = describe_error(self.src, pos, err.info());
+        if err.info().contains("flow") {
+            // Point at the bracket that was never closed, not at where the scanner gave up.
+            if let Some(open) = self.stack.iter().rev().find(|f| f.flow) {
+                s = open.start;
+                e = line_bounds(self.src, s).1.max(s + 1).min(self.src.len());
+            }
+        }
+        self.error(s, e, message);
+        self.error_at = Some(self.range(s, e));
+    }
+}
+
+fn skip_space_and_comments(bytes: &[u8], mut p: usize, limit: usize) -> usize {
+    while p < limit {
+        match bytes[p] {
+            b' ' | b'\t' | b'\r' | b'\n' => p += 1,
+            b'#' => {
+                while p < limit && bytes[p] != b'\n' {
+                    p += 1;
+                }
+            }
+            _ => break,
+        }
+    }
+    p
+}
+
+fn line_bounds(src: &str, pos: usize) -> (usize, usize) {
+    let bytes = src.as_bytes();
+    let mut s = pos.min(bytes.len());
+    while s > 0 && bytes[s - 1] != b'\n' && bytes[s - 1] != b'\r' {
+        s -= 1;
+    }
+    let mut e = pos.min(bytes.len());
+    while e < bytes.len() && bytes[e] != b'\n' && bytes[e] != b'\r' {
+        e += 1;
+    }
+    (s, e)
+}
+
+/// The token at `pos` (up to the next space), at least one character when there is one.
+fn token_end(src: &str, pos: usize) -> usize {
+    let (_, line_end) = line_bounds(src, pos);
+    let bytes = src.as_bytes();
+    let mut e = pos;
+    while e < line_end && !matches!(bytes[e], b' ' | b'\t') {
+        e += 1;
+    }
+    if e == pos && pos < line_end {
+        e = pos + src[pos..].chars().next().map_or(1, char::len_utf8);
+    }
+    e
+}
+
+/// The scanner's message in plain words, with the range it is about.
+fn describe_error(src: &str, pos: usize, info: &str) -> (usize, usize, String) {
+    let (line_start, line_end) = line_bounds(src, pos);
+    let bytes = src.as_bytes();
+    let tok = token_end(src, pos);
+    if info.contains("quoted scalar")
+        && (info.contains("end of stream")
+            || info.contains("indentation")
+            || info.contains("document indicator"))
+    {
+        let q = if bytes.get(pos) == Some(&b'\'') {
+            "'"
+        } else {
+            "\""
+        };
+        return (
+            pos,
+            line_end.max(pos),
+            format!(
+                "this quoted value is never closed: add the closing {q} at the end of the value"
+            ),
+        );
+    }
+    if info.contains("tab") {
+        let mut s = line_start;
+        while s < line_end && bytes[s] == b' ' {
+            s += 1;
+        }
+        let mut e = s;
+        while e < line_end && matches!(bytes[e], b' ' | b'\t') {
+            e += 1;
+        }
+        if e > s && bytes[s..e].contains(&b'\t') {
+            return (
+                s,
+                e,
+                "tab character in the indentation: YAML indents with spaces only".into(),
+            );
+        }
+        return (
+            pos,
+            tok,
+            "tab character where YAML expects spaces: replace it with spaces".into(),
+        );
+    }
+    let message = if info.contains("mapping values are not allowed") {
+        "unexpected `:` here: a value cannot start another `key: value` on the same line or deeper; check the indentation, or quote the value if the colon belongs to it".to_string()
+    } else if info.contains("block mapping, did not find expected key") {
+        "this line does not line up with the keys above it: check its indentation".to_string()
+    } else if info.contains("expected '-' indicator") {
+        "expected another list item (`- ...`) at this indentation: check the indentation of this line".to_string()
+    } else if info.contains("flow sequence") {
+        "this `[...]` list is not closed: add `]` (items are separated by commas, e.g. `[a, b]`)"
+            .to_string()
+    } else if info.contains("flow mapping") {
+        "this `{...}` mapping is not closed: add `}` (entries are separated by commas, e.g. `{name: A100, count: 2}`)".to_string()
+    } else if info.contains("simple key") || info.contains("expected ':'") {
+        "expected `:` after this key (write `key: value`)".to_string()
+    } else if info.contains("did not find expected node content") {
+        "a value is missing here".to_string()
+    } else if info.contains("block sequence entries are not allowed") {
+        "a list item (`- ...`) cannot start here: put it on its own line, indented under its key"
+            .to_string()
+    } else if info.contains("recursion limit") {
+        "this value is nested too deeply to be analysed".to_string()
+    } else if info.contains("unprintable") || info.contains("byte order mark") {
+        "this character is not allowed in a YAML file (a control character or binary data)"
+            .to_string()
+    } else if info.contains("trailing content after double-quoted") {
+        "unexpected text after the closing quote: put the whole value inside the quotes".to_string()
+    } else if info.contains("unexpected character") {
+        let ch = src.get(pos..).and_then(|r| r.chars().next()).unwrap_or('?');
+        format!("a value cannot start with `{ch}`: quote the value, e.g. \"{ch}...\"")
+    } else if info.contains("block scalar") {
+        "this block text (`|` or `>`) is badly indented: indent every line of it more than its key"
+            .to_string()
+    } else if info.contains("invalid indentation") {
+        "wrong indentation here: line it up with the entries it belongs to".to_string()
+    } else if info.contains("document") || info.contains("directive") {
+        "unexpected document marker or directive here".to_string()
+    } else if info.contains("anchor or alias") {
+        "an anchor (`&name`) or alias (`*name`) needs a name made of letters, digits, `-` or `_`"
+            .to_string()
+    } else if info.contains("tag") {
+        "this tag (`!...`) is not valid".to_string()
+    } else {
+        format!("YAML syntax error: {info}")
+    };
+    (pos, tok, message)
+}

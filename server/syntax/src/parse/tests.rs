@@ -1,0 +1,383 @@
+//! Parse fixtures: the tree is rendered one node per line with byte ranges, and `reparse`
+//! is checked against `parse` on every fixture.
+
+use expect_test::{Expect, expect};
+
+use super::*;
+use crate::scalar::ScalarValue;
+
+pub(crate) fn dump(text: &str, parse: &Parse) -> String {
+    let mut out = String::new();
+    if let Some(root) = &parse.root {
+        dump_node(text, root, 0, &mut out);
+    } else {
+        out.push_str("(no root)\n");
+    }
+    for e in &parse.errors {
+        let src = text
+            .get(e.range.start as usize..e.range.end as usize)
+            .unwrap_or("<bad range>");
+        out.push_str(&format!(
+            "error {}..{} {:?}: {}\n",
+            e.range.start, e.range.end, src, e.message
+        ));
+    }
+    out
+}
+
+fn props(node: &Node) -> String {
+    let mut s = String::new();
+    if let Some(a) = &node.anchor {
+        s.push_str(&format!(" &{a}"));
+    }
+    if let Some(t) = &node.tag {
+        s.push_str(&format!(" {t}"));
+    }
+    s
+}
+
+fn scalar_line(text: &str, node: &Node) -> String {
+    let r = node.range;
+    match &node.kind {
+        NodeKind::Scalar(s) => {
+            let value = match &s.value {
+                ScalarValue::Str(_) => "str".to_string(),
+                other => format!("{other:?}"),
+            };
+            let src = text
+                .get(r.start as usize..r.end as usize)
+                .unwrap_or("<bad range>");
+            let shown = if src == s.text {
+                String::new()
+            } else {
+                format!(" src={src:?}")
+            };
+            let v = if s.verbatim { " v" } else { "" };
+            format!(
+                "{:?} {:?} {}..{}{shown} {value}{v} @{}{}",
+                s.style,
+                s.text,
+                r.start,
+                r.end,
+                s.content_start,
+                props(node)
+            )
+        }
+        NodeKind::Alias(a) => format!("*{a} {}..{}", r.start, r.end),
+        NodeKind::Error => format!("ERROR {}..{}", r.start, r.end),
+        NodeKind::Mapping(_) => format!("map {}..{}{}", r.start, r.end, props(node)),
+        NodeKind::Sequence(_) => format!("seq {}..{}{}", r.start, r.end, props(node)),
+    }
+}
+
+fn dump_node(text: &str, node: &Node, depth: usize, out: &mut String) {
+    let pad = "  ".repeat(depth);
+    out.push_str(&format!("{pad}{}\n", scalar_line(text, node)));
+    match &node.kind {
+        NodeKind::Mapping(entries) => {
+            for e in entries {
+                out.push_str(&format!("{pad}  key {}\n", scalar_line(text, &e.key)));
+                dump_node(text, &e.value, depth + 2, out);
+            }
+        }
+        NodeKind::Sequence(items) => {
+            for n in items {
+                dump_node(text, n, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Parse, check `reparse` from an empty and from a slightly different document agrees, snapshot.
+fn check(text: &str, expect: Expect) {
+    let p = parse(text);
+    let rendered = dump(text, &p);
+    assert_same_as_parse(&parse("other: 1\n"), text);
+    assert_same_as_parse(&p, text);
+    expect.assert_eq(&rendered);
+}
+
+pub(crate) fn assert_same_as_parse(old: &Parse, text: &str) {
+    let full = parse(text);
+    let re = reparse(old, text);
+    assert_eq!(
+        format!("{:?}{:?}", re.root, re.errors),
+        format!("{:?}{:?}", full.root, full.errors),
+        "reparse differs for {text:?}"
+    );
+}
+
+#[test]
+fn simple_service() {
+    check(
+        "type: service\nname: x\n\nresources:\n  gpu: A100:80GB:2  # comment\n  disk:\nport: 8000\npython: 3.10\nenv:\n- A=1\n-\n- 'q'\n",
+        expect![[r#"
+            map 0..114
+              key Plain "type" 0..4 str v @0
+                Plain "service" 6..13 str v @6
+              key Plain "name" 14..18 str v @14
+                Plain "x" 20..21 str v @20
+              key Plain "resources" 23..32 str v @23
+                map 36..71
+                  key Plain "gpu" 36..39 str v @36
+                    Plain "A100:80GB:2" 41..52 str v @41
+                  key Plain "disk" 66..70 str v @66
+                    Plain "" 71..71 Null v @71
+              key Plain "port" 72..76 str v @72
+                Plain "8000" 78..82 Int(8000) v @78
+              key Plain "python" 83..89 str v @83
+                Plain "3.10" 91..95 Float(3.1) v @91
+              key Plain "env" 96..99 str v @96
+                seq 101..114
+                  Plain "A=1" 103..106 str v @103
+                  Plain "" 108..108 Null v @108
+                  SingleQuoted "q" 111..114 src="'q'" str v @112
+        "#]],
+    );
+}
+
+#[test]
+fn crlf_and_multibyte() {
+    check(
+        "name: é😀\r\nenv:\r\n  - 名前: \"値\"\r\n  - x\r\n",
+        expect![[r#"
+            map 0..44
+              key Plain "name" 0..4 str v @0
+                Plain "é😀" 6..12 str v @6
+              key Plain "env" 14..17 str v @14
+                seq 22..44
+                  map 24..37
+                    key Plain "名前" 24..30 str v @24
+                      DoubleQuoted "値" 32..37 src="\"値\"" str v @33
+                  Plain "x" 43..44 str v @43
+        "#]],
+    );
+}
+
+#[test]
+fn block_scalars_and_quotes() {
+    check(
+        "commands: |\n  echo 1\n  echo 2\n\nb: >-\n  folded\n  text\nc: |\nd: 'it''s'\ne: \"a\\tb\"\nf: \"plain\"\n",
+        expect![[r#"
+            map 0..89
+              key Plain "commands" 0..8 str v @0
+                Literal "echo 1\necho 2\n" 10..29 src="|\n  echo 1\n  echo 2" str @14
+              key Plain "b" 31..32 str v @31
+                Folded "folded text" 34..52 src=">-\n  folded\n  text" str @39
+              key Plain "c" 53..54 str v @53
+                Literal "" 56..57 src="|" str v @56
+              key Plain "d" 58..59 str v @58
+                SingleQuoted "it's" 61..68 src="'it''s'" str @62
+              key Plain "e" 69..70 str v @69
+                DoubleQuoted "a\tb" 72..78 src="\"a\\tb\"" str @73
+              key Plain "f" 79..80 str v @79
+                DoubleQuoted "plain" 82..89 src="\"plain\"" str v @83
+        "#]],
+    );
+}
+
+#[test]
+fn error_in_one_entry_keeps_the_others() {
+    check(
+        "type: task\nname: \"my-run\nresources:\n  gpu: A100\ncommands:\n\t- x\nport: 80\n",
+        expect![[r#"
+            map 0..71
+              key Plain "type" 0..4 str v @0
+                Plain "task" 6..10 str v @6
+              key Plain "name" 11..15 str v @11
+                ERROR 17..24
+              key Plain "resources" 25..34 str v @25
+                map 38..47
+                  key Plain "gpu" 38..41 str v @38
+                    Plain "A100" 43..47 str v @43
+              key Plain "commands" 48..56 str v @48
+                ERROR 58..59
+              key Plain "port" 63..67 str v @63
+                Plain "80" 69..71 Int(80) v @69
+            error 17..24 "\"my-run": this quoted value is never closed: add the closing " at the end of the value
+            error 58..59 "\t": tab character in the indentation: YAML indents with spaces only
+        "#]],
+    );
+}
+
+#[test]
+fn broken_flow_and_indentation() {
+    check(
+        "resources:\n  gpu: {name: A100, count: 2\nenv: [a, b\nx:\n  a: 1\n   b: 2\nok: 1\n",
+        expect![[r#"
+            map 0..74
+              key Plain "resources" 0..9 str v @0
+                map 13..39
+                  key Plain "gpu" 13..16 str v @13
+                    map 18..39
+                      key Plain "name" 19..23 str v @19
+                        Plain "A100" 25..29 str v @25
+                      key Plain "count" 31..36 str v @31
+                        Plain "2" 38..39 Int(2) v @38
+              key Plain "env" 40..43 str v @40
+                seq 45..50
+                  Plain "a" 46..47 str v @46
+                  Plain "b" 49..50 str v @49
+              key Plain "x" 51..52 str v @51
+                map 56..65
+                  key Plain "a" 56..57 str v @56
+                    Plain "1 b" 59..65 src="1\n   b" str @59
+              key Plain "ok" 69..71 str v @69
+                Plain "1" 73..74 Int(1) v @73
+            error 18..39 "{name: A100, count: 2": this `{...}` mapping is not closed: add `}` (entries are separated by commas, e.g. `{name: A100, count: 2}`)
+            error 45..50 "[a, b": this `[...]` list is not closed: add `]` (items are separated by commas, e.g. `[a, b]`)
+            error 65..66 ":": unexpected `:` here: a value cannot start another `key: value` on the same line or deeper; check the indentation, or quote the value if the colon belongs to it
+        "#]],
+    );
+}
+
+#[test]
+fn half_typed_key() {
+    check(
+        "resources:\n  gp\ntyp\nname: a\n",
+        expect![[r#"
+            map 0..27
+              key Plain "resources" 0..9 str v @0
+                Plain "gp" 13..15 str v @13
+              key Plain "name" 20..24 str v @20
+                Plain "a" 26..27 str v @26
+            error 16..19 "typ": expected `key: value` here: add a colon after the key, e.g. `typ: ...`
+        "#]],
+    );
+}
+
+#[test]
+fn second_document() {
+    check(
+        "---\ntype: task\n---\nname: leaked\n",
+        expect![[r#"
+            map 4..14
+              key Plain "type" 4..8 str v @4
+                Plain "task" 10..14 str v @10
+            error 15..18 "---": expected a single document in the file, but a second one starts here: dstack reads one YAML document per file, so remove this part or move it to its own file
+        "#]],
+    );
+    check(
+        "type: task\n...\nname: leaked\n",
+        expect![[r#"
+            map 0..10
+              key Plain "type" 0..4 str v @0
+                Plain "task" 6..10 str v @6
+            error 15..27 "name: leaked": expected a single document in the file, but a second one starts here: dstack reads one YAML document per file, so remove this part or move it to its own file
+        "#]],
+    );
+}
+
+#[test]
+fn anchors_across_entries() {
+    let text = "x-defaults: &d\n  gpu: A100\n  disk: 100GB\nresources:\n  <<: *d\n  disk: 200GB\nother: *nope\nlist: [&one {a: 1}, &two {a: 2, b: 2}]\nm:\n  <<: [*one, *two]\n";
+    let p = parse(text);
+    let show = |path: &[PathSeg]| -> String {
+        let Some(node) = p.node_at_path(path) else {
+            return "none".into();
+        };
+        p.entries(node)
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    k.key_text().unwrap_or("?"),
+                    p.resolve(v).key_text().unwrap_or("?")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let out = format!(
+        "{}\n{}\n{}",
+        show(&[PathSeg::Key("resources".into())]),
+        show(&[PathSeg::Key("m".into())]),
+        dump(text, &p)
+            .lines()
+            .filter(|l| l.starts_with("error"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    expect![[r#"
+        gpu=A100 disk=200GB
+        a=1 b=2
+        error 82..87 "*nope": unknown alias `*nope`: define the anchor `&nope` on a value above this line"#]]
+    .assert_eq(&out);
+}
+
+#[test]
+fn duplicate_keys_last_wins() {
+    let text = "a: 1\nb: 2\na: 3\nyes: x\ntrue: y\n";
+    let p = parse(text);
+    let root = p.root.as_ref().map(|r| p.entries(r)).unwrap_or_default();
+    let out: Vec<String> = root
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                k.key_text().unwrap_or("?"),
+                v.key_text().unwrap_or("?")
+            )
+        })
+        .collect();
+    expect!["a=3 b=2 yes=y"].assert_eq(&out.join(" "));
+    assert_eq!(
+        p.root
+            .as_ref()
+            .and_then(Node::as_mapping)
+            .map(<[Entry]>::len),
+        Some(5)
+    );
+}
+
+#[test]
+fn not_a_mapping() {
+    check(
+        "- a\n- b\n",
+        expect![[r#"
+        seq 0..7
+          Plain "a" 2..3 str v @2
+          Plain "b" 6..7 str v @6
+    "#]],
+    );
+    check(
+        "just text\n",
+        expect![[r#"
+        (no root)
+        error 0..9 "just text": expected `key: value` here: add a colon after the key, e.g. `just: ...`
+    "#]],
+    );
+    check(
+        "",
+        expect![[r#"
+        (no root)
+    "#]],
+    );
+    check(
+        "# only a comment\n",
+        expect![[r#"
+        (no root)
+    "#]],
+    );
+}
+
+#[test]
+fn tags() {
+    check(
+        "a: !!str 10\nb: !!int \"7\"\nc: !custom x\nd: =\n",
+        expect![[r#"
+            map 0..42
+              key Plain "a" 0..1 str v @0
+                Plain "10" 3..11 src="!!str 10" str v @9 !!str
+              key Plain "b" 12..13 str v @12
+                DoubleQuoted "7" 15..24 src="!!int \"7\"" Int(7) v @22 !!int
+              key Plain "c" 25..26 str v @25
+                Plain "x" 28..37 src="!custom x" str v @36 !custom
+              key Plain "d" 38..39 str v @38
+                Plain "=" 41..42 str v @41
+            error 28..37 "!custom x": dstack cannot load a value with the tag `!custom`; remove the tag
+            error 41..42 "=": a bare `=` cannot be loaded (YAML 1.1 gives it a special meaning); quote it: `"="`
+        "#]],
+    );
+}

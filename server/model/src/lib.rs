@@ -130,6 +130,26 @@ pub struct Object {
     /// A fragment only groups shared properties for `use`; it is never a value's object.
     #[serde(default)]
     pub fragment: bool,
+    /// Rules "at least one of these keys must be present" (e.g. `commands` or `image`).
+    #[serde(default)]
+    pub requires_any: Vec<KeyRule>,
+    /// Rules "at most one of these keys may be present" (e.g. `image` and `python`).
+    #[serde(default)]
+    pub exclusive: Vec<KeyRule>,
+}
+
+/// A rule over which keys of an object may or must be set together. As in dstack's validators, a
+/// key counts as set only when its value is "truthy": present and not `null`, `false`, `0`, `""`,
+/// `[]` or `{}` (so `image: x` with `python: null` is fine).
+#[derive(Clone, Debug, Deserialize)]
+pub struct KeyRule {
+    pub keys: Vec<String>,
+    /// Keys among `keys` that count as set only when their value is a list (a service's legacy
+    /// list-form `replicas` stands in for `groups`).
+    #[serde(default)]
+    pub when_list: Vec<String>,
+    /// The problem in words, for messages.
+    pub message: String,
 }
 
 /// The discriminator of a union variant.
@@ -157,6 +177,10 @@ enum PropertyEntry {
 #[derive(Clone, Debug, Deserialize)]
 pub struct Property {
     pub name: String,
+    /// Other names dstack accepts for this key (e.g. `count` for a replica group's `replicas`).
+    /// Completion offers only `name`.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// Accepted forms, alternatives, in the order dstack tries them. Includes [`Shape::Null`] when
     /// `key: null` (or an empty value) is accepted.
     pub shapes: Vec<Shape>,
@@ -605,9 +629,13 @@ impl ConfigType {
 }
 
 impl Object {
-    /// The property with this exact name.
+    /// The property with this name or alias.
     pub fn property(&self, name: &str) -> Option<&Property> {
-        self.properties.iter().find(|p| p.name == name)
+        self.properties.iter().find(|p| p.name == name).or_else(|| {
+            self.properties
+                .iter()
+                .find(|p| p.aliases.iter().any(|a| a == name))
+        })
     }
 
     /// The removed property with this name.
@@ -615,7 +643,7 @@ impl Object {
         self.removed.iter().find(|p| p.name == name)
     }
 
-    /// Names of the required properties.
+    /// The required properties (present under their name or an alias).
     pub fn required(&self) -> impl Iterator<Item = &Property> {
         self.properties.iter().filter(|p| p.required)
     }

@@ -9,6 +9,7 @@ pub mod document;
 pub mod hover;
 pub mod navigation;
 pub mod offers;
+pub mod walk;
 
 pub use code_actions::{CodeAction, TextEdit, code_actions};
 pub use completion::{CompletionItem, CompletionKind, completions};

@@ -9,16 +9,25 @@ use tower_lsp_server::ls_types as lsp;
 use crate::position::{LineCol, Positions};
 
 pub fn range(p: &Positions, r: ide::TextRange) -> lsp::Range {
-    lsp::Range { start: position(p, r.start), end: position(p, r.end) }
+    lsp::Range {
+        start: position(p, r.start),
+        end: position(p, r.end),
+    }
 }
 
 pub fn position(p: &Positions, offset: u32) -> lsp::Position {
     let lc = p.to_line_col(offset);
-    lsp::Position { line: lc.line, character: lc.character }
+    lsp::Position {
+        line: lc.line,
+        character: lc.character,
+    }
 }
 
 pub fn line_col(pos: lsp::Position) -> LineCol {
-    LineCol { line: pos.line, character: pos.character }
+    LineCol {
+        line: pos.line,
+        character: pos.character,
+    }
 }
 
 pub fn offset(p: &Positions, pos: lsp::Position) -> u32 {
@@ -94,7 +103,11 @@ pub fn hover(p: &Positions, h: &ide::Hover) -> lsp::Hover {
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must still be spelled out.
 pub fn symbol(p: &Positions, s: &ide::Symbol) -> lsp::DocumentSymbol {
     lsp::DocumentSymbol {
-        name: if s.name.is_empty() { " ".to_string() } else { s.name.clone() },
+        name: if s.name.is_empty() {
+            " ".to_string()
+        } else {
+            s.name.clone()
+        },
         detail: s.detail.clone(),
         kind: match s.kind {
             ide::SymbolKind::Object => lsp::SymbolKind::OBJECT,
@@ -124,14 +137,24 @@ pub fn folding_range(p: &Positions, r: ide::TextRange) -> Option<lsp::FoldingRan
 }
 
 /// Innermost-first ranges -> a linked `SelectionRange`.
-pub fn selection_range(p: &Positions, ranges: &[ide::TextRange], at: lsp::Position) -> lsp::SelectionRange {
+pub fn selection_range(
+    p: &Positions,
+    ranges: &[ide::TextRange],
+    at: lsp::Position,
+) -> lsp::SelectionRange {
     let mut parent: Option<Box<lsp::SelectionRange>> = None;
     for r in ranges.iter().rev() {
-        parent = Some(Box::new(lsp::SelectionRange { range: range(p, *r), parent }));
+        parent = Some(Box::new(lsp::SelectionRange {
+            range: range(p, *r),
+            parent,
+        }));
     }
     match parent {
         Some(b) => *b,
-        None => lsp::SelectionRange { range: lsp::Range { start: at, end: at }, parent: None },
+        None => lsp::SelectionRange {
+            range: lsp::Range { start: at, end: at },
+            parent: None,
+        },
     }
 }
 
@@ -144,7 +167,10 @@ pub fn code_action(
     let edits = action
         .edits
         .iter()
-        .map(|e| lsp::TextEdit { range: range(p, e.range), new_text: e.new_text.clone() })
+        .map(|e| lsp::TextEdit {
+            range: range(p, e.range),
+            new_text: e.new_text.clone(),
+        })
         .collect();
     let related: Vec<lsp::Diagnostic> = diagnostics
         .iter()
@@ -157,7 +183,11 @@ pub fn code_action(
     lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
         title: action.title.clone(),
         kind: Some(lsp::CodeActionKind::QUICKFIX),
-        diagnostics: if related.is_empty() { None } else { Some(related) },
+        diagnostics: if related.is_empty() {
+            None
+        } else {
+            Some(related)
+        },
         edit: Some(lsp::WorkspaceEdit {
             changes: Some(HashMap::from([(uri.clone(), edits)])),
             ..Default::default()

@@ -2,10 +2,12 @@
 
 mod cli;
 mod convert;
+mod files;
 mod position;
 mod server;
 mod settings;
 mod state;
+mod workspace;
 
 use std::process::ExitCode;
 
@@ -52,7 +54,11 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         None | Some("serve") => {
             init_logging();
-            let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+            {
                 Ok(rt) => rt,
                 Err(e) => {
                     eprintln!("dstack-lsp: cannot start the async runtime: {e}");

@@ -93,9 +93,14 @@ impl<'a> Positions<'a> {
         let line_start = self.rope.line_to_char(line);
         let character = match self.encoding {
             Encoding::Utf8 => b - self.rope.char_to_byte(line_start),
-            Encoding::Utf16 => self.rope.char_to_utf16_cu(c) - self.rope.char_to_utf16_cu(line_start),
+            Encoding::Utf16 => {
+                self.rope.char_to_utf16_cu(c) - self.rope.char_to_utf16_cu(line_start)
+            }
         };
-        LineCol { line: line as u32, character: character as u32 }
+        LineCol {
+            line: line as u32,
+            character: character as u32,
+        }
     }
 }
 
@@ -107,9 +112,15 @@ mod tests {
         let rope = Rope::from_str(text);
         let p = Positions::new(&rope, enc);
         text.char_indices()
+            // The `\n` of a CRLF has no LSP position of its own: it maps to the `\r`.
+            .filter(|&(b, c)| !(c == '\n' && b > 0 && text.as_bytes()[b - 1] == b'\r'))
             .map(|(b, _)| {
                 let lc = p.to_line_col(b as u32);
-                assert_eq!(p.to_offset(lc), b as u32, "roundtrip at byte {b} in {text:?}");
+                assert_eq!(
+                    p.to_offset(lc),
+                    b as u32,
+                    "roundtrip at byte {b} in {text:?}"
+                );
                 (b as u32, lc)
             })
             .collect()
@@ -141,9 +152,27 @@ mod tests {
         for enc in [Encoding::Utf8, Encoding::Utf16] {
             let p = Positions::new(&rope, enc);
             // Past the end of line 0 clamps before "\r\n", not into it.
-            assert_eq!(p.to_offset(LineCol { line: 0, character: 99 }), 2);
-            assert_eq!(p.to_offset(LineCol { line: 9, character: 0 }), text.len() as u32);
-            assert_eq!(p.to_line_col(999), LineCol { line: 1, character: 2 });
+            assert_eq!(
+                p.to_offset(LineCol {
+                    line: 0,
+                    character: 99
+                }),
+                2
+            );
+            assert_eq!(
+                p.to_offset(LineCol {
+                    line: 9,
+                    character: 0
+                }),
+                text.len() as u32
+            );
+            assert_eq!(
+                p.to_line_col(999),
+                LineCol {
+                    line: 1,
+                    character: 2
+                }
+            );
         }
     }
 
@@ -153,8 +182,17 @@ mod tests {
         let rope = Rope::from_str(text);
         let p = Positions::new(&rope, Encoding::Utf16);
         // Character 1 is the middle of the surrogate pair; it must not panic and must land on a boundary.
-        let off = p.to_offset(LineCol { line: 0, character: 1 });
+        let off = p.to_offset(LineCol {
+            line: 0,
+            character: 1,
+        });
         assert!(text.is_char_boundary(off as usize));
-        assert_eq!(p.to_offset(LineCol { line: 0, character: 2 }), 4);
+        assert_eq!(
+            p.to_offset(LineCol {
+                line: 0,
+                character: 2
+            }),
+            4
+        );
     }
 }

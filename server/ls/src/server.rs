@@ -18,6 +18,7 @@ use crate::convert;
 use crate::position::Encoding;
 use crate::settings::Settings;
 use crate::state::{Change, Snapshot, Store};
+use crate::workspace::WorkspaceIndex;
 
 pub struct Backend {
     client: Client,
@@ -29,6 +30,7 @@ struct Inner {
     encoding: RwLock<Encoding>,
     settings: RwLock<Settings>,
     test_hooks: AtomicBool,
+    workspace: WorkspaceIndex,
 }
 
 impl Inner {
@@ -36,7 +38,10 @@ impl Inner {
         self.encoding.read().map(|e| *e).unwrap_or_default()
     }
     fn config(&self) -> ide::AnalysisConfig {
-        self.settings.read().map(|s| s.analysis_config()).unwrap_or_default()
+        self.settings
+            .read()
+            .map(|s| s.analysis_config())
+            .unwrap_or_default()
     }
 }
 
@@ -75,12 +80,16 @@ pub async fn serve_stdio() {
             encoding: RwLock::new(Encoding::Utf16),
             settings: RwLock::new(Settings::default()),
             test_hooks: AtomicBool::new(std::env::var_os("DSTACK_LSP_TEST_HOOKS").is_some()),
+            workspace: WorkspaceIndex::default(),
         }),
     })
     .custom_method("dstack/debugPanic", Backend::debug_panic)
     .finish();
     // Handlers are microseconds; sequential handling keeps notifications strictly ordered.
-    Server::new(stdin, stdout, socket).concurrency_level(1).serve(service).await;
+    Server::new(stdin, stdout, socket)
+        .concurrency_level(1)
+        .serve(service)
+        .await;
 }
 
 impl Backend {
@@ -89,7 +98,9 @@ impl Backend {
         if !self.inner.test_hooks.load(Ordering::Relaxed) {
             return Err(Error::method_not_found());
         }
-        answer("dstack/debugPanic", || -> Value { panic!("deliberate panic from dstack/debugPanic") })
+        answer("dstack/debugPanic", || -> Value {
+            panic!("deliberate panic from dstack/debugPanic")
+        })
     }
 
     fn snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
@@ -110,18 +121,38 @@ impl Backend {
                 guard("diagnostics", || {
                     let p = snap.positions(enc);
                     let diags = ide::diagnostics(&snap.doc, &config);
-                    let out: Vec<Diagnostic> = diags.iter().map(|d| convert::diagnostic(&p, d)).collect();
+                    let out: Vec<Diagnostic> =
+                        diags.iter().map(|d| convert::diagnostic(&p, d)).collect();
                     (snap.version, out)
                 })
             })
             .await;
-            let Ok(Some((version, diags))) = computed else { return };
+            let Ok(Some((version, diags))) = computed else {
+                return;
+            };
             // Publish only if this is still the current version.
             if inner.store.get(uri.as_str()).map(|s| s.version) == Some(version) {
                 client.publish_diagnostics(uri, diags, Some(version)).await;
             }
         });
     }
+}
+
+/// Workspace folders (or the legacy root URI) as local paths.
+#[allow(deprecated)] // `root_uri` is still what older clients send.
+fn workspace_roots(params: &InitializeParams) -> Vec<std::path::PathBuf> {
+    let mut roots: Vec<std::path::PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+        .collect();
+    if roots.is_empty()
+        && let Some(p) = params.root_uri.as_ref().and_then(|u| u.to_file_path())
+    {
+        roots.push(p.into_owned());
+    }
+    roots
 }
 
 fn negotiate_encoding(params: &InitializeParams) -> Encoding {
@@ -142,10 +173,11 @@ impl LanguageServer for Backend {
         if let Ok(mut e) = self.inner.encoding.write() {
             *e = encoding;
         }
-        if let Some(opts) = params.initialization_options.as_ref() {
-            if let Ok(mut s) = self.inner.settings.write() {
-                s.update(opts);
-            }
+        self.inner.workspace.set_roots(workspace_roots(&params));
+        if let Some(opts) = params.initialization_options.as_ref()
+            && let Ok(mut s) = self.inner.settings.write()
+        {
+            s.update(opts);
         }
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
@@ -157,12 +189,14 @@ impl LanguageServer for Backend {
                     Encoding::Utf8 => PositionEncodingKind::UTF8,
                     Encoding::Utf16 => PositionEncodingKind::UTF16,
                 }),
-                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::INCREMENTAL),
-                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-                    ..Default::default()
-                })),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..Default::default()
+                    },
+                )),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(vec![":".into(), " ".into(), "-".into(), ",".into()]),
                     ..Default::default()
@@ -172,11 +206,15 @@ impl LanguageServer for Backend {
                 document_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
-                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
-                    ..Default::default()
-                })),
-                code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        ..Default::default()
+                    },
+                )),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 execute_command_provider: Some(ExecuteCommandOptions {
                     commands: vec!["dstack.offers".to_string()],
                     ..Default::default()
@@ -200,7 +238,10 @@ impl LanguageServer for Backend {
         let uri = doc.uri.clone();
         let inner = self.inner.clone();
         let opened = guard("didOpen", move || {
-            inner.store.insert(doc.uri.as_str().to_string(), Arc::new(Snapshot::open(doc.version, doc.text)));
+            inner.store.insert(
+                doc.uri.as_str().to_string(),
+                Arc::new(Snapshot::open(doc.version, doc.text)),
+            );
         });
         if opened.is_some() {
             self.schedule_diagnostics(uri);
@@ -210,7 +251,10 @@ impl LanguageServer for Backend {
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri.clone();
         let Some(old) = self.snapshot(&uri) else {
-            tracing::warn!("didChange for a document that is not open: {}", uri.as_str());
+            tracing::warn!(
+                "didChange for a document that is not open: {}",
+                uri.as_str()
+            );
             return;
         };
         let enc = self.inner.encoding();
@@ -218,12 +262,19 @@ impl LanguageServer for Backend {
         let changes: Vec<Change> = params
             .content_changes
             .into_iter()
-            .map(|c| Change { range: c.range.map(|r| (convert::line_col(r.start), convert::line_col(r.end))), text: c.text })
+            .map(|c| Change {
+                range: c
+                    .range
+                    .map(|r| (convert::line_col(r.start), convert::line_col(r.end))),
+                text: c.text,
+            })
             .collect();
         let inner = self.inner.clone();
         let key = uri.as_str().to_string();
         let changed = guard("didChange", move || {
-            inner.store.insert(key, Arc::new(old.with_changes(version, changes, enc)));
+            inner
+                .store
+                .insert(key, Arc::new(old.with_changes(version, changes, enc)));
         });
         if changed.is_some() {
             self.schedule_diagnostics(uri);
@@ -244,7 +295,9 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let pos = params.text_document_position;
-        let Some(snap) = self.snapshot(&pos.text_document.uri) else { return Ok(None) };
+        let Some(snap) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
         let (enc, config) = (self.inner.encoding(), self.inner.config());
         answer("completion", || {
             let p = snap.positions(enc);
@@ -253,14 +306,22 @@ impl LanguageServer for Backend {
             if items.is_empty() {
                 return None;
             }
-            let items = items.iter().map(|i| convert::completion_item(&p, i)).collect();
-            Some(CompletionResponse::List(CompletionList { is_incomplete: false, items }))
+            let items = items
+                .iter()
+                .map(|i| convert::completion_item(&p, i))
+                .collect();
+            Some(CompletionResponse::List(CompletionList {
+                is_incomplete: false,
+                items,
+            }))
         })
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let pos = params.text_document_position_params;
-        let Some(snap) = self.snapshot(&pos.text_document.uri) else { return Ok(None) };
+        let Some(snap) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
         let (enc, config) = (self.inner.encoding(), self.inner.config());
         answer("hover", || {
             let p = snap.positions(enc);
@@ -269,27 +330,47 @@ impl LanguageServer for Backend {
         })
     }
 
-    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
-        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
         let enc = self.inner.encoding();
         answer("documentSymbol", || {
             let p = snap.positions(enc);
-            let symbols = ide::document_symbols(&snap.doc).iter().map(|s| convert::symbol(&p, s)).collect();
+            let symbols = ide::document_symbols(&snap.doc)
+                .iter()
+                .map(|s| convert::symbol(&p, s))
+                .collect();
             Some(DocumentSymbolResponse::Nested(symbols))
         })
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
         let enc = self.inner.encoding();
         answer("foldingRange", || {
             let p = snap.positions(enc);
-            Some(ide::folding_ranges(&snap.doc).into_iter().filter_map(|r| convert::folding_range(&p, r)).collect())
+            Some(
+                ide::folding_ranges(&snap.doc)
+                    .into_iter()
+                    .filter_map(|r| convert::folding_range(&p, r))
+                    .collect(),
+            )
         })
     }
 
-    async fn selection_range(&self, params: SelectionRangeParams) -> Result<Option<Vec<SelectionRange>>> {
-        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
         let enc = self.inner.encoding();
         answer("selectionRange", || {
             let p = snap.positions(enc);
@@ -307,7 +388,9 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
-        let Some(snap) = self.snapshot(&uri) else { return Ok(None) };
+        let Some(snap) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
         let (enc, config) = (self.inner.encoding(), self.inner.config());
         answer("codeAction", || {
             let p = snap.positions(enc);
@@ -316,13 +399,19 @@ impl LanguageServer for Backend {
                 .iter()
                 .map(|a| convert::code_action(&p, &uri, a, &params.context.diagnostics))
                 .collect();
-            if actions.is_empty() { None } else { Some(actions) }
+            if actions.is_empty() {
+                None
+            } else {
+                Some(actions)
+            }
         })
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         let uri = params.text_document.uri.clone();
-        let Some(snap) = self.snapshot(&uri) else { return Ok(None) };
+        let Some(snap) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
         let (enc, config) = (self.inner.encoding(), self.inner.config());
         answer("codeLens", || {
             let p = snap.positions(enc);
@@ -338,18 +427,79 @@ impl LanguageServer for Backend {
                     data: None,
                 })
                 .collect();
-            if lenses.is_empty() { None } else { Some(lenses) }
+            if lenses.is_empty() {
+                None
+            } else {
+                Some(lenses)
+            }
         })
     }
 
-    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
         let pos = params.text_document_position_params;
-        let Some(snap) = self.snapshot(&pos.text_document.uri) else { return Ok(None) };
+        let Some(snap) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
         let enc = self.inner.encoding();
-        answer("definition", || {
+        let reference = answer("definition", || {
             let p = snap.positions(enc);
-            let _reference = ide::reference_at(&snap.doc, convert::offset(&p, pos.position))?;
-            None
+            ide::reference_at(&snap.doc, convert::offset(&p, pos.position))
+        })?;
+        let Some(reference) = reference else {
+            return Ok(None);
+        };
+        // Open documents win over their files on disk.
+        let open: std::collections::HashMap<_, _> = self
+            .inner
+            .store
+            .all()
+            .into_iter()
+            .filter_map(|(uri, s)| {
+                let path = uri.parse::<Uri>().ok()?.to_file_path()?.into_owned();
+                Some((
+                    path,
+                    crate::workspace::definitions_of(s.doc.text.clone(), enc),
+                ))
+            })
+            .collect();
+        let inner = self.inner.clone();
+        let found = tokio::task::spawn_blocking(move || {
+            guard("definition scan", || {
+                inner.workspace.find(&reference, enc, &open)
+            })
+        })
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+        let locations: Vec<Location> = found
+            .into_iter()
+            .filter_map(|f| {
+                Some(Location {
+                    uri: Uri::from_file_path(&f.path)?,
+                    range: Range {
+                        start: Position {
+                            line: f.start.line,
+                            character: f.start.character,
+                        },
+                        end: Position {
+                            line: f.end.line,
+                            character: f.end.character,
+                        },
+                    },
+                })
+            })
+            .collect();
+        Ok(match locations.len() {
+            0 => None,
+            1 => locations
+                .into_iter()
+                .next()
+                .map(GotoDefinitionResponse::Scalar),
+            _ => Some(GotoDefinitionResponse::Array(locations)),
         })
     }
 

@@ -12,7 +12,11 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { offers_enabled: true, catalog_path: None, live_enabled: false }
+        Settings {
+            offers_enabled: true,
+            catalog_path: None,
+            live_enabled: false,
+        }
     }
 }
 
@@ -44,7 +48,9 @@ impl Settings {
     }
 
     pub fn analysis_config(&self) -> dstack_ide::AnalysisConfig {
-        dstack_ide::AnalysisConfig { offers_enabled: self.offers_enabled }
+        dstack_ide::AnalysisConfig {
+            offers_enabled: self.offers_enabled,
+        }
     }
 }
 

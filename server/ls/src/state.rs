@@ -24,7 +24,11 @@ pub struct Change {
 
 impl Snapshot {
     pub fn open(version: i32, text: String) -> Snapshot {
-        Snapshot { version, rope: Rope::from_str(&text), doc: Document::new(text) }
+        Snapshot {
+            version,
+            rope: Rope::from_str(&text),
+            doc: Document::new(text),
+        }
     }
 
     /// Apply incremental changes in order; re-parse only what they touched.
@@ -66,6 +70,12 @@ impl Store {
             docs.insert(uri, snap);
         }
     }
+    pub fn all(&self) -> Vec<(String, Arc<Snapshot>)> {
+        self.docs
+            .read()
+            .map(|d| d.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    }
     pub fn remove(&self, uri: &str) {
         if let Ok(mut docs) = self.docs.write() {
             docs.remove(uri);
@@ -84,7 +94,10 @@ mod tests {
     fn edit(snap: &Snapshot, enc: Encoding, s: LineCol, e: LineCol, text: &str) -> Snapshot {
         snap.with_changes(
             snap.version + 1,
-            vec![Change { range: Some((s, e)), text: text.to_string() }],
+            vec![Change {
+                range: Some((s, e)),
+                text: text.to_string(),
+            }],
             enc,
         )
     }

@@ -4,7 +4,10 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dstack-lsp")).args(args).output().expect("run dstack-lsp");
+    let out = Command::new(env!("CARGO_BIN_EXE_dstack-lsp"))
+        .args(args)
+        .output()
+        .expect("run dstack-lsp");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -39,23 +42,55 @@ fn usage_errors_exit_2() {
 #[test]
 fn check_json_contract_and_exit_codes() {
     let dir = temp_dir("json");
-    std::fs::write(dir.join("ok.dstack.yml"), "type: task\ncommands:\n  - echo hi\n").expect("write");
-    let (code, out, err) = run(&["check", "--format", "json", dir.join("ok.dstack.yml").to_str().unwrap_or_default()]);
+    std::fs::write(
+        dir.join("ok.dstack.yml"),
+        "type: task\ncommands:\n  - echo hi\n",
+    )
+    .expect("write");
+    let (code, out, err) = run(&[
+        "check",
+        "--format",
+        "json",
+        dir.join("ok.dstack.yml").to_str().unwrap_or_default(),
+    ]);
     assert_eq!(code, 0, "{out}{err}");
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&out).ok(), Some(serde_json::json!([])));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out).ok(),
+        Some(serde_json::json!([]))
+    );
 
-    std::fs::write(dir.join(".dstack.yml"), "type: task\nname: \"oops\ncommands: [x]\n").expect("write");
+    std::fs::write(
+        dir.join(".dstack.yml"),
+        "type: task\nname: \"oops\ncommands: [x]\n",
+    )
+    .expect("write");
     std::fs::write(dir.join("ignored.yml"), "not: [a dstack file\n").expect("write");
-    let (code, out, _) = run(&["check", "--format", "json", dir.to_str().unwrap_or_default()]);
+    let (code, out, _) = run(&[
+        "check",
+        "--format",
+        "json",
+        dir.to_str().unwrap_or_default(),
+    ]);
     assert_eq!(code, 1, "{out}");
     let arr: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json array");
     assert!(!arr.is_empty());
     for d in &arr {
-        assert!(d["file"].as_str().is_some_and(|f| f.ends_with(".dstack.yml")), "{d}");
+        assert!(
+            d["file"]
+                .as_str()
+                .is_some_and(|f| f.ends_with(".dstack.yml")),
+            "{d}"
+        );
         for k in ["start", "end"] {
-            assert!(d["range"][k]["line"].is_u64() && d["range"][k]["character"].is_u64(), "{d}");
+            assert!(
+                d["range"][k]["line"].is_u64() && d["range"][k]["character"].is_u64(),
+                "{d}"
+            );
         }
-        assert!(["error", "warning", "information", "hint"].contains(&d["severity"].as_str().unwrap_or("")));
+        assert!(
+            ["error", "warning", "information", "hint"]
+                .contains(&d["severity"].as_str().unwrap_or(""))
+        );
         assert!(d["code"].is_string() && d["message"].is_string(), "{d}");
     }
     let _ = std::fs::remove_dir_all(&dir);

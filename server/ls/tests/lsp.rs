@@ -11,7 +11,10 @@ const URI: &str = "file:///work/demo/.dstack.yml";
 fn negotiates_utf8_when_offered() {
     let mut c = Client::spawn();
     let resp = c.initialize(&["utf-8", "utf-16"]);
-    assert_eq!(resp["result"]["capabilities"]["positionEncoding"], json!("utf-8"));
+    assert_eq!(
+        resp["result"]["capabilities"]["positionEncoding"],
+        json!("utf-8")
+    );
     assert_eq!(resp["result"]["serverInfo"]["name"], json!("dstack-lsp"));
     assert_eq!(c.shutdown(), Some(0));
 }
@@ -20,7 +23,10 @@ fn negotiates_utf8_when_offered() {
 fn falls_back_to_utf16() {
     let mut c = Client::spawn();
     let resp = c.initialize(&[]);
-    assert_eq!(resp["result"]["capabilities"]["positionEncoding"], json!("utf-16"));
+    assert_eq!(
+        resp["result"]["capabilities"]["positionEncoding"],
+        json!("utf-16")
+    );
     let sync = &resp["result"]["capabilities"]["textDocumentSync"];
     assert_eq!(sync["change"], json!(2), "incremental sync: {sync}");
     assert_eq!(c.shutdown(), Some(0));
@@ -57,7 +63,10 @@ fn open_change_close_with_each_encoding() {
             fixed.iter().all(|d| d["code"] != json!("yaml-syntax")),
             "{enc}: syntax error should be gone after the edit: {fixed:#?}"
         );
-        c.notify("textDocument/didClose", json!({"textDocument": {"uri": URI}}));
+        c.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": URI}}),
+        );
         let closed = c.diagnostics(URI, None);
         assert!(closed.is_empty(), "closing clears diagnostics");
         assert_eq!(c.shutdown(), Some(0));
@@ -103,10 +112,17 @@ fn panic_in_handler_is_answered_and_server_keeps_serving() {
     let mut c = Client::spawn_with_env(&[("DSTACK_LSP_TEST_HOOKS", "1")]);
     c.initialize(&["utf-16"]);
     let resp = c.request("dstack/debugPanic", Value::Null);
-    assert_eq!(resp["error"]["code"], json!(-32603), "internal error expected: {resp}");
+    assert_eq!(
+        resp["error"]["code"],
+        json!(-32603),
+        "internal error expected: {resp}"
+    );
     // Still alive: a normal request is answered.
     c.open(URI, 1, "type: task\n");
-    let hover = c.request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 1}}));
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 1}}),
+    );
     assert!(hover.get("error").is_none(), "{hover}");
     assert_eq!(c.shutdown(), Some(0));
 }
@@ -123,7 +139,10 @@ fn debug_hook_is_hidden_by_default() {
 #[test]
 fn request_before_initialize_is_rejected() {
     let mut c = Client::spawn();
-    let resp = c.request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}}));
+    let resp = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}}),
+    );
     assert_eq!(resp["error"]["code"], json!(-32002), "{resp}");
     c.initialize(&["utf-16"]);
     assert_eq!(c.shutdown(), Some(0));
@@ -139,8 +158,15 @@ fn requests_on_unknown_documents_and_far_positions_are_empty() {
     );
     assert_eq!(resp["result"], Value::Null);
     c.open(URI, 1, "type: task\n");
-    for method in ["textDocument/hover", "textDocument/completion", "textDocument/definition"] {
-        let resp = c.request(method, json!({"textDocument": {"uri": URI}, "position": {"line": 999, "character": 999}}));
+    for method in [
+        "textDocument/hover",
+        "textDocument/completion",
+        "textDocument/definition",
+    ] {
+        let resp = c.request(
+            method,
+            json!({"textDocument": {"uri": URI}, "position": {"line": 999, "character": 999}}),
+        );
         assert!(resp.get("error").is_none(), "{method}: {resp}");
     }
     // didChange for a document that was never opened is ignored.

@@ -9,6 +9,7 @@ use dstack_ide as ide;
 use ropey::Rope;
 use serde_json::json;
 
+use crate::files;
 use crate::position::{Encoding, Positions};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -40,13 +41,13 @@ struct Finding {
     caret: (usize, usize),
 }
 
-pub fn is_dstack_file(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
-    name.ends_with(".dstack.yml") || name.ends_with(".dstack.yaml") || name == ".dstack.yml" || name == ".dstack.yaml"
-}
-
 fn parse_args(args: &[String]) -> Result<Options, String> {
-    let mut opts = Options { format: Format::Human, warnings_as_errors: false, color: false, paths: Vec::new() };
+    let mut opts = Options {
+        format: Format::Human,
+        warnings_as_errors: false,
+        color: false,
+        paths: Vec::new(),
+    };
     let mut color = "auto".to_string();
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -56,16 +57,26 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         };
         match flag {
             "--format" | "-f" => {
-                let v = inline.or_else(|| it.next().cloned()).ok_or("--format needs a value")?;
+                let v = inline
+                    .or_else(|| it.next().cloned())
+                    .ok_or("--format needs a value")?;
                 opts.format = match v.as_str() {
                     "human" | "text" => Format::Human,
                     "json" => Format::Json,
                     "sarif" => Format::Sarif,
                     "github" => Format::Github,
-                    _ => return Err(format!("unknown format `{v}` (expected human, json, sarif or github)")),
+                    _ => {
+                        return Err(format!(
+                            "unknown format `{v}` (expected human, json, sarif or github)"
+                        ));
+                    }
                 };
             }
-            "--color" => color = inline.or_else(|| it.next().cloned()).ok_or("--color needs a value")?,
+            "--color" => {
+                color = inline
+                    .or_else(|| it.next().cloned())
+                    .ok_or("--color needs a value")?
+            }
             "--warnings-as-errors" => opts.warnings_as_errors = true,
             "--" => opts.paths.extend(it.by_ref().map(PathBuf::from)),
             f if f.starts_with('-') && f.len() > 1 => return Err(format!("unknown option `{f}`")),
@@ -90,7 +101,7 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
         if meta.is_dir() {
-            walk(p, &mut out, 0);
+            out.extend(files::walk(p, files::WalkLimits::CLI));
         } else {
             out.push(p.clone());
         }
@@ -98,27 +109,6 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     out.sort();
     out.dedup();
     Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(ft) = entry.file_type() else { continue };
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if ft.is_dir() {
-            if matches!(name.as_ref(), ".git" | "node_modules" | "target" | ".venv" | "__pycache__") {
-                continue;
-            }
-            walk(&path, out, depth + 1);
-        } else if ft.is_file() && is_dstack_file(&path) {
-            out.push(path);
-        }
-    }
 }
 
 fn analyse(path: &Path, text: String) -> Vec<Finding> {
@@ -137,11 +127,20 @@ fn analyse(path: &Path, text: String) -> Vec<Finding> {
             let source_line = line.trim_end_matches(['\n', '\r']).to_string();
             let line_start = rope.line_to_byte(line_idx);
             let col = |byte: u32| -> usize {
-                let rel = (byte as usize).saturating_sub(line_start).min(source_line.len());
-                source_line.char_indices().take_while(|(i, _)| *i < rel).count()
+                let rel = (byte as usize)
+                    .saturating_sub(line_start)
+                    .min(source_line.len());
+                source_line
+                    .char_indices()
+                    .take_while(|(i, _)| *i < rel)
+                    .count()
             };
             let c0 = col(d.range.start);
-            let c1 = if e.line == s.line { col(d.range.end) } else { source_line.chars().count() };
+            let c1 = if e.line == s.line {
+                col(d.range.end)
+            } else {
+                source_line.chars().count()
+            };
             Finding {
                 file: file.clone(),
                 start: (s.line, s.character),
@@ -193,8 +192,14 @@ pub fn run(args: &[String]) -> ExitCode {
     if printed.is_err() || io_error {
         return ExitCode::from(2);
     }
-    let errors = findings.iter().filter(|f| f.severity == ide::Severity::Error).count();
-    let warnings = findings.iter().filter(|f| f.severity == ide::Severity::Warning).count();
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == ide::Severity::Error)
+        .count();
+    let warnings = findings
+        .iter()
+        .filter(|f| f.severity == ide::Severity::Warning)
+        .count();
     if errors > 0 || (opts.warnings_as_errors && warnings > 0) {
         ExitCode::from(1)
     } else {
@@ -202,8 +207,19 @@ pub fn run(args: &[String]) -> ExitCode {
     }
 }
 
-fn print_human(out: &mut impl Write, findings: &[Finding], n_files: usize, color: bool) -> std::io::Result<()> {
-    let paint = |code: &str, s: &str| if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() };
+fn print_human(
+    out: &mut impl Write,
+    findings: &[Finding],
+    n_files: usize,
+    color: bool,
+) -> std::io::Result<()> {
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
     for f in findings {
         let (sev, c) = match f.severity {
             ide::Severity::Error => ("error", "1;31"),
@@ -223,15 +239,34 @@ fn print_human(out: &mut impl Write, findings: &[Finding], n_files: usize, color
             f.message
         )?;
         writeln!(out, "{pad} {}", paint("34", "|"))?;
-        writeln!(out, "{} {} {}", paint("34", &lineno), paint("34", "|"), f.source_line)?;
-        let carets = format!("{}{}", " ".repeat(f.caret.0), "^".repeat(f.caret.1 - f.caret.0));
+        writeln!(
+            out,
+            "{} {} {}",
+            paint("34", &lineno),
+            paint("34", "|"),
+            f.source_line
+        )?;
+        let carets = format!(
+            "{}{}",
+            " ".repeat(f.caret.0),
+            "^".repeat(f.caret.1 - f.caret.0)
+        );
         writeln!(out, "{pad} {} {}", paint("34", "|"), paint(c, &carets))?;
         writeln!(out)?;
     }
-    let errors = findings.iter().filter(|f| f.severity == ide::Severity::Error).count();
-    let warnings = findings.iter().filter(|f| f.severity == ide::Severity::Warning).count();
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == ide::Severity::Error)
+        .count();
+    let warnings = findings
+        .iter()
+        .filter(|f| f.severity == ide::Severity::Warning)
+        .count();
     let files = if n_files == 1 { "file" } else { "files" };
-    writeln!(out, "Checked {n_files} {files}: {errors} error(s), {warnings} warning(s)")
+    writeln!(
+        out,
+        "Checked {n_files} {files}: {errors} error(s), {warnings} warning(s)"
+    )
 }
 
 fn print_json(out: &mut impl Write, findings: &[Finding]) -> std::io::Result<()> {
@@ -304,7 +339,9 @@ fn print_sarif(out: &mut impl Write, findings: &[Finding]) -> std::io::Result<()
 /// GitHub workflow commands; `%`, CR and LF must be escaped in messages and properties.
 fn print_github(out: &mut impl Write, findings: &[Finding]) -> std::io::Result<()> {
     fn esc(s: &str) -> String {
-        s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
     }
     fn esc_prop(s: &str) -> String {
         esc(s).replace(':', "%3A").replace(',', "%2C")

@@ -33,7 +33,9 @@ impl Client {
 
     pub fn spawn_with_env(env: &[(&str, &str)]) -> Client {
         let mut cmd = Command::new(bin());
-        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -63,13 +65,21 @@ impl Client {
                 if reader.read_exact(&mut buf).is_err() {
                     return;
                 }
-                let Ok(msg) = serde_json::from_slice::<Value>(&buf) else { return };
+                let Ok(msg) = serde_json::from_slice::<Value>(&buf) else {
+                    return;
+                };
                 if tx.send(msg).is_err() {
                     return;
                 }
             }
         });
-        Client { child, stdin, rx, next_id: 1, backlog: Vec::new() }
+        Client {
+            child,
+            stdin,
+            rx,
+            next_id: 1,
+            backlog: Vec::new(),
+        }
     }
 
     pub fn send_raw(&mut self, bytes: &[u8]) {
@@ -118,7 +128,9 @@ impl Client {
                     self.backlog.push(msg);
                 }
                 Err(RecvTimeoutError::Timeout) => panic!("timed out; backlog: {:#?}", self.backlog),
-                Err(RecvTimeoutError::Disconnected) => panic!("server closed its output; backlog: {:#?}", self.backlog),
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("server closed its output; backlog: {:#?}", self.backlog)
+                }
             }
         }
     }
@@ -130,7 +142,10 @@ impl Client {
                 && m["params"]["uri"] == json!(uri)
                 && version.is_none_or(|v| m["params"]["version"] == json!(v))
         });
-        msg["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
+        msg["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub fn initialize(&mut self, encodings: &[&str]) -> Value {

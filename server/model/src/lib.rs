@@ -13,8 +13,11 @@
 //! - An [`Object`] is a YAML mapping with a fixed set of keys (`resources`, `gpu`, `retry`, …), identified by
 //!   a stable id (`"resources"`, `"gpu"`, `"model-openai"`, …). Its [`Object::properties`] are in documented
 //!   order; [`Object::removed`] lists keys that older dstack releases accepted.
-//! - A [`Property`] has the accepted forms ([`Property::shapes`], alternatives, in the order dstack tries
-//!   them), `required`, the default as display text, docs, example, `since` and deprecation.
+//! - A [`Property`] has the accepted forms ([`Property::shapes`], alternatives, idiomatic form first),
+//!   `required`, the default as display text, docs, example, `since` and deprecation, and
+//!   [`Property::aliases`] (other accepted spellings of the key).
+//! - Object-level [`KeyRule`]s: [`Object::requires_any`] ("`commands` or `image`") and
+//!   [`Object::exclusive`] ("`image` and `python` exclude each other"), with dstack's truthiness.
 //! - A [`Shape`] is one accepted form of a value: a string (possibly in a named dstack [`Syntax`] such as
 //!   `gpu` or `duration`), integer/number with bounds, boolean, null, enum, object reference, discriminated
 //!   union, list or map.
@@ -181,7 +184,8 @@ pub struct Property {
     /// Completion offers only `name`.
     #[serde(default)]
     pub aliases: Vec<String>,
-    /// Accepted forms, alternatives, in the order dstack tries them. Includes [`Shape::Null`] when
+    /// Accepted forms (alternatives), the idiomatic one first: that is the form completion should
+    /// suggest (e.g. the `gpu` shorthand string before the mapping). Includes [`Shape::Null`] when
     /// `key: null` (or an empty value) is accepted.
     pub shapes: Vec<Shape>,
     /// The key must be present.

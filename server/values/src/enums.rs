@@ -1,1 +1,248 @@
-//! placeholder
+//! Small closed sets and tiny grammars: `spot_policy`, `creation_policy`, `startup_order`, `stop_criteria`, `ide`,
+//! `placement`, `retry.on_events`, router `type`, `if_exists`, probe `method`, `https`, `blocks`, `shell`.
+
+use crate::py::pydantic_int_str;
+use crate::{Input, ValueCompletion, ValueError, code, type_error};
+
+/// A closed set of string values (case-sensitive, as in dstack).
+#[derive(Debug, Clone, Copy)]
+pub struct EnumSpec {
+    pub property: &'static str,
+    /// `(value, description)`.
+    pub values: &'static [(&'static str, &'static str)],
+}
+
+pub const SPOT_POLICY: EnumSpec = EnumSpec {
+    property: "spot_policy",
+    values: &[
+        ("spot", "only spot (interruptible) instances"),
+        ("on-demand", "only on-demand instances (the default)"),
+        ("auto", "spot if available, else on-demand"),
+    ],
+};
+pub const CREATION_POLICY: EnumSpec = EnumSpec {
+    property: "creation_policy",
+    values: &[
+        (
+            "reuse-or-create",
+            "reuse an idle fleet instance or provision a new one (the default)",
+        ),
+        ("reuse", "only reuse existing idle instances"),
+    ],
+};
+pub const STARTUP_ORDER: EnumSpec = EnumSpec {
+    property: "startup_order",
+    values: &[
+        ("any", "start all jobs together"),
+        ("master-first", "start the master job before the workers"),
+        ("workers-first", "start the workers before the master"),
+    ],
+};
+pub const STOP_CRITERIA: EnumSpec = EnumSpec {
+    property: "stop_criteria",
+    values: &[
+        ("all-done", "the run ends when every job is done"),
+        ("master-done", "the run ends when the master job is done"),
+    ],
+};
+pub const IDE: EnumSpec = EnumSpec {
+    property: "ide",
+    values: &[
+        ("vscode", "Visual Studio Code"),
+        ("cursor", "Cursor"),
+        ("windsurf", "Windsurf (`version` is `version@commit`)"),
+        ("zed", "Zed"),
+    ],
+};
+pub const PLACEMENT: EnumSpec = EnumSpec {
+    property: "placement",
+    values: &[
+        ("any", "instances anywhere"),
+        (
+            "cluster",
+            "instances in one interconnected cluster (aws, crusoe, gcp, nebius)",
+        ),
+    ],
+};
+pub const RETRY_EVENTS: EnumSpec = EnumSpec {
+    property: "on_events",
+    values: &[
+        ("no-capacity", "no offer could be provisioned"),
+        ("interruption", "a spot instance was interrupted"),
+        ("error", "the job failed"),
+    ],
+};
+pub const ROUTER_TYPE: EnumSpec = EnumSpec {
+    property: "router.type",
+    values: &[
+        ("smg", "SGLang model gateway"),
+        ("dynamo", "NVIDIA Dynamo"),
+        ("sglang", "legacy name of `smg`"),
+    ],
+};
+pub const IF_EXISTS: EnumSpec = EnumSpec {
+    property: "if_exists",
+    values: &[
+        ("error", "fail if the path is not empty (the default)"),
+        ("skip", "skip the checkout if the path is not empty"),
+    ],
+};
+pub const PROBE_METHOD: EnumSpec = EnumSpec {
+    property: "method",
+    values: &[
+        ("get", "HTTP GET (the default)"),
+        ("post", "HTTP POST"),
+        ("put", "HTTP PUT"),
+        ("delete", "HTTP DELETE"),
+        ("patch", "HTTP PATCH"),
+        ("head", "HTTP HEAD"),
+    ],
+};
+pub const OFFER_ORDER: EnumSpec = EnumSpec {
+    property: "offer_order",
+    values: &[
+        ("score", "best Vast.ai score first (the default)"),
+        ("price", "cheapest first"),
+    ],
+};
+
+impl EnumSpec {
+    /// Checks a value; the error suggests a differently-cased match.
+    pub fn check(&self, input: &Input) -> Result<&'static str, ValueError> {
+        let s = match *input {
+            Input::Str(s) => s,
+            _ => {
+                return Err(type_error(
+                    "enum",
+                    &format!("one of {}", self.list()),
+                    input.type_name(),
+                    self.values[0].0,
+                ));
+            }
+        };
+        if let Some((v, _)) = self.values.iter().find(|(v, _)| *v == s) {
+            return Ok(v);
+        }
+        let hint = self
+            .values
+            .iter()
+            .find(|(v, _)| v.eq_ignore_ascii_case(s))
+            .map(|(v, _)| format!(" (values are case-sensitive: {})", code(v)))
+            .unwrap_or_default();
+        Err(ValueError::new(
+            "enum",
+            format!(
+                "{} is not a valid `{}`: use one of {}{hint}",
+                code(s),
+                self.property,
+                self.list()
+            ),
+        )
+        .example(self.values[0].0))
+    }
+
+    fn list(&self) -> String {
+        self.values
+            .iter()
+            .map(|(v, _)| code(v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub fn describe(&self, value: &str) -> Option<&'static str> {
+        self.values
+            .iter()
+            .find(|(v, _)| *v == value)
+            .map(|(_, d)| *d)
+    }
+
+    pub fn complete(&self, partial: &str) -> Vec<ValueCompletion> {
+        self.values
+            .iter()
+            .enumerate()
+            .filter(|(_, (v, _))| v.starts_with(partial.trim()))
+            .map(|(i, (v, d))| ValueCompletion::new(*v, *d, i as u32))
+            .collect()
+    }
+}
+
+/// `https`: `true`, `false` or `auto`.
+pub fn check_https(input: &Input) -> Result<(), ValueError> {
+    match input {
+        Input::Bool(_) | Input::Null | Input::Str("auto") => Ok(()),
+        _ => Err(ValueError::new("enum", "`https` is `true`, `false` or `auto`").example("auto")),
+    }
+}
+
+/// `blocks`: `auto` or an integer ≥ 1. Returns `None` for `auto`.
+pub fn parse_blocks(input: &Input) -> Result<Option<i128>, ValueError> {
+    let n = match *input {
+        Input::Str("auto") => return Ok(None),
+        Input::Int(i) => i,
+        Input::Str(s) => pydantic_int_str(s).ok_or_else(|| {
+            ValueError::new("blocks", "`blocks` is `auto` or a number of blocks").example("auto")
+        })?,
+        _ => {
+            return Err(type_error(
+                "blocks",
+                "`auto` or a number",
+                input.type_name(),
+                "auto",
+            ));
+        }
+    };
+    if n < 1 {
+        return Err(
+            ValueError::new("blocks", "`blocks` must be 1 or more (or `auto`)").example("auto"),
+        );
+    }
+    Ok(Some(n))
+}
+
+/// `shell`: `sh`, `bash`, or an absolute path.
+pub fn check_shell(input: &Input) -> Result<(), ValueError> {
+    match *input {
+        Input::Null => Ok(()),
+        Input::Str("sh" | "bash") => Ok(()),
+        Input::Str(s) if s.starts_with('/') => Ok(()),
+        Input::Str(s) => Err(ValueError::new(
+            "shell",
+            format!(
+                "{} is not a valid shell: use `sh`, `bash` or an absolute path such as `/bin/zsh`",
+                code(s)
+            ),
+        )
+        .example("bash")),
+        _ => Err(type_error(
+            "shell",
+            "`sh`, `bash` or an absolute path",
+            input.type_name(),
+            "bash",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::expect;
+
+    #[test]
+    fn enums() {
+        assert_eq!(SPOT_POLICY.check(&Input::Str("auto")), Ok("auto"));
+        expect![[r#"`SPOT` is not a valid `spot_policy`: use one of `spot`, `on-demand`, `auto` (values are case-sensitive: `spot`) (example: `spot`)"#]].assert_eq(&SPOT_POLICY.check(&Input::Str("SPOT")).unwrap_err().to_string());
+        assert!(SPOT_POLICY.check(&Input::Str("ondemand")).is_err());
+        assert_eq!(IDE.complete("c").len(), 1);
+    }
+
+    #[test]
+    fn small_grammars() {
+        assert_eq!(parse_blocks(&Input::Str("auto")), Ok(None));
+        assert_eq!(parse_blocks(&Input::Int(4)), Ok(Some(4)));
+        assert!(parse_blocks(&Input::Int(0)).is_err());
+        assert!(check_shell(&Input::Str("/bin/zsh")).is_ok());
+        assert!(check_shell(&Input::Str("zsh")).is_err());
+        assert!(check_https(&Input::Str("auto")).is_ok());
+        assert!(check_https(&Input::Str("yes")).is_err());
+    }
+}

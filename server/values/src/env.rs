@@ -235,10 +235,7 @@ mod tests {
         ]);
         let vars = parse_value(&m).unwrap();
         assert_eq!(
-            vars.iter()
-                .map(describe)
-                .collect::<Vec<_>>()
-                .join("; "),
+            vars.iter().map(describe).collect::<Vec<_>>().join("; "),
             "`A` = `1`; `B` = `2`; `C D` = `1.5`"
         );
         expect![[r#"the value of `A` must be a string or a number, not boolean: quote it, e.g. `"true"` (example: `DEBUG: "true"`)"#]]

@@ -18,11 +18,15 @@ fn number(v: &Value) -> Option<f64> {
     }
 }
 
-/// `retry`: `true`, `false`, or `{on_events?, duration?}`. Returns `(events or None for all, duration seconds)`;
-/// `false` gives `None`.
-pub fn parse_retry(
-    value: &Value,
-) -> Result<Option<(Option<Vec<&'static str>>, Option<i128>)>, ValueError> {
+/// A parsed `retry`: the events (`None` = all of them) and the duration in seconds (`None` = dstack's 1h).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retry {
+    pub on_events: Option<Vec<&'static str>>,
+    pub duration: Option<i128>,
+}
+
+/// `retry`: `true`, `false`, or `{on_events?, duration?}`; `false` and `null` give `None`.
+pub fn parse_retry(value: &Value) -> Result<Option<Retry>, ValueError> {
     const EX: &str = "{on_events: [no-capacity], duration: 1h}";
     match value {
         Value::Scalar(_) => match value.as_input() {
@@ -389,7 +393,10 @@ mod tests {
         assert_eq!(parse_retry(&Value::bool(false)), Ok(None));
         assert_eq!(
             parse_retry(&m(vec![("duration", Value::str("1h"))])),
-            Ok(Some((None, Some(3600))))
+            Ok(Some(Retry {
+                on_events: None,
+                duration: Some(3600)
+            }))
         );
         assert!(parse_retry(&m(vec![("on_events", Value::Seq(vec![]))])).is_err());
         assert!(

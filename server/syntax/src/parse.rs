@@ -28,6 +28,8 @@ pub struct Parse {
     text: Arc<String>,
     chunks: Vec<ChunkInfo>,
     single: bool,
+    /// Where the first YAML document ends; the tree knows nothing after it.
+    doc_end: u32,
     /// Every `&anchor` in document order, with the way to reach its node from the root.
     anchors: Vec<AnchorDef>,
 }
@@ -160,6 +162,7 @@ pub fn reparse(old: &Parse, new_text: &str) -> Parse {
         text: Arc::new(new_text.to_string()),
         chunks,
         single: split.single,
+        doc_end: split.doc_end,
         anchors: Vec::new(),
     };
     parse.finish(&split);
@@ -322,6 +325,11 @@ impl Parse {
         }
         self.errors.extend(errors);
         self.errors.sort_by_key(|e| (e.range.start, e.range.end));
+    }
+
+    /// Where the first YAML document ends (the tree covers nothing after it).
+    pub fn document_end(&self) -> u32 {
+        self.doc_end
     }
 
     fn resolve_with<'a>(&'a self, node: &'a Node) -> &'a Node {

@@ -62,6 +62,11 @@ pub fn parse_service_port(value: &Value) -> Result<PortMapping, ValueError> {
             local_port: Some(80),
             container_port: port_number(b as i128, None)?,
         }),
+        // pydantic tries the integer member of the union first, so `"8000"` behaves like `8000`.
+        Some(Input::Str(s)) if crate::py::pydantic_int_str(s).is_some() => Ok(PortMapping {
+            local_port: Some(80),
+            container_port: port_number(crate::py::pydantic_int_str(s).unwrap_or(-1), None)?,
+        }),
         Some(Input::Str(s)) => {
             let m = parse_str(s)?;
             if m.local_port.is_none() {
@@ -270,10 +275,6 @@ mod tests {
             Ok(PortMapping {
                 local_port: Some(80),
                 container_port: 8000
-            })
-            .map(|m: PortMapping| PortMapping {
-                local_port: Some(8000),
-                ..m
             })
         );
         assert_eq!(

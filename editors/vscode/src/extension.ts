@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import {
   DidChangeConfigurationNotification,
   ExecuteCommandRequest,
+  ExecuteCommandSignature,
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
@@ -105,6 +106,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     outputChannel: output,
     initializationOptions: currentSettings(),
     middleware: {
+      executeCommand: interceptCommand,
       workspace: {
         // The server pulls settings: answer from the mapped settings, not VS Code's raw section.
         configuration: (params) => params.items.map((item) => configurationItem(currentSettings(), item.section)),
@@ -131,7 +133,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   } catch (err) {
     setStatus('failed', `${serverDetail}\n${String(err)}`);
     output.appendLine(`dstack-lsp did not start: ${String(err)}`);
-    vscode.window.showErrorMessage(`dstack-lsp did not start (${serverDetail}): ${String(err)}`, 'Show Log').then((c) => {
+    vscode.window.showErrorMessage(`dstack-lsp did not start (${serverDetail}): ${errorText(err)}`, 'Show Log').then((c) => {
       if (c) {
         output.show();
       }
@@ -169,37 +171,8 @@ function restart(context: vscode.ExtensionContext): Promise<void> {
   });
 }
 
-async function showOffers(context: vscode.ExtensionContext): Promise<void> {
-  const editor = vscode.window.activeTextEditor;
-  const doc = editor?.document;
-  if (!doc || !isDstackFile(doc.uri.path)) {
-    vscode.window.showWarningMessage('Open a dstack configuration (*.dstack.yml or .dstack.yml) to see its offers.');
-    return;
-  }
-  if (!client) {
-    await restart(context);
-  }
-  await lifecycle;
-  if (!client?.isRunning()) {
-    vscode.window.showErrorMessage('dstack-lsp is not running. Run "dstack: Restart server" and check the dstack output.');
-    return;
-  }
-  const running = client;
-  let result: unknown;
-  try {
-    result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'dstack: finding offers' },
-      () =>
-        running.sendRequest(ExecuteCommandRequest.type, {
-          command: 'dstack.offers',
-          arguments: [doc.uri.toString()],
-        }),
-    );
-  } catch (err) {
-    vscode.window.showErrorMessage(`dstack: could not get offers: ${err instanceof Error ? err.message : String(err)}`);
-    return;
-  }
-  const title = path.basename(doc.uri.path);
+function showOffersPanel(result: unknown, uri: vscode.Uri): void {
+  const title = path.basename(uri.path);
   if (!offersPanel) {
     offersPanel = vscode.window.createWebviewPanel('dstack.offers', `Offers: ${title}`, vscode.ViewColumn.Beside, {
       enableScripts: false,
@@ -209,6 +182,52 @@ async function showOffers(context: vscode.ExtensionContext): Promise<void> {
   offersPanel.title = `Offers: ${title}`;
   offersPanel.webview.html = renderOffersHtml(result, { title, cspSource: offersPanel.webview.cspSource });
   offersPanel.reveal(vscode.ViewColumn.Beside, true);
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function showOffers(context: vscode.ExtensionContext): Promise<void> {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc || !isDstackFile(doc.uri.path)) {
+    vscode.window.showWarningMessage('Open a dstack configuration (*.dstack.yml or .dstack.yml) to see its offers.');
+    return;
+  }
+  if (!client) {
+    await restart(context);
+  }
+  await lifecycle;
+  const running = client;
+  if (!running?.isRunning()) {
+    vscode.window.showErrorMessage('dstack-lsp is not running. Run "dstack: Restart server" and check the dstack output.');
+    return;
+  }
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'dstack: finding offers' },
+      () =>
+        running.sendRequest(ExecuteCommandRequest.type, {
+          command: 'dstack.offers',
+          arguments: [doc.uri.toString()],
+        }),
+    );
+    showOffersPanel(result, doc.uri);
+  } catch (err) {
+    vscode.window.showErrorMessage(`dstack: could not get offers: ${errorText(err)}`);
+  }
+}
+
+/**
+ * The server's code lenses run `dstack.offers` through the command the client
+ * registers for it; show their answer in the same table instead of dropping it.
+ */
+async function interceptCommand(command: string, args: unknown[], next: ExecuteCommandSignature): Promise<unknown> {
+  const result: unknown = await next(command, args);
+  if (command === 'dstack.offers' && typeof args[0] === 'string') {
+    showOffersPanel(result, vscode.Uri.parse(args[0]));
+  }
+  return result;
 }
 
 function hasOpenDstackFile(): boolean {

@@ -9,7 +9,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** What the server receives, both as `initializationOptions` and as `didChangeConfiguration` settings. */
 export interface ServerSettings {
   dstack: {
-    catalog: { path?: string };
+    /** null means "the server's default" (and clears a path sent before). */
+    catalog: { path: string | null };
     live: { enabled: boolean };
     offers: { enabled: boolean };
     log: { level: LogLevel };
@@ -37,13 +38,12 @@ export function serverSettings(get: SettingGetter, ctx: PathContext): ServerSett
   const catalog = get('catalog.path');
   const settings: ServerSettings = {
     dstack: {
-      catalog: {},
+      catalog: { path: null },
       live: { enabled: bool(get('live.enabled'), false) },
       offers: { enabled: bool(get('offers.enabled'), true) },
       log: { level: logLevel(get('log.level')) },
     },
   };
-  // An empty path means "the server's default", so it is left out rather than sent as "".
   if (typeof catalog === 'string' && catalog.trim() !== '') {
     settings.dstack.catalog.path = expandUserPath(catalog, ctx.homeDir, ctx.workspaceDir, ctx.platform);
   }

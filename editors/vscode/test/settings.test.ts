@@ -10,7 +10,7 @@ const from = (values: Record<string, unknown>) => (key: string) => values[key];
 describe('serverSettings', () => {
   it('gives the defaults when nothing is set', () => {
     assert.deepEqual(serverSettings(from({}), ctx), {
-      dstack: { catalog: {}, live: { enabled: false }, offers: { enabled: true }, log: { level: 'info' } },
+      dstack: { catalog: { path: null }, live: { enabled: false }, offers: { enabled: true }, log: { level: 'info' } },
     });
   });
 
@@ -29,9 +29,9 @@ describe('serverSettings', () => {
     });
   });
 
-  it('resolves a relative catalog path against the workspace and drops an empty one', () => {
+  it('resolves a relative catalog path against the workspace and sends an empty one as null', () => {
     assert.equal(serverSettings(from({ 'catalog.path': 'data/catalog' }), ctx).dstack.catalog.path, '/ws/data/catalog');
-    assert.equal('path' in serverSettings(from({ 'catalog.path': '   ' }), ctx).dstack.catalog, false);
+    assert.equal(serverSettings(from({ 'catalog.path': '   ' }), ctx).dstack.catalog.path, null);
   });
 
   it('replaces values of the wrong type by the defaults', () => {

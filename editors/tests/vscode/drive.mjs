@@ -1,0 +1,190 @@
+// Drives code-server (VS Code in a browser) in headless Chromium with
+// playwright-core and checks what a user would see from the dstack extension.
+//
+//   node drive.mjs --url URL --file train.dstack.yml --expect expect.json --out DIR
+//
+// PLAYWRIGHT_CORE: path of the playwright-core package; CHROMIUM: browser binary.
+// Writes DIR/vscode.json (checks + what was read off the screen) and
+// DIR/vscode-*.png; exits 0 when every check passed.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require(process.env.PLAYWRIGHT_CORE || 'playwright-core');
+
+const opt = {};
+for (let i = 2; i < process.argv.length; i += 2) {
+  opt[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
+}
+const expect = JSON.parse(fs.readFileSync(opt.expect, 'utf8'));
+const waitMs = Number(opt.timeout || 60) * 1000;
+fs.mkdirSync(opt.out, { recursive: true });
+
+const started = Date.now();
+const report = { editor: 'VS Code (code-server)', checks: {}, seen: {}, timings: {}, errors: [] };
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+const mark = (name) => (report.timings[name] = (Date.now() - started) / 1000);
+const check = (name, ok) => (report.checks[name] = Boolean(ok));
+
+// Polls `probe` until it returns something truthy or the time is up.
+async function until(probe, ms = waitMs, every = 250) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value || Date.now() > end) {
+      return value;
+    }
+    await pause(every);
+  }
+}
+
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'dstack-chromium-'));
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1200, height: 700 },
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync', '--disable-background-networking',
+    '--disable-component-update'],
+});
+const page = browser.pages()[0] ?? (await browser.newPage());
+page.on('pageerror', (e) => report.errors.push(`page error: ${String(e.message).slice(0, 200)}`));
+
+async function screenshot(name) {
+  const file = path.join(opt.out, `vscode-${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+async function quickInput(prefix, text) {
+  await page.keyboard.press(prefix);
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(text);
+  return input;
+}
+
+async function goTo(line, col) {
+  await quickInput('Control+g', `:${line}:${col}`);
+  await pause(200);
+  await page.keyboard.press('Enter');
+  await pause(200);
+}
+
+async function runCommand(title) {
+  await quickInput('F1', `>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+}
+
+const squiggles = () => page.locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning').count();
+
+try {
+  await page.goto(opt.url, { waitUntil: 'domcontentloaded', timeout: waitMs });
+  await page.locator('.monaco-workbench').waitFor({ timeout: waitMs });
+  mark('workbench');
+
+  await quickInput('Control+p', opt.file);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 15000 });
+  mark('file open');
+
+  // YAML highlighting must survive: the editor's language is still YAML.
+  const language = await until(
+    () => page.locator('[id="status.editor.mode"]').innerText().then((t) => t.trim() || undefined),
+    10000,
+  );
+  report.seen.language = language ?? null;
+  check('language mode is YAML', /yaml/i.test(language ?? ''));
+
+  const status = page.locator('.statusbar-item', { hasText: 'dstack' }).first();
+  const running = await until(async () => {
+    const label = (await status.getAttribute('aria-label')) ?? '';
+    return /check/.test(label) ? label : undefined;
+  });
+  report.seen.status_item = (await status.getAttribute('aria-label').catch(() => null)) ?? null;
+  check('status bar shows the server running', running);
+  mark('server running');
+
+  // Diagnostics: a squiggle in the editor and an entry in the Problems panel.
+  const squiggled = await until(async () => (await squiggles()) > 0);
+  report.seen.squiggles = await squiggles();
+  check('squiggle in the editor', squiggled);
+  mark('squiggle');
+  await screenshot('diagnostics');
+
+  await page.keyboard.press('Control+Shift+m');
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  await until(async () => (await rows.count()) > 0, 15000);
+  report.seen.problems = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') || e.textContent));
+  const line = expect.diagnostic.line;
+  check(
+    `Problems entry on line ${line}`,
+    report.seen.problems.some((p) => new RegExp(`at line ${line} and character`).test(p ?? '')),
+  );
+  await screenshot('problems');
+  mark('problems');
+  // Back to the editor, panel closed, so the popups have room.
+  await page.keyboard.press('Control+j');
+  await page.locator('.monaco-editor .view-lines').first().click();
+
+  // Hover (editor.action.showHover is Ctrl+K Ctrl+I).
+  await goTo(expect.hover.line, expect.hover.col);
+  await page.keyboard.press('Control+k');
+  await page.keyboard.press('Control+i');
+  const hover = page.locator('.monaco-hover:not(.hidden)').first();
+  const hoverText = await until(async () => {
+    const text = await hover.innerText();
+    return text.toLowerCase().includes(expect.hover.contains.toLowerCase()) ? text : undefined;
+  }, 15000);
+  report.seen.hover = hoverText ?? (await hover.innerText().catch(() => null));
+  check(`hover mentions "${expect.hover.contains}"`, hoverText);
+  await screenshot('hover');
+  await page.keyboard.press('Escape');
+  mark('hover');
+
+  // Completion (Ctrl+Space).
+  await goTo(expect.completion.line, expect.completion.col);
+  await page.keyboard.press('Control+Space');
+  const labels = page.locator('.suggest-widget.visible .monaco-list-row .label-name');
+  const seenLabels = await until(async () => {
+    const all = await labels.evaluateAll((els) => els.map((e) => e.textContent));
+    return expect.completion.labels.every((l) => all.includes(l)) ? all : undefined;
+  }, 15000);
+  report.seen.completion = seenLabels ?? (await labels.evaluateAll((els) => els.map((e) => e.textContent)).catch(() => []));
+  check(`completion offers ${expect.completion.labels.join(', ')}`, seenLabels);
+  await screenshot('completion');
+  await page.keyboard.press('Escape');
+  mark('completion');
+
+  // The offers view: a webview beside the editor with a table.
+  await runCommand('dstack: Show matching offers');
+  const frame = page.frameLocator('iframe.webview').first().frameLocator('#active-frame');
+  const heading = await until(() => frame.locator('h2').innerText(), 20000);
+  report.seen.offers_heading = heading ?? null;
+  report.seen.offers_rows = await frame.locator('tbody tr').count().catch(() => 0);
+  check('offers view shows a table', heading && report.seen.offers_rows > 0);
+  await pause(500);
+  await screenshot('offers');
+  mark('offers');
+} catch (err) {
+  report.errors.push(String(err?.stack ?? err).slice(0, 1500));
+  await screenshot('error').catch(() => {});
+} finally {
+  report.elapsed_s = (Date.now() - started) / 1000;
+  await browser.close().catch(() => {});
+  fs.rmSync(profile, { recursive: true, force: true });
+}
+
+report.ok = report.errors.length === 0 && Object.values(report.checks).every(Boolean);
+fs.writeFileSync(path.join(opt.out, 'vscode.json'), JSON.stringify(report, null, 2) + '\n');
+console.log(`VS Code (code-server), ${report.elapsed_s.toFixed(1)} s`);
+for (const [name, ok] of Object.entries(report.checks)) {
+  console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${name}`);
+}
+for (const e of report.errors) {
+  console.log(`  error: ${e}`);
+}
+process.exit(report.ok ? 0 : 1);

@@ -1,6 +1,18 @@
 //! Completion: keys valid at the cursor, values for enums and dstack's own syntaxes, skeletons.
+//!
+//! Everything starts from the syntax crate's cursor context (key or value, the key path, the
+//! partial token) and the model walk along that path ([`crate::walk`]); nothing else in the
+//! document is visited, so the cost does not grow with the file.
 
-use crate::{AnalysisConfig, Document, TextRange};
+use dstack_model::{Property, Shape, ValueKind, model};
+use dstack_syntax::{
+    CursorContext, CursorKind, Node, NodeKind, PathSeg, TextRange, cursor_context,
+};
+use dstack_values::ValueCompletion;
+
+use crate::hover::{property_markdown, type_markdown_for};
+use crate::walk::{self, objects_for};
+use crate::{AnalysisConfig, Document};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompletionKind {
@@ -18,12 +30,453 @@ pub struct CompletionItem {
     pub detail: Option<String>,
     pub documentation: Option<String>,
     /// Text that replaces `replace`; a snippet with `$1`/`$0` tab stops when `is_snippet`.
+    /// Continuation lines carry their full indentation: send the item with `insertTextMode: asIs`.
     pub insert_text: String,
     pub is_snippet: bool,
     pub replace: TextRange,
     pub sort_text: Option<String>,
+    /// Shown struck through (deprecated keys and values).
+    pub deprecated: bool,
 }
 
-pub fn completions(_doc: &Document, _offset: u32, _config: &AnalysisConfig) -> Vec<CompletionItem> {
-    Vec::new()
+pub fn completions(doc: &Document, offset: u32, config: &AnalysisConfig) -> Vec<CompletionItem> {
+    let _ = config;
+    let offset = clamp_offset(&doc.text, offset);
+    if in_second_document(doc, offset) {
+        return Vec::new();
+    }
+    let ctx = cursor_context(&doc.text, &doc.parse, offset);
+    let mut items = match ctx.kind {
+        CursorKind::Comment => return Vec::new(),
+        _ if is_blank(doc) => skeletons(&ctx),
+        CursorKind::Key => key_completions(doc, &ctx, offset),
+        CursorKind::Value => value_completions(doc, &ctx),
+        CursorKind::Unknown => Vec::new(),
+    };
+    let mut seen = std::collections::HashSet::new();
+    items.retain(|i| seen.insert(i.label.clone()));
+    items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
+    items
 }
+
+/// A file with nothing but comments and blank lines gets one skeleton per type.
+fn is_blank(doc: &Document) -> bool {
+    match &doc.parse.root {
+        None => true,
+        Some(n) => matches!(&n.kind, NodeKind::Scalar(s) if s.text.trim().is_empty()),
+    }
+}
+
+fn in_second_document(doc: &Document, offset: u32) -> bool {
+    // The parser reports the start of a second `---` document; dstack reads only the first.
+    doc.parse
+        .errors
+        .iter()
+        .any(|e| e.range.start <= offset && e.message.contains("second one starts here"))
+}
+
+fn skeletons(ctx: &CursorContext) -> Vec<CompletionItem> {
+    let mut out = Vec::new();
+    for (i, t) in model().types.iter().enumerate() {
+        out.push(CompletionItem {
+            label: format!("type: {}", t.name),
+            kind: CompletionKind::Snippet,
+            detail: Some(format!("new {} configuration", t.name)),
+            documentation: type_markdown_for(&t.name)
+                .map(|md| format!("{md}\n\n```yaml\n{}\n```", strip_snippet(&t.skeleton))),
+            insert_text: t.skeleton.clone(),
+            is_snippet: true,
+            replace: ctx.replace,
+            sort_text: Some(format!("{i:04}")),
+            deprecated: false,
+        });
+    }
+    out
+}
+
+fn key_completions(doc: &Document, ctx: &CursorContext, offset: u32) -> Vec<CompletionItem> {
+    let mut path = ctx.path.clone();
+    let mut w = walk::walk(doc, &path);
+    // Right after `- ` under a list key the item is not in the path yet: step into it.
+    if ctx.after_dash
+        && !matches!(path.last(), Some(PathSeg::Index(_)))
+        && w.shapes.iter().any(|s| matches!(s, Shape::List { .. }))
+    {
+        let n = w.node.and_then(|n| n.as_sequence()).map_or(0, |s| s.len());
+        path.push(PathSeg::Index(n));
+        w = walk::walk(doc, &path);
+    }
+    let mapping = w.node.filter(|n| matches!(n.kind, NodeKind::Mapping(_)));
+    let objects = objects_for(&doc.parse, &w.shapes, mapping, None);
+    let present: Vec<&str> = mapping
+        .map(|n| present_keys(doc, n, offset))
+        .unwrap_or_default();
+    let after = doc.text.get(ctx.replace.end as usize..).unwrap_or("");
+    let has_colon = after.trim_start_matches([' ', '\t']).starts_with(':');
+    let indent = " ".repeat(ctx.indent as usize + 2);
+    let newline = line_ending(&doc.text, offset);
+
+    let mut props: Vec<&'static Property> = Vec::new();
+    for o in &objects {
+        for p in &o.properties {
+            if !p.hidden && !props.iter().any(|x| x.name == p.name) {
+                props.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (i, p) in props.iter().enumerate() {
+        if present.contains(&p.name.as_str()) {
+            continue;
+        }
+        let insert_text = if has_colon {
+            p.name.clone()
+        } else {
+            match p.value_kind() {
+                ValueKind::Scalar => format!("{}: $0", p.name),
+                ValueKind::Mapping => format!("{}:{newline}{indent}$0", p.name),
+                ValueKind::List => format!("{}:{newline}{indent}- $0", p.name),
+            }
+        };
+        // `type` first wherever it exists (top level, discriminated objects), then documented order.
+        let rank = if p.name == "type" {
+            0
+        } else if p.deprecated.is_some() {
+            9000 + i
+        } else {
+            i + 1
+        };
+        let mut key_path = path.clone();
+        key_path.push(PathSeg::Key(p.name.clone()));
+        out.push(CompletionItem {
+            label: p.name.clone(),
+            kind: CompletionKind::Property,
+            detail: Some(if p.name == "type" && path.is_empty() {
+                "configuration type".to_string()
+            } else {
+                short_forms(p)
+            }),
+            documentation: Some(property_markdown(doc, &key_path, p)),
+            insert_text,
+            is_snippet: !has_colon,
+            replace: ctx.replace,
+            sort_text: Some(format!("{rank:04}")),
+            deprecated: p.deprecated.is_some(),
+        });
+    }
+    // A list item may also be a scalar (`- aws`, `- my-vol:/data`): offer those values too.
+    if matches!(path.last(), Some(PathSeg::Index(_))) && present.is_empty() {
+        out.extend(values_for_shapes(&w.shapes, ctx, 5000));
+    }
+    out
+}
+
+/// Keys already written in the mapping, except the one being typed at the cursor.
+fn present_keys<'d>(doc: &'d Document, mapping: &'d Node, offset: u32) -> Vec<&'d str> {
+    let raw = mapping.as_mapping().unwrap_or_default();
+    let mut out: Vec<&str> = Vec::new();
+    for (k, _) in doc.parse.entries(mapping) {
+        if k.range.contains_inclusive(offset) {
+            continue;
+        }
+        if let Some(t) = k.key_text() {
+            out.push(t);
+        }
+    }
+    // Raw entries too: a merge key's own entries are already in `entries`.
+    for e in raw {
+        if !e.key.range.contains_inclusive(offset)
+            && let Some(t) = e.key.key_text()
+            && !out.contains(&t)
+        {
+            out.push(t);
+        }
+    }
+    out
+}
+
+fn value_completions(doc: &Document, ctx: &CursorContext) -> Vec<CompletionItem> {
+    if ctx.path.len() == 1 && ctx.path.first() == Some(&PathSeg::Key("type".to_string())) {
+        return type_values(ctx);
+    }
+    let w = walk::walk(doc, &ctx.path);
+    if w.shapes.is_empty()
+        && let Some(items) = item_read_as_mapping(doc, ctx)
+    {
+        return items;
+    }
+    values_for_shapes(&w.shapes, ctx, 0)
+}
+
+/// `- my-vol:` reads as a one-key mapping `{my-vol: null}` while the user is typing the string
+/// `my-vol:/data`: complete the item's text as a value of the list instead.
+fn item_read_as_mapping(doc: &Document, ctx: &CursorContext) -> Option<Vec<CompletionItem>> {
+    let [.., PathSeg::Index(_), PathSeg::Key(_)] = ctx.path.as_slice() else {
+        return None;
+    };
+    let item_path = ctx.path.get(..ctx.path.len() - 1)?;
+    let item = doc.parse.node_at_path(item_path)?;
+    if item.as_mapping()?.len() != 1 {
+        return None;
+    }
+    let start = item.range.start;
+    let typed = doc.text.get(start as usize..ctx.replace.start as usize)?;
+    if typed.contains('\n') {
+        return None;
+    }
+    let item_ctx = CursorContext {
+        partial: format!("{typed}{}", ctx.partial),
+        replace: TextRange::new(start, ctx.replace.end),
+        ..ctx.clone()
+    };
+    let w = walk::walk(doc, item_path);
+    Some(values_for_shapes(&w.shapes, &item_ctx, 0))
+}
+
+fn type_values(ctx: &CursorContext) -> Vec<CompletionItem> {
+    let (replace, _) = value_span(ctx);
+    model()
+        .types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| CompletionItem {
+            label: t.name.clone(),
+            kind: CompletionKind::Enum,
+            detail: Some(short_doc(&t.doc)),
+            documentation: type_markdown_for(&t.name),
+            insert_text: t.name.clone(),
+            is_snippet: false,
+            replace,
+            sort_text: Some(format!("{i:04}")),
+            deprecated: false,
+        })
+        .collect()
+}
+
+/// Enum values, booleans and values of dstack's syntaxes for the shapes a value may take.
+fn values_for_shapes(shapes: &[&Shape], ctx: &CursorContext, base: usize) -> Vec<CompletionItem> {
+    let (replace, partial) = value_span(ctx);
+    let mut out = Vec::new();
+    let mut push = |label: String,
+                    insert: String,
+                    kind: CompletionKind,
+                    detail: String,
+                    sort: usize,
+                    deprecated: bool| {
+        out.push(CompletionItem {
+            label,
+            kind,
+            detail: (!detail.is_empty()).then_some(detail),
+            documentation: None,
+            insert_text: insert,
+            is_snippet: false,
+            replace,
+            sort_text: Some(format!("{sort:05}")),
+            deprecated,
+        });
+    };
+    for (si, shape) in shapes.iter().enumerate() {
+        let shape_base = base + si * 1000;
+        match shape {
+            Shape::Enum { values, .. } => {
+                // No prefix filter: the editor filters (fuzzily) on the replaced text.
+                for (i, v) in values.iter().enumerate() {
+                    let sort = shape_base + if v.deprecated { 500 + i } else { i };
+                    push(
+                        v.value.clone(),
+                        v.value.clone(),
+                        CompletionKind::Enum,
+                        v.doc.clone(),
+                        sort,
+                        v.deprecated,
+                    );
+                }
+            }
+            Shape::Boolean => {
+                for (i, b) in ["true", "false"].iter().enumerate() {
+                    push(
+                        b.to_string(),
+                        b.to_string(),
+                        CompletionKind::Value,
+                        String::new(),
+                        shape_base + i,
+                        false,
+                    );
+                }
+            }
+            Shape::String {
+                syntax: Some(syntax),
+                ..
+            } => {
+                for c in syntax_values(syntax, &partial) {
+                    let kind = if syntax == "gpu" && is_gpu_name(&c.label) {
+                        CompletionKind::Gpu
+                    } else {
+                        CompletionKind::Value
+                    };
+                    let rank = if kind == CompletionKind::Gpu {
+                        offer_rank(&c.label).unwrap_or(c.sort as usize)
+                    } else {
+                        c.sort as usize
+                    };
+                    push(c.label, c.insert, kind, c.detail, shape_base + rank, false);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Proposals from the value syntaxes (`dstack-values`), or the model's examples for the rest.
+fn syntax_values(syntax: &str, partial: &str) -> Vec<ValueCompletion> {
+    use dstack_values as v;
+    match syntax {
+        "gpu" => v::gpu::complete(partial),
+        "cpu" => v::cpu::complete(partial),
+        "memory" => v::memory::complete(partial),
+        "memory-range" => v::range::complete_memory(partial),
+        "int-range" | "fleet-nodes" => v::range::complete_int(partial),
+        "duration" => v::duration::complete(partial, false),
+        "off-duration" | "idle-duration" => v::duration::complete(partial, true),
+        "volume-mount" => {
+            let mut out = v::volume::complete(partial);
+            if out.is_empty() {
+                out = examples(syntax, partial);
+            }
+            out
+        }
+        "port-mapping" | "service-port" => v::ports::complete(partial),
+        "env" => v::env::complete(partial),
+        "shell" | "compute-capability" | "cron" => examples(syntax, partial),
+        _ => Vec::new(),
+    }
+}
+
+fn examples(syntax: &str, partial: &str) -> Vec<ValueCompletion> {
+    let Some(s) = model().syntax(syntax) else {
+        return Vec::new();
+    };
+    s.examples
+        .iter()
+        .filter(|e| e.trim_matches('"').starts_with(partial))
+        .enumerate()
+        .map(|(i, e)| {
+            let plain = e.trim_matches('"').to_string();
+            ValueCompletion::new(plain, s.summary.clone(), 200 + i as u32)
+        })
+        .collect()
+}
+
+fn is_gpu_name(label: &str) -> bool {
+    label.chars().next().is_some_and(char::is_alphabetic)
+        && dstack_values::gpu_names::Vendor::from_token(label).is_none()
+}
+
+/// Where offer counts will rank GPU names (most offers first). The offers catalog does not expose
+/// counts yet; until it does, the values crate's order stands.
+fn offer_rank(_gpu_name: &str) -> Option<usize> {
+    None
+}
+
+/// The replace range and the partial text of a value, without an opening quote.
+fn value_span(ctx: &CursorContext) -> (TextRange, String) {
+    let mut replace = ctx.replace;
+    let mut partial = ctx.partial.clone();
+    if let Some(rest) = partial
+        .strip_prefix('"')
+        .or_else(|| partial.strip_prefix('\''))
+    {
+        partial = rest.to_string();
+        replace = TextRange::new(replace.start + 1, replace.end);
+    }
+    (replace, partial)
+}
+
+/// `gpu string | integer | mapping`: the accepted forms in a few words.
+fn short_forms(p: &Property) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for s in p.non_null_shapes() {
+        let word = match s {
+            Shape::String {
+                syntax: Some(syn), ..
+            } => syn.clone(),
+            Shape::String { .. } => "string".to_string(),
+            Shape::Integer { .. } => "integer".to_string(),
+            Shape::Number { .. } => "number".to_string(),
+            Shape::Boolean => "boolean".to_string(),
+            Shape::Null => continue,
+            Shape::Enum { values, .. } => {
+                let v: Vec<&str> = values.iter().take(4).map(|v| v.value.as_str()).collect();
+                let more = if values.len() > 4 { "|…" } else { "" };
+                format!("{}{more}", v.join("|"))
+            }
+            Shape::Object { .. } | Shape::Union { .. } | Shape::Map { .. } => "mapping".to_string(),
+            Shape::List { .. } => "list".to_string(),
+        };
+        if !parts.contains(&word) {
+            parts.push(word);
+        }
+    }
+    let mut out = parts.join(" | ");
+    if p.deprecated.is_some() {
+        out = format!("deprecated · {out}");
+    }
+    if p.required {
+        out = format!("required · {out}");
+    }
+    out
+}
+
+/// The start of a doc paragraph, up to the first clause, for a one-line detail.
+fn short_doc(doc: &str) -> String {
+    let end = doc.find([',', ':', '.', ';']).unwrap_or(doc.len());
+    doc.get(..end).unwrap_or(doc).trim().to_string()
+}
+
+/// `${1:my-volume}` → `my-volume`, for showing a skeleton as plain YAML.
+fn strip_snippet(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let body = &rest[i + 2..];
+        let close = body.find('}').unwrap_or(body.len());
+        let inner = &body[..close];
+        let value = match inner.split_once(':') {
+            Some((_, v)) => v.to_string(),
+            None => inner
+                .split_once('|')
+                .and_then(|(_, v)| v.split([',', '|']).next())
+                .unwrap_or("")
+                .to_string(),
+        };
+        out.push_str(&value);
+        rest = body.get(close + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out.replace("$0", "")
+}
+
+/// The line break the document uses around `offset` (`\r\n` or `\n`), from the nearest line end.
+fn line_ending(text: &str, offset: u32) -> &'static str {
+    let at = offset as usize;
+    let after = text.get(at..).and_then(|t| t.find('\n').map(|i| at + i));
+    let before = text.get(..at).and_then(|t| t.rfind('\n'));
+    match after.or(before) {
+        Some(i) if i > 0 && text.as_bytes().get(i - 1) == Some(&b'\r') => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// The offset clamped into the text and moved back to a character boundary.
+fn clamp_offset(text: &str, offset: u32) -> u32 {
+    let mut o = (offset as usize).min(text.len());
+    while o > 0 && !text.is_char_boundary(o) {
+        o -= 1;
+    }
+    o as u32
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,16 @@
 //! Hover: docs for keys, and what dstack will understand for values of its syntaxes.
+//!
+//! A key shows its doc, accepted forms, default, allowed values, since/deprecation notes, an
+//! example and a link. A value shows what dstack reads from it (`A100:80GB:2` → 2 × NVIDIA A100
+//! with exactly 80 GB each), the meaning of an enum value, or the doc of a `type:` value.
+//! Offer previews are appended by [`crate::offers`] through [`HoverTarget`].
 
-use crate::{AnalysisConfig, Document, TextRange};
+use dstack_model::{ConfigType, Property, RemovedProperty, Shape, model};
+use dstack_syntax::{Node, NodeKind, PathSeg, TextRange};
+use dstack_values::Input;
+
+use crate::walk::{self, Spot};
+use crate::{AnalysisConfig, Document};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hover {
@@ -8,6 +18,346 @@ pub struct Hover {
     pub markdown: String,
 }
 
-pub fn hover(_doc: &Document, _offset: u32, _config: &AnalysisConfig) -> Option<Hover> {
+/// What a hover is about: enough for another module (offer previews) to add its own section.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HoverTarget {
+    /// Path of the hovered key (ending in that key) or value.
+    pub path: Vec<PathSeg>,
+    /// The cursor is on a key, not on its value.
+    pub on_key: bool,
+    /// The hovered key or scalar.
+    pub range: TextRange,
+}
+
+/// The key or value under the cursor, if any.
+pub fn hover_target(doc: &Document, offset: u32) -> Option<HoverTarget> {
+    locate_target(doc, offset).map(|(t, _)| t)
+}
+
+fn locate_target(doc: &Document, offset: u32) -> Option<(HoverTarget, &Node)> {
+    let located = walk::locate(doc, offset)?;
+    match located.spot {
+        Spot::Key { key, .. } => Some((
+            HoverTarget {
+                path: located.path,
+                on_key: true,
+                range: key.range,
+            },
+            key,
+        )),
+        Spot::Value(node) if matches!(node.kind, NodeKind::Scalar(_) | NodeKind::Alias(_)) => {
+            Some((
+                HoverTarget {
+                    path: located.path,
+                    on_key: false,
+                    range: node.range,
+                },
+                node,
+            ))
+        }
+        Spot::Value(_) => None,
+    }
+}
+
+pub fn hover(doc: &Document, offset: u32, config: &AnalysisConfig) -> Option<Hover> {
+    let (target, node) = locate_target(doc, offset)?;
+    let mut markdown = if target.on_key {
+        key_hover(doc, &target.path)?
+    } else {
+        value_hover(doc, &target.path, doc.parse.resolve(node))?
+    };
+    for section in extra_sections(doc, &target, config) {
+        markdown.push_str("\n\n---\n\n");
+        markdown.push_str(&section);
+    }
+    Some(Hover {
+        range: target.range,
+        markdown,
+    })
+}
+
+/// Sections other modules add below the main text. The offer preview (hover on `resources`,
+/// `gpu`, `cpu`, `memory`, `disk`) belongs here once `crate::offers` provides it.
+fn extra_sections(_doc: &Document, _target: &HoverTarget, _config: &AnalysisConfig) -> Vec<String> {
+    Vec::new()
+}
+
+fn key_hover(doc: &Document, path: &[PathSeg]) -> Option<String> {
+    let w = walk::walk(doc, path);
+    if let Some(p) = w.property {
+        return Some(property_markdown(doc, path, p));
+    }
+    let (PathSeg::Key(name), parent) = path.split_last()? else {
+        return None;
+    };
+    walk::objects_at(doc, parent)
+        .into_iter()
+        .find_map(|o| o.removed_property(name))
+        .map(removed_markdown)
+}
+
+/// The hover text of a property: shared with completion item documentation.
+pub(crate) fn property_markdown(doc: &Document, path: &[PathSeg], p: &Property) -> String {
+    let mut out = format!("**`{}`**", display_path(path, &p.name));
+    if p.required {
+        out.push_str(" (required)");
+    }
+    out.push_str("\n\n");
+    out.push_str(p.doc.trim());
+    let mut facts: Vec<String> = Vec::new();
+    let forms: Vec<String> = p.non_null_shapes().map(describe_shape).collect();
+    if !forms.is_empty() {
+        let mut accepts = forms.join("; ");
+        if p.nullable() {
+            accepts.push_str("; or empty");
+        }
+        facts.push(format!("Accepts: {accepts}"));
+    }
+    if let Some(d) = &p.default {
+        facts.push(format!("Default: {}", code(d)));
+    }
+    let values = p.enum_values();
+    if !values.is_empty() && values.len() <= 30 {
+        let shown: Vec<String> = values
+            .iter()
+            .map(|v| {
+                if v.deprecated {
+                    format!("{} (deprecated)", code(&v.value))
+                } else {
+                    code(&v.value)
+                }
+            })
+            .collect();
+        facts.push(format!("Values: {}", shown.join(", ")));
+    }
+    if let Some(note) = &p.note {
+        facts.push(note.trim().to_string());
+    }
+    if let Some(since) = &p.since {
+        facts.push(format!("Since dstack {since}"));
+    }
+    if let Some(dep) = &p.deprecated {
+        let mut s = format!("Deprecated since {}: {}", dep.since, dep.note.trim());
+        if let Some(r) = &dep.replacement {
+            s.push_str(&format!(". Use {} instead", code(r)));
+        }
+        facts.push(s);
+    }
+    if !facts.is_empty() {
+        out.push_str("\n\n");
+        out.push_str(&facts.join("  \n"));
+    }
+    if !p.example.trim().is_empty() {
+        out.push_str("\n\n```yaml\n");
+        out.push_str(p.example.trim_end());
+        out.push_str("\n```");
+    }
+    if let Some(url) = p.docs_url.as_deref().or_else(|| type_url(doc)) {
+        out.push_str(&format!("\n\n[dstack reference]({url})"));
+    }
+    out
+}
+
+fn removed_markdown(r: &RemovedProperty) -> String {
+    let mut out = format!(
+        "**`{}`** — removed in dstack {}; 0.22.5 rejects it",
+        r.name, r.removed_in
+    );
+    out.push_str("\n\n");
+    out.push_str(r.note.trim());
+    if let Some(rep) = &r.replacement {
+        out.push_str(&format!("\n\nUse {} instead.", code(rep)));
+    }
+    out
+}
+
+fn value_hover(doc: &Document, path: &[PathSeg], node: &Node) -> Option<String> {
+    let scalar = node.as_scalar()?;
+    if path.len() == 1 && path.first() == Some(&PathSeg::Key("type".to_string())) {
+        return Some(match model().config_type(&scalar.text) {
+            Some(t) => type_markdown(t),
+            None => format!(
+                "`{}` is not a configuration type. Use one of {}",
+                scalar.text,
+                all_type_names()
+            ),
+        });
+    }
+    let w = walk::walk(doc, path);
+    let input = Input::from_scalar(&scalar.value);
+    if let Some(s) = enum_value_markdown(&w.shapes, &scalar.text) {
+        return Some(s);
+    }
+    let mut first_error = None;
+    for shape in &w.shapes {
+        let Some(syntax) = shape.syntax() else {
+            continue;
+        };
+        match describe_value(syntax, &input) {
+            Some(Ok(text)) => return Some(text),
+            Some(Err(e)) => {
+                first_error.get_or_insert(e);
+            }
+            None => {}
+        }
+    }
+    if let Some(e) = first_error {
+        return Some(format!("dstack cannot read this value: {e}"));
+    }
+    let p = w.nearest_property?;
+    let key_path: Vec<PathSeg> = trim_to_property(path);
+    Some(property_markdown(doc, &key_path, p))
+}
+
+/// The path up to and including the last key (a list item's hover falls back to its list's docs).
+fn trim_to_property(path: &[PathSeg]) -> Vec<PathSeg> {
+    let end = path
+        .iter()
+        .rposition(|s| matches!(s, PathSeg::Key(_)))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    path.get(..end).unwrap_or_default().to_vec()
+}
+
+fn enum_value_markdown(shapes: &[&Shape], text: &str) -> Option<String> {
+    for shape in shapes {
+        let Shape::Enum {
+            values,
+            case_insensitive,
+            ..
+        } = shape
+        else {
+            continue;
+        };
+        let same = |a: &str| {
+            if *case_insensitive {
+                a.eq_ignore_ascii_case(text)
+            } else {
+                a == text
+            }
+        };
+        let Some(v) = values
+            .iter()
+            .find(|v| same(&v.value) || v.aliases.iter().any(|a| same(a)))
+        else {
+            continue;
+        };
+        let mut out = format!("**{}** — {}", code(&v.value), v.doc.trim());
+        if v.value != text {
+            out.push_str(&format!("\n\n{} is read as {}", code(text), code(&v.value)));
+        }
+        if v.deprecated {
+            out.push_str("\n\nKept for backward compatibility.");
+        }
+        if let Some(since) = &v.since {
+            out.push_str(&format!("\n\nSince dstack {since}"));
+        }
+        return Some(out);
+    }
     None
+}
+
+/// What dstack reads from a scalar of a named syntax; `None` when the syntax has no description.
+/// Until the diagnostics bridge lands this is the one place naming syntaxes → value parsers.
+fn describe_value(syntax: &str, input: &Input) -> Option<Result<String, String>> {
+    use dstack_values as v;
+    let res: Result<String, v::ValueError> = match syntax {
+        "gpu" => v::gpu::parse(input).map(|s| v::gpu::describe(&s)),
+        "cpu" => v::cpu::parse(input).map(|s| v::cpu::describe(&s)),
+        "memory" => v::memory::parse(input).map(v::memory::describe),
+        "memory-range" => v::range::parse_memory(input).map(|r| v::range::describe_memory(&r)),
+        "int-range" | "fleet-nodes" => {
+            v::range::parse_int(input).map(|r| v::range::describe_int(&r))
+        }
+        "duration" => v::duration::parse(input).map(v::duration::describe),
+        "off-duration" => v::duration::parse_offable(input).map(v::duration::describe_setting),
+        "idle-duration" => v::duration::parse_idle(input).map(v::duration::describe_setting),
+        "volume-mount" => v::volume::parse(input).map(|m| v::volume::describe(&m)),
+        "port-mapping" => v::ports::parse(input).map(|m| v::ports::describe(&m)),
+        "service-port" => v::ports::parse_service_port(&v::Value::from(*input))
+            .map(|m| v::ports::describe_service(&m)),
+        "env" => v::env::parse_item(input).map(|e| v::env::describe(&e)),
+        "compute-capability" => {
+            v::compute_capability::parse(input).map(v::compute_capability::describe)
+        }
+        _ => return None,
+    };
+    Some(res.map_err(|e| e.to_string()))
+}
+
+fn type_markdown(t: &ConfigType) -> String {
+    let mut out = format!("**`type: {}`**", t.name);
+    if t.experimental {
+        out.push_str(" (experimental)");
+    }
+    out.push_str("\n\n");
+    out.push_str(t.doc.trim());
+    if let Some(since) = &t.since {
+        out.push_str(&format!("\n\nSince dstack {since}"));
+    }
+    out.push_str(&format!(
+        "\n\n[dstack reference]({}) · [concepts]({})",
+        t.docs_url, t.concept_url
+    ));
+    out
+}
+
+pub(crate) fn type_markdown_for(name: &str) -> Option<String> {
+    model().config_type(name).map(type_markdown)
+}
+
+fn all_type_names() -> String {
+    model()
+        .types
+        .iter()
+        .map(|t| code(&t.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One accepted form, with a couple of examples for dstack's own syntaxes.
+fn describe_shape(shape: &Shape) -> String {
+    let base = shape.describe();
+    match shape.syntax().and_then(|s| model().syntax(s)) {
+        Some(syntax) if !syntax.examples.is_empty() => {
+            let ex: Vec<String> = syntax.examples.iter().take(3).map(|e| code(e)).collect();
+            format!("{base} (e.g. {})", ex.join(", "))
+        }
+        _ => base,
+    }
+}
+
+fn type_url(doc: &Document) -> Option<&'static str> {
+    let t = crate::config_type(doc)?;
+    model().config_type(t.name()).map(|t| t.docs_url.as_str())
+}
+
+/// `resources.gpu`, `volumes[].path`: the path with list indexes shown as `[]`.
+pub(crate) fn display_path(path: &[PathSeg], fallback: &str) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            PathSeg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            PathSeg::Index(_) => out.push_str("[]"),
+        }
+    }
+    if out.is_empty() {
+        fallback.to_string()
+    } else {
+        out
+    }
+}
+
+/// An inline code span that survives backticks in the text.
+pub(crate) fn code(s: &str) -> String {
+    if s.contains('`') {
+        format!("`` {s} ``")
+    } else {
+        format!("`{s}`")
+    }
 }

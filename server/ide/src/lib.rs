@@ -9,6 +9,8 @@ pub mod document;
 pub mod hover;
 pub mod navigation;
 pub mod offers;
+#[cfg(test)]
+pub mod test_util;
 pub mod walk;
 
 pub use code_actions::{CodeAction, TextEdit, code_actions};

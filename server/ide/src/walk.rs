@@ -164,23 +164,21 @@ pub fn objects_for(
             _ => {}
         }
     }
-    if out.len() > 1 {
-        if let Some(n) = node {
-            let keys: Vec<&str> = key_texts(parse, n)
-                .into_iter()
-                .filter(|k| Some(*k) != key)
-                .filter(|k| out.iter().any(|o| o.property(k).is_some()))
-                .collect();
-            if !keys.is_empty() {
-                let narrowed: Vec<&'static Object> = out
-                    .iter()
-                    .copied()
-                    .filter(|o| keys.iter().all(|k| o.property(k).is_some()))
-                    .collect();
-                if !narrowed.is_empty() {
-                    return narrowed;
-                }
-            }
+    if out.len() > 1
+        && let Some(n) = node
+    {
+        let keys: Vec<&str> = key_texts(parse, n)
+            .into_iter()
+            .filter(|k| Some(*k) != key)
+            .filter(|k| out.iter().any(|o| o.property(k).is_some()))
+            .collect();
+        let narrowed: Vec<&'static Object> = out
+            .iter()
+            .copied()
+            .filter(|o| keys.iter().all(|k| o.property(k).is_some()))
+            .collect();
+        if !keys.is_empty() && !narrowed.is_empty() {
+            return narrowed;
         }
     }
     out

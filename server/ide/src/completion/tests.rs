@@ -1,0 +1,496 @@
+//! `$0` fixtures for completion: every cursor situation, including half-typed and broken buffers.
+
+use expect_test::{Expect, expect};
+
+use crate::test_util::{apply_completion, completion_labels, render_completions};
+
+fn check(fixture: &str, expect: Expect) {
+    expect.assert_eq(&render_completions(fixture));
+}
+
+/// Only the first `n` items (long lists: keys of a type, GPU names).
+fn check_first(fixture: &str, n: usize, expect: Expect) {
+    let all = render_completions(fixture);
+    let first: Vec<&str> = all.lines().take(n).collect();
+    expect.assert_eq(&(first.join("\n") + "\n"));
+}
+
+/// Labels only, space-separated.
+fn check_labels(fixture: &str, expect: Expect) {
+    expect.assert_eq(&completion_labels(fixture).join(" "));
+}
+
+fn check_apply(fixture: &str, label: &str, expect: Expect) {
+    expect.assert_eq(&apply_completion(fixture, label));
+}
+
+// ---- keys ----
+
+#[test]
+fn top_level_keys_of_a_task() {
+    check_first(
+        "type: task\n$0",
+        6,
+        expect![[r#"
+            property nodes — integer
+            property groups — list
+            property ports — list
+            property commands — list
+            property name — resource-name
+            property image — string
+        "#]],
+    );
+}
+
+#[test]
+fn present_keys_are_left_out() {
+    let all = render_completions("type: task\nname: x\ncommands:\n  - y\n$0\nimage: z\n");
+    for key in ["name", "commands", "image", "type"] {
+        assert!(
+            !completion_labels("type: task\nname: x\ncommands:\n  - y\n$0\nimage: z\n")
+                .iter()
+                .any(|l| l == key),
+            "{key} offered again:\n{all}"
+        );
+    }
+    assert!(all.contains("property resources"), "{all}");
+}
+
+#[test]
+fn without_type_offers_type_first_and_the_union_of_keys() {
+    check_first(
+        "name: x\n$0",
+        3,
+        expect![[r#"
+        property type — configuration type
+        property ide — vscode|cursor|windsurf|zed
+        property version — string
+    "#]],
+    );
+    let all = render_completions("name: x\n$0");
+    // Keys of several types, each once.
+    for key in ["ide", "port", "commands", "ssh_config", "domain", "backend"] {
+        assert!(
+            all.contains(&format!("property {key} ")),
+            "{key} missing:\n{all}"
+        );
+    }
+}
+
+#[test]
+fn keys_narrow_by_present_keys_without_type() {
+    // `port` only exists on services, so the document is read as one.
+    let all = render_completions("port: 8000\n$0");
+    assert!(all.contains("property model "), "{all}");
+    assert!(!all.contains("property ide "), "{all}");
+}
+
+#[test]
+fn nested_keys_on_an_empty_line() {
+    check(
+        "type: task\nresources:\n  $0\n",
+        expect![[r#"
+            property cpu — cpu | integer | mapping
+            property memory — memory-range | integer | number | mapping
+            property shm_size — memory | integer | number
+            property gpu — gpu | integer | mapping
+            property disk — memory-range | integer | number | mapping
+        "#]],
+    );
+}
+
+#[test]
+fn half_typed_key_without_colon() {
+    check_labels(
+        "type: task\nresources:\n  gpu: A100\n  me$0\n",
+        expect!["cpu memory shm_size disk"],
+    );
+}
+
+#[test]
+fn half_typed_key_before_existing_colon_inserts_the_name_only() {
+    check_apply(
+        "type: task\nresources:\n  gp$0: A100\n",
+        "gpu",
+        expect![[r#"
+            type: task
+            resources:
+              gpu: A100
+        "#]],
+    );
+}
+
+#[test]
+fn key_insertion_by_value_kind() {
+    check_apply(
+        "type: task\nimag$0",
+        "image",
+        expect![[r#"
+        type: task
+        image: $0"#]],
+    );
+    check_apply(
+        "type: task\nresou$0",
+        "resources",
+        expect![[r#"
+        type: task
+        resources:
+          $0"#]],
+    );
+    check_apply(
+        "type: task\ncomm$0",
+        "commands",
+        expect![[r#"
+        type: task
+        commands:
+          - $0"#]],
+    );
+    check_apply(
+        "type: task\nresources:\n  gpu: 1\n  di$0",
+        "disk",
+        expect![[r#"
+        type: task
+        resources:
+          gpu: 1
+          disk: $0"#]],
+    );
+    check_apply(
+        "type: service\nprobes:\n  - type: http\n    time$0",
+        "timeout",
+        expect![[r#"
+            type: service
+            probes:
+              - type: http
+                timeout: $0"#]],
+    );
+}
+
+#[test]
+fn keys_of_a_list_item_after_dash() {
+    check(
+        "type: task\nvolumes:\n  - $0\n",
+        expect![[r#"
+        property name — required · string | list
+        property path — required · absolute-path
+        property instance_path — required · absolute-path
+        property optional — boolean
+        value my-volume:/data — `volume-name:/container/path` (network volume) or `/instance/path:/container/path` (instance volume)
+        value /mnt/cache:/root/.cache — `volume-name:/container/path` (network volume) or `/instance/path:/container/path` (instance volume)
+    "#]],
+    );
+    check_labels(
+        "type: service\nport: 80\nprobes:\n  - $0\n",
+        expect!["type url method headers body timeout interval ready_after until_ready"],
+    );
+    check_labels(
+        "type: task\ngroups:\n  - name: a\n    commands: [x]\n  - $0\n",
+        expect!["name nodes resources commands ports"],
+    );
+}
+
+#[test]
+fn second_key_of_a_list_item() {
+    check_labels(
+        "type: task\nvolumes:\n  - name: v\n    $0\n",
+        expect!["path"],
+    );
+    check_labels(
+        "type: task\nvolumes:\n  - instance_path: /mnt\n    $0\n",
+        expect!["path optional"],
+    );
+}
+
+#[test]
+fn union_keys_follow_the_discriminator() {
+    check_labels(
+        "type: volume\nbackend: gcp\n$0",
+        expect!["name auto_cleanup_duration tags size volume_id region availability_zone"],
+    );
+    check_labels(
+        "type: service\nmodel:\n  format: tgi\n  $0\n",
+        expect!["type name chat_template eos_token"],
+    );
+    check_labels(
+        "type: gateway\ncertificate:\n  type: acm\n  $0\n",
+        expect!["arn"],
+    );
+}
+
+// ---- values ----
+
+#[test]
+fn type_values_list_all_seven() {
+    check_labels(
+        "type: $0",
+        expect!["dev-environment task service fleet gateway volume preset"],
+    );
+    check_labels(
+        "type: se$0\n",
+        expect!["dev-environment task service fleet gateway volume preset"],
+    );
+}
+
+#[test]
+fn enum_values() {
+    check(
+        "type: task\nspot_policy: $0\n",
+        expect![[r#"
+        enum spot — Only spot (interruptible, cheaper) instances
+        enum on-demand — Only on-demand instances
+        enum auto — Spot when available, otherwise on-demand
+    "#]],
+    );
+    check_labels(
+        "type: task\ncreation_policy: $0\n",
+        expect!["reuse reuse-or-create"],
+    );
+    check_labels(
+        "type: dev-environment\nide: $0\n",
+        expect!["vscode cursor windsurf zed"],
+    );
+    check_labels(
+        "type: task\npython: $0\n",
+        expect!["3.9 3.10 3.11 3.12 3.13 3.14 3.15"],
+    );
+    check_labels(
+        "type: task\nstartup_order: $0\n",
+        expect!["any master-first workers-first"],
+    );
+    check_labels("type: service\nscaling:\n  metric: $0\n", expect!["rps"]);
+    check_labels(
+        "type: service\nmodel:\n  format: $0\n",
+        expect!["openai tgi"],
+    );
+    check_labels(
+        "type: gateway\ncertificate:\n  type: $0\n",
+        expect!["lets-encrypt acm gcp-cm"],
+    );
+    check_labels(
+        "type: volume\nbackend: $0\n",
+        expect!["aws gcp runpod kubernetes daytona lium"],
+    );
+    check_labels(
+        "type: service\ngroups:\n  - replicas: 1\n    router:\n      type: $0\n",
+        expect!["smg dynamo"],
+    );
+}
+
+#[test]
+fn list_item_enum_values() {
+    check_labels(
+        "type: task\nbackends:\n  - $0\n",
+        expect![
+            "amddevcloud aws azure cloudrift crusoe cudo daytona digitalocean dstack gcp hotaisle jarvislabs kubernetes lambda lium remote nebius oci runpod seeweb tensordock vastai verda vultr slurm datacrunch"
+        ],
+    );
+    check_labels(
+        "type: task\nbackends: [aws, g$0]\n",
+        expect![
+            "amddevcloud aws azure cloudrift crusoe cudo daytona digitalocean dstack gcp hotaisle jarvislabs kubernetes lambda lium remote nebius oci runpod seeweb tensordock vastai verda vultr slurm datacrunch"
+        ],
+    );
+    check_labels(
+        "type: task\nretry:\n  on_events:\n    - $0\n",
+        expect!["no-capacity interruption error"],
+    );
+}
+
+#[test]
+fn booleans() {
+    check(
+        "type: task\nprivileged: $0\n",
+        expect![[r#"
+        value true
+        value false
+    "#]],
+    );
+}
+
+#[test]
+fn gpu_names_and_vendors() {
+    check_first(
+        "type: task\nresources:\n  gpu: H$0\n",
+        5,
+        expect![[r#"
+        gpu H100 — NVIDIA H100, 80 GB
+        gpu H100NVL — NVIDIA H100NVL, 94 GB
+        gpu H200 — NVIDIA H200, 141 GB
+        gpu H200NVL — NVIDIA H200NVL, 141 GB
+    "#]],
+    );
+    check_labels(
+        "type: task\nresources:\n  gpu: amd:$0\n",
+        expect![
+            "1 2 4 8 1.. 2..8 16GB.. 24GB.. 40GB.. 80GB.. MI100 MI210 MI250 MI250X MI300A MI300X MI308X MI325X MI350X MI355X"
+        ],
+    );
+    check_labels(
+        "type: task\nresources:\n  gpu: A100:$0\n",
+        expect!["1 2 4 8 1.. 2..8 40GB 80GB"],
+    );
+}
+
+#[test]
+fn gpu_completion_keeps_the_earlier_tokens() {
+    check_apply(
+        "type: task\nresources:\n  gpu: A100:8$0\n",
+        "80GB",
+        expect![[r#"
+            type: task
+            resources:
+              gpu: A100:80GB
+        "#]],
+    );
+}
+
+#[test]
+fn sizes_and_durations() {
+    check_labels(
+        "type: task\nresources:\n  memory: 24$0\n",
+        expect!["24GB.. 24GB"],
+    );
+    check_labels(
+        "type: task\nresources:\n  shm_size: 1$0\n",
+        expect!["16GB.. 16GB 128GB.. 128GB 1TB.. 1TB"],
+    );
+    check_labels(
+        "type: task\nmax_duration: $0\n",
+        expect!["off 30s 5m 10m 30m 1h 2h 6h 12h 1d 3d 1w true false"],
+    );
+    check_labels(
+        "type: task\nretry:\n  duration: $0\n",
+        expect!["30s 5m 10m 30m 1h 2h 6h 12h 1d 3d 1w"],
+    );
+}
+
+#[test]
+fn volume_shorthand_paths() {
+    check_labels(
+        "type: task\nvolumes:\n  - my-vol:$0\n",
+        expect!["/data /workflow /root/.cache /models"],
+    );
+}
+
+// ---- skeletons ----
+
+#[test]
+fn empty_file_offers_a_skeleton_per_type() {
+    check(
+        "$0",
+        expect![[r#"
+        snippet type: dev-environment — new dev-environment configuration
+        snippet type: task — new task configuration
+        snippet type: service — new service configuration
+        snippet type: fleet — new fleet configuration
+        snippet type: gateway — new gateway configuration
+        snippet type: volume — new volume configuration
+        snippet type: preset — new preset configuration
+    "#]],
+    );
+    check_labels(
+        "# my config\n\n$0",
+        expect![
+            "type: dev-environment type: task type: service type: fleet type: gateway type: volume type: preset"
+        ],
+    );
+    check_apply(
+        "$0",
+        "type: volume",
+        expect![[r#"
+        type: volume
+        name: my-volume
+
+        backend: aws
+        region: eu-west-1
+        size: 100GB
+    "#]],
+    );
+}
+
+// ---- broken buffers ----
+
+#[test]
+fn unterminated_quote_above() {
+    check_labels(
+        "type: task\nname: \"my-run\n\nresources:\n  gpu: 1\n  me$0\n",
+        expect!["cpu memory shm_size disk"],
+    );
+}
+
+#[test]
+fn tab_indentation() {
+    check_labels(
+        "type: task\nresources:\n\tgpu: 1\n\tdi$0\n",
+        expect!["cpu memory shm_size gpu disk"],
+    );
+}
+
+#[test]
+fn wrong_indentation() {
+    check_labels(
+        "type: task\nresources:\n    gpu: A100\n  disk: $0\n",
+        expect![
+            "8GB.. 8GB 16GB.. 16GB 24GB.. 24GB 32GB.. 32GB 40GB.. 40GB 48GB.. 48GB 64GB.. 64GB 80GB.. 80GB 96GB.. 96GB 128GB.. 128GB 256GB.. 256GB 512GB.. 512GB 1TB.. 1TB"
+        ],
+    );
+}
+
+#[test]
+fn unclosed_flow_mapping() {
+    check_labels(
+        "type: task\nresources:\n  gpu: {name: A100, co$0\n",
+        expect!["vendor count memory total_memory compute_capability"],
+    );
+}
+
+#[test]
+fn second_document_gets_nothing() {
+    check("type: task\n---\nresources:\n  gpu: $0\n", expect![[""]]);
+}
+
+#[test]
+fn crlf_line_endings() {
+    check_labels(
+        "type: task\r\nresources:\r\n  gpu: 1\r\n  di$0\r\n",
+        expect!["cpu memory shm_size disk"],
+    );
+    check_apply(
+        "type: task\r\nresou$0",
+        "resources",
+        expect![[r#"
+            type: task\r
+            resources:\r
+              $0"#]],
+    );
+}
+
+#[test]
+fn cjk_before_the_cursor() {
+    check_labels(
+        "type: task\nname: 模型😀\nspot_policy: a$0\n",
+        expect!["spot on-demand auto"],
+    );
+}
+
+#[test]
+fn nothing_in_comments() {
+    check("type: task\n# resources: gp$0\n", expect![[""]]);
+}
+
+#[test]
+fn no_duplicate_labels_anywhere() {
+    for fixture in [
+        "$0",
+        "name: x\n$0",
+        "type: task\n$0",
+        "type: task\nresources:\n  gpu: $0\n",
+        "type: task\nvolumes:\n  - $0\n",
+        "type: volume\n$0",
+    ] {
+        let mut labels = completion_labels(fixture);
+        let n = labels.len();
+        labels.sort();
+        labels.dedup();
+        assert_eq!(n, labels.len(), "duplicates in {fixture:?}");
+    }
+}

@@ -1,0 +1,147 @@
+//! Test helpers shared by the analysis modules: `$0` cursor fixtures and one-line renderings.
+//!
+//! A fixture is a document with `$0` where the cursor is (`$0…$0` marks a range). Helpers strip
+//! the markers, run one analysis entry point and render its answer as text for `expect!` snapshots.
+
+use crate::{AnalysisConfig, CompletionKind, Document, TextRange};
+
+pub const CURSOR: &str = "$0";
+
+/// The document without markers and the cursor offset (the first `$0`).
+pub fn extract_offset(fixture: &str) -> (String, u32) {
+    let offset = fixture.find(CURSOR).unwrap_or(fixture.len());
+    let text = fixture.replacen(CURSOR, "", 1);
+    (text, offset as u32)
+}
+
+/// The document without markers and the range between two `$0` markers.
+pub fn extract_range(fixture: &str) -> (String, TextRange) {
+    let (text, start) = extract_offset(fixture);
+    let (text, end) = extract_offset(&text);
+    (text, TextRange::new(start, end))
+}
+
+/// A document and cursor from a fixture.
+pub fn fixture(fixture: &str) -> (Document, u32) {
+    let (text, offset) = extract_offset(fixture);
+    (Document::new(text), offset)
+}
+
+/// Completions at `$0`, one per line: `kind label — detail`.
+pub fn render_completions(fixture_text: &str) -> String {
+    let (doc, offset) = fixture(fixture_text);
+    let items = crate::completions(&doc, offset, &AnalysisConfig::default());
+    let mut out = String::new();
+    for item in items {
+        out.push_str(kind_name(item.kind));
+        out.push(' ');
+        out.push_str(&item.label);
+        if let Some(d) = &item.detail {
+            out.push_str(" — ");
+            out.push_str(d);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Labels of the completions at `$0`, in order.
+pub fn completion_labels(fixture_text: &str) -> Vec<String> {
+    let (doc, offset) = fixture(fixture_text);
+    crate::completions(&doc, offset, &AnalysisConfig::default())
+        .into_iter()
+        .map(|i| i.label)
+        .collect()
+}
+
+/// The document after accepting the completion labelled `label` at `$0`, with `$0` where the
+/// snippet leaves the cursor (other tab stops are removed). Carriage returns show as `\r`.
+pub fn apply_completion(fixture_text: &str, label: &str) -> String {
+    let (doc, offset) = fixture(fixture_text);
+    let items = crate::completions(&doc, offset, &AnalysisConfig::default());
+    let Some(item) = items.into_iter().find(|i| i.label == label) else {
+        return format!("no completion labelled `{label}`");
+    };
+    let mut insert = item.insert_text.clone();
+    if item.is_snippet {
+        insert = strip_tab_stops(&insert);
+    }
+    let (start, end) = (item.replace.start as usize, item.replace.end as usize);
+    let text = &doc.text;
+    match (text.get(..start), text.get(end..)) {
+        (Some(before), Some(after)) => format!("{before}{insert}{after}").replace('\r', "\\r"),
+        _ => "replace range outside the document".to_string(),
+    }
+}
+
+/// `${1:x}` → `x`, `${1|a,b|}` → `a`, `$1` → ``, `$0` kept as the cursor marker.
+fn strip_tab_stops(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 1..];
+        if let Some(body) = tail.strip_prefix('{') {
+            let close = body.find('}').unwrap_or(body.len());
+            let inner = &body[..close];
+            let value = if let Some((_, v)) = inner.split_once(':') {
+                v.to_string()
+            } else if let Some((_, v)) = inner.split_once('|') {
+                v.split([',', '|']).next().unwrap_or("").to_string()
+            } else {
+                String::new()
+            };
+            out.push_str(&value);
+            rest = body.get(close + 1..).unwrap_or("");
+        } else {
+            let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+            if &tail[..digits] == "0" {
+                out.push_str(CURSOR);
+            }
+            rest = &tail[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Hover markdown at `$0`, or `(none)`.
+pub fn render_hover(fixture_text: &str) -> String {
+    let (doc, offset) = fixture(fixture_text);
+    match crate::hover(&doc, offset, &AnalysisConfig::default()) {
+        Some(h) => {
+            let covered = doc
+                .text
+                .get(h.range.start as usize..h.range.end as usize)
+                .unwrap_or("?");
+            format!("[{covered}]\n{}\n", h.markdown)
+        }
+        None => "(none)\n".to_string(),
+    }
+}
+
+fn kind_name(kind: CompletionKind) -> &'static str {
+    match kind {
+        CompletionKind::Property => "property",
+        CompletionKind::Value => "value",
+        CompletionKind::Enum => "enum",
+        CompletionKind::Snippet => "snippet",
+        CompletionKind::Gpu => "gpu",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_and_tab_stops() {
+        assert_eq!(extract_offset("ab$0c"), ("abc".to_string(), 2));
+        assert_eq!(extract_range("a$0bc$0d").1, TextRange::new(1, 3));
+        assert_eq!(strip_tab_stops("gpu:\n  $0"), "gpu:\n  $0");
+        assert_eq!(
+            strip_tab_stops("name: ${1:my-vol}\nb: ${2|aws,gcp|}$0"),
+            "name: my-vol\nb: aws$0"
+        );
+    }
+}

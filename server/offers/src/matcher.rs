@@ -1,0 +1,508 @@
+//! The offer query: dstack's per-backend pipeline (catalog rows → backend filters → resource
+//! filter on the offer → disk fitting → post filters) followed by the run-level filters
+//! (backends, regions, instance types, blocks), sorted by price.
+
+use crate::backends::{self, Disk, Kind};
+use crate::catalog::{Catalog, FxMap, Item, Sym, bits, opt};
+use crate::requirements::{Blocks, Range, Requirements};
+use crate::settings::BackendSettings;
+use crate::{CpuArch, Vendor, gpus};
+
+/// One matching offer. Accessors read the catalog it came from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Offer {
+    item: u32,
+    /// Price the backend shows (Nebius spot prices are rounded up).
+    pub price: f64,
+    /// Disk the offer would be provisioned with, GB.
+    pub disk_gb: f64,
+    /// Blocks the instance splits into, when a fleet asks for `blocks`.
+    pub total_blocks: Option<u32>,
+}
+
+/// An offer as plain data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OfferView<'c> {
+    /// dstack backend name (`lambda`, not the catalog's `lambdalabs`).
+    pub backend: &'c str,
+    /// Region (for GCP the region of the zone row).
+    pub region: &'c str,
+    pub instance: &'c str,
+    pub price: f64,
+    pub spot: bool,
+    pub cpu_arch: CpuArch,
+    pub cpus: i32,
+    /// RAM as dstack reports it (rounded to whole MiB), GB.
+    pub memory_gb: f64,
+    pub gpu_count: i32,
+    pub gpu_vendor: Option<Vendor>,
+    pub gpu_name: Option<&'c str>,
+    /// Per-GPU memory (rounded to whole MiB), GB.
+    pub gpu_memory_gb: Option<f64>,
+    pub disk_gb: f64,
+    pub total_blocks: Option<u32>,
+}
+
+/// The result of a query, cheapest first.
+#[derive(Clone, Debug)]
+pub struct OfferList<'c> {
+    catalog: &'c Catalog,
+    pub offers: Vec<Offer>,
+}
+
+/// What hover and code lens show: "N offers · from $X/h".
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PriceSummary {
+    pub count: usize,
+    pub min_price: Option<f64>,
+    pub max_price: Option<f64>,
+}
+
+/// `$0.0052`, `$0.35`, `$12.47`: two decimals, more for sub-dime prices so they do not read 0.
+pub fn format_price(p: f64) -> String {
+    if p >= 0.1 || p == 0.0 {
+        format!("${p:.2}")
+    } else {
+        let s = format!("{p:.4}");
+        let s = s.trim_end_matches('0');
+        format!("${s}")
+    }
+}
+
+impl std::fmt::Display for PriceSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.count, self.min_price) {
+            (0, _) | (_, None) => write!(f, "no offers"),
+            (1, Some(p)) => write!(f, "1 offer · {}/h", format_price(p)),
+            (n, Some(p)) => write!(f, "{n} offers · from {}/h", format_price(p)),
+        }
+    }
+}
+
+impl<'c> OfferList<'c> {
+    pub fn count(&self) -> usize {
+        self.offers.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.offers.is_empty()
+    }
+    pub fn min_price(&self) -> Option<f64> {
+        self.offers.iter().map(|o| o.price).reduce(f64::min)
+    }
+    pub fn max_price(&self) -> Option<f64> {
+        self.offers.iter().map(|o| o.price).reduce(f64::max)
+    }
+    pub fn summary(&self) -> PriceSummary {
+        PriceSummary {
+            count: self.count(),
+            min_price: self.min_price(),
+            max_price: self.max_price(),
+        }
+    }
+    pub fn catalog(&self) -> &'c Catalog {
+        self.catalog
+    }
+    pub fn iter(&self) -> impl Iterator<Item = OfferView<'c>> + '_ {
+        self.offers.iter().map(|o| self.view(o))
+    }
+    pub fn view(&self, o: &Offer) -> OfferView<'c> {
+        let c = self.catalog;
+        let fallback = Item {
+            price: 0.0,
+            memory: 0.0,
+            gpu_memory: f64::NAN,
+            disk_size: f64::NAN,
+            instance: Sym(0),
+            location: Sym(0),
+            region: Sym(0),
+            gpu_name: None,
+            flags: Sym(0),
+            provider_data: Sym(0),
+            cpu: 0,
+            gpu_count: 0,
+            provider: 0,
+            vendor: None,
+            arch: CpuArch::X86,
+            bits: 0,
+        };
+        let i = c.items.get(o.item as usize).unwrap_or(&fallback);
+        let gpus = i.gpu_count.max(0);
+        OfferView {
+            backend: backends::backend_of_provider(c.provider_name(i.provider)),
+            region: c.str(i.region),
+            instance: c.str(i.instance),
+            price: o.price,
+            spot: i.spot(),
+            cpu_arch: i.arch,
+            cpus: i.cpu,
+            memory_gb: mib_round(i.memory),
+            gpu_count: gpus,
+            gpu_vendor: if gpus > 0 { i.vendor } else { None },
+            gpu_name: if gpus > 0 {
+                i.gpu_name.map(|g| c.str(g))
+            } else {
+                None
+            },
+            gpu_memory_gb: if gpus > 0 {
+                Some(mib_round(opt(i.gpu_memory).unwrap_or(0.0)))
+            } else {
+                None
+            },
+            disk_gb: o.disk_gb,
+            total_blocks: o.total_blocks,
+        }
+    }
+}
+
+/// dstack stores sizes as whole MiB (`round(gb * 1024)`, Python's half-to-even) and compares
+/// them back in GB.
+fn mib_round(gb: f64) -> f64 {
+    (gb * 1024.0).round_ties_even() / 1024.0
+}
+
+/// Per-provider state resolved once per query.
+struct Plan {
+    enabled: bool,
+    kind: Kind,
+    /// Allowed locations (GCP: regions); `None` = all.
+    locations: Option<Vec<Sym>>,
+    allow_tpu: bool,
+    community_cloud: bool,
+    experimental: Vec<String>,
+    rank: usize,
+}
+
+fn plan_providers(catalog: &Catalog, req: &Requirements, settings: &BackendSettings) -> Vec<Plan> {
+    // dstack narrows the backends for multinode / privileged / instance mounts / reservations.
+    let backend_allowed = |b: &str| -> bool {
+        if req
+            .backends
+            .as_ref()
+            .is_some_and(|list| !list.iter().any(|x| x == b))
+        {
+            return false;
+        }
+        (!req.multinode || backends::supports_multinode(b))
+            && (!req.privileged || backends::supports_privileged(b))
+            && (!req.instance_mounts || backends::supports_privileged(b))
+            && (req.reservation.is_none() || backends::supports_reservation(b))
+            && (!req.create_instance_only || backends::can_create_instances(b))
+    };
+    let mut names: Vec<(usize, &str)> = catalog.providers().into_iter().enumerate().collect();
+    names.sort_by(|a, b| a.1.cmp(b.1));
+    let mut rank = vec![0; names.len()];
+    for (r, (i, _)) in names.iter().enumerate() {
+        if let Some(slot) = rank.get_mut(*i) {
+            *slot = r;
+        }
+    }
+    let syms = |list: &[&str]| -> Vec<Sym> {
+        let mut v: Vec<Sym> = list
+            .iter()
+            .filter_map(|r| catalog.strings.lookup(r))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    catalog
+        .providers()
+        .into_iter()
+        .enumerate()
+        .map(|(i, provider)| {
+            let kind = backends::kind_of_provider(provider);
+            let backend = backends::backend_of_provider(provider).to_string();
+            let config = settings.get(&backend).or_else(|| {
+                // dstack still accepts the old name of Verda.
+                (backend == "verda")
+                    .then(|| settings.get("datacrunch"))
+                    .flatten()
+            });
+            let enabled = config.is_some() && backend_allowed(&backend);
+            let config = config.unwrap_or_default();
+            let locations = match (&config.regions, kind) {
+                (Some(list), Kind::Runpod | Kind::Lambda | Kind::CloudRift | Kind::Other)
+                    if list.is_empty() =>
+                {
+                    None
+                }
+                (Some(list), _) => {
+                    let refs: Vec<&str> = list.iter().map(|s| s.as_str()).collect();
+                    Some(syms(&refs))
+                }
+                (None, _) => kind.default_regions().map(syms),
+            };
+            Plan {
+                enabled,
+                kind,
+                locations,
+                allow_tpu: config.tpu.unwrap_or(false),
+                community_cloud: config.community_cloud.unwrap_or(false),
+                experimental: config.experimental_instance_types.unwrap_or_default(),
+                rank: rank.get(i).copied().unwrap_or(i),
+            }
+        })
+        .collect()
+}
+
+/// Lazily filled per-query answers keyed by interned string.
+#[derive(Default)]
+struct Memo(FxMap<Sym, bool>);
+
+impl Memo {
+    fn check(&mut self, s: Sym, f: impl FnOnce() -> bool) -> bool {
+        *self.0.entry(s).or_insert_with(f)
+    }
+}
+
+fn contains_ci(list: &[String], s: &str) -> bool {
+    list.iter()
+        .any(|x| x.eq_ignore_ascii_case(s) || x.to_lowercase() == s.to_lowercase())
+}
+
+/// Whether the converted offer passes gpuhunt's filter (disk ignored, as dstack does here).
+fn resources_match(
+    item: &Item,
+    price: f64,
+    req: &Requirements,
+    catalog: &Catalog,
+    names: &mut Memo,
+) -> bool {
+    if req.max_price.is_some_and(|m| price > m) {
+        return false;
+    }
+    if req.spot.is_some_and(|s| s != item.spot()) {
+        return false;
+    }
+    if req.cpu_arch.is_some_and(|a| a != item.arch) {
+        return false;
+    }
+    if !req.cpu.contains(i64::from(item.cpu)) {
+        return false;
+    }
+    if !req.memory.contains(mib_round(item.memory)) {
+        return false;
+    }
+    let count = item.gpu_count.max(0);
+    if req.gpu_count.min == Some(0) && count == 0 {
+        return true;
+    }
+    let vendor = if count > 0 { item.vendor } else { None };
+    if req.gpu_vendor.is_some() && req.gpu_vendor != vendor {
+        return false;
+    }
+    if !req.gpu_count.contains(i64::from(count)) {
+        return false;
+    }
+    let name = if count > 0 { item.gpu_name } else { None };
+    if let Some(wanted) = &req.gpu_names {
+        let Some(name) = name else { return false };
+        if !names.check(name, || contains_ci(wanted, catalog.str(name))) {
+            return false;
+        }
+    }
+    if let Some(min_cc) = req.compute_capability {
+        if vendor != Some(Vendor::Nvidia) {
+            return false;
+        }
+        let cc = name.and_then(|n| gpus::compute_capability(catalog.str(n)));
+        if cc.is_none_or(|cc| cc < min_cc) {
+            return false;
+        }
+    }
+    let per_gpu = if count > 0 {
+        mib_round(opt(item.gpu_memory).unwrap_or(0.0))
+    } else {
+        0.0
+    };
+    if req.gpu_memory.is_some_and(|r| !r.contains(per_gpu)) {
+        return false;
+    }
+    let total = f64::from(count) * per_gpu;
+    if req.gpu_total_memory.is_some_and(|r| !r.contains(total)) {
+        return false;
+    }
+    true
+}
+
+/// The disk the offer gets, or `None` when the request cannot be met.
+fn fit_disk(item: &Item, kind: Kind, req: &Requirements) -> Option<f64> {
+    // Before fitting, an offer without a catalog disk carries dstack's default 100GB.
+    let catalog_disk = opt(item.disk_size).filter(|&d| d != 0.0);
+    let base_mib = (catalog_disk.unwrap_or(100.0) * 1024.0).round_ties_even();
+    let configurable = match kind.disk() {
+        Disk::Fixed => None,
+        Disk::Configurable(r) => Some(r),
+        Disk::Runpod if item.gpu_count > 0 => Some(Range::at_least(1.0)),
+        Disk::Runpod => Some(Range::between(1.0, base_mib / 1024.0)),
+    };
+    match configurable {
+        None => {
+            let ok = match &req.disk {
+                None => true,
+                Some(_) if base_mib == 0.0 => true,
+                Some(r) => r.contains(base_mib / 1024.0),
+            };
+            ok.then_some(base_mib / 1024.0)
+        }
+        Some(range) => {
+            let target = req.disk.unwrap_or(crate::requirements::DEFAULT_DISK);
+            let fitted = target.intersect(&range)?;
+            let min = fitted.min?;
+            Some((min * 1024.0).round_ties_even() / 1024.0)
+        }
+    }
+}
+
+fn blocks_of(item: &Item, blocks: Blocks) -> Option<Option<u32>> {
+    if blocks == Blocks::Count(1) {
+        return Some(None);
+    }
+    let cpus = i64::from(item.cpu);
+    let mut gpus = i64::from(item.gpu_count.max(0));
+    if gpus > 0 && item.vendor == Some(Vendor::Google) {
+        gpus = 1; // a TPU cannot be shared
+    }
+    let n = match blocks {
+        Blocks::Auto if gpus == 0 => cpus,
+        Blocks::Auto => cpus.min(gpus),
+        Blocks::Count(n) => i64::from(n),
+    };
+    if n < 1 || cpus % n != 0 || gpus % n != 0 {
+        return None;
+    }
+    Some(u32::try_from(n).ok())
+}
+
+/// All offers of `catalog` that dstack would show for `req`, cheapest first (ties: provider
+/// name, then catalog order).
+pub fn match_offers<'c>(
+    catalog: &'c Catalog,
+    req: &Requirements,
+    settings: &BackendSettings,
+) -> OfferList<'c> {
+    let plans = plan_providers(catalog, req, settings);
+    let mut names = Memo::default();
+    let mut regions = Memo::default();
+    let mut types = Memo::default();
+    let mut gcp_ok: FxMap<(Sym, Option<Sym>), bool> = FxMap::default();
+    let mut instance_ok: FxMap<(u16, Sym), bool> = FxMap::default();
+    let mut offers: Vec<(usize, Offer)> = Vec::new();
+    for (idx, item) in catalog.items.iter().enumerate() {
+        let Some(plan) = plans.get(item.provider as usize) else {
+            continue;
+        };
+        if !plan.enabled || !item.has(bits::FLAGS_OK) {
+            continue;
+        }
+        // Backend stage: locations, supported instances, opt-ins.
+        let loc = if plan.kind == Kind::Gcp {
+            item.region
+        } else {
+            item.location
+        };
+        if plan
+            .locations
+            .as_ref()
+            .is_some_and(|l| l.binary_search(&loc).is_err())
+        {
+            continue;
+        }
+        match plan.kind {
+            Kind::Gcp => {
+                if item.has(bits::ZONE_DUPLICATE)
+                    || (!plan.allow_tpu && item.vendor == Some(Vendor::Google))
+                {
+                    continue;
+                }
+                let supported =
+                    *gcp_ok
+                        .entry((item.instance, item.gpu_name))
+                        .or_insert_with(|| {
+                            backends::gcp_supported(
+                                catalog.str(item.instance),
+                                item.gpu_name.map(|g| catalog.str(g)),
+                            )
+                        });
+                if !supported {
+                    continue;
+                }
+            }
+            // Community-cloud locations are country codes (`US`), datacenters have a dash.
+            Kind::Runpod if !plan.community_cloud && !catalog.str(item.location).contains('-') => {
+                continue;
+            }
+            Kind::Aws | Kind::Azure | Kind::Oci | Kind::Nebius => {
+                let ok = *instance_ok
+                    .entry((item.provider, item.instance))
+                    .or_insert_with(|| {
+                        backends::instance_supported(
+                            plan.kind,
+                            catalog.str(item.instance),
+                            &plan.experimental,
+                        )
+                    });
+                if !ok {
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        let price = if plan.kind == Kind::Nebius && item.spot() && !item.has(bits::FLAT_RATE) {
+            backends::nebius_spot_price(item.price, item.gpu_count)
+        } else {
+            item.price
+        };
+        if !resources_match(item, price, req, catalog, &mut names) {
+            continue;
+        }
+        let Some(disk_gb) = fit_disk(item, plan.kind, req) else {
+            continue;
+        };
+        // Post filters.
+        if plan.kind == Kind::Runpod && item.has(bits::CLUSTER) != req.multinode {
+            continue;
+        }
+        if plan.kind == Kind::Gcp && req.reservation.is_none() && item.has(bits::DWS_CALENDAR) {
+            continue;
+        }
+        // Run-level filters.
+        let mut region_ok = |wanted: &Vec<String>| {
+            regions.check(item.region, || {
+                contains_ci(wanted, catalog.str(item.region))
+            })
+        };
+        if req.regions.as_ref().is_some_and(|w| !region_ok(w)) {
+            continue;
+        }
+        let mut type_ok = |wanted: &Vec<String>| {
+            types.check(item.instance, || {
+                contains_ci(wanted, catalog.str(item.instance))
+            })
+        };
+        if req.instance_types.as_ref().is_some_and(|w| !type_ok(w)) {
+            continue;
+        }
+        let Some(total_blocks) = blocks_of(item, req.blocks) else {
+            continue;
+        };
+        offers.push((
+            plan.rank,
+            Offer {
+                item: idx as u32,
+                price,
+                disk_gb,
+                total_blocks,
+            },
+        ));
+    }
+    offers.sort_by(|a, b| {
+        a.1.price
+            .total_cmp(&b.1.price)
+            .then(a.0.cmp(&b.0))
+            .then(a.1.item.cmp(&b.1.item))
+    });
+    OfferList {
+        catalog,
+        offers: offers.into_iter().map(|(_, o)| o).collect(),
+    }
+}

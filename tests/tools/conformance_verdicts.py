@@ -130,11 +130,11 @@ def backend_feature_map() -> dict:
 
 
 def configurator_args_for(configurator_class):
+    """The configurator's arguments for a bare `dstack apply -f FILE --no-profile`."""
     parser = configurator_class.get_parser()
-    argv = []
-    if any("--no-profile" in action.option_strings for action in parser._actions):
-        argv.append("--no-profile")
-    args, _unknown = parser.parse_known_args(argv)
+    args, unknown = parser.parse_known_args(["--no-profile"])
+    if unknown:  # this configurator has no profile options at all
+        args, _ = parser.parse_known_args([])
     return args
 
 
@@ -192,20 +192,19 @@ def client_fleet(conf, configuration_path: str, configurator, args, state: dict)
     )
 
 
-def client_gateway(conf, configuration_path: str, configurator, args, state: dict):
-    from dstack._internal.core.models.gateways import GatewaySpec
+def client_plain_spec(spec_path: str):
+    """Gateways and volumes: `apply_args` (only `--name`), then their `*Spec` model."""
 
-    configurator.apply_args(conf, args)
-    state["stage"] = "pre_plan"
-    return GatewaySpec(configuration=conf, configuration_path=configuration_path)
+    def step(conf, configuration_path: str, configurator, args, state: dict):
+        import importlib
 
+        module_name, class_name = spec_path.rsplit(".", 1)
+        spec_class = getattr(importlib.import_module(module_name), class_name)
+        configurator.apply_args(conf, args)
+        state["stage"] = "pre_plan"
+        return spec_class(configuration=conf, configuration_path=configuration_path)
 
-def client_volume(conf, configuration_path: str, configurator, args, state: dict):
-    from dstack._internal.core.models.volumes import VolumeSpec
-
-    configurator.apply_args(conf, args)
-    state["stage"] = "pre_plan"
-    return VolumeSpec(configuration=conf, configuration_path=configuration_path)
+    return step
 
 
 def client_preset(conf, configuration_path: str, configurator, args, state: dict):
@@ -229,8 +228,8 @@ CLIENT_STEPS = {
     "task": client_run,
     "service": client_run,
     "fleet": client_fleet,
-    "gateway": client_gateway,
-    "volume": client_volume,
+    "gateway": client_plain_spec("dstack._internal.core.models.gateways.GatewaySpec"),
+    "volume": client_plain_spec("dstack._internal.core.models.volumes.VolumeSpec"),
     "preset": client_preset,
 }
 
@@ -340,7 +339,6 @@ def patched(module, **replacements):
 
 def judge(case: Path, server: ServerChecks) -> dict:
     from dstack._internal.cli.services import configurators
-    from dstack._internal.cli.services.configurators import run as run_configurator
 
     verdict = {
         "ok": False,
@@ -350,9 +348,6 @@ def judge(case: Path, server: ServerChecks) -> dict:
         "server_ok": None,
         "server_error": None,
     }
-    # `dstack apply` would shell out to `code --version` & co.; it only prints hints.
-    for name in ("_detect_vscode_version", "_detect_cursor_version", "_detect_windsurf_version"):
-        setattr(run_configurator, name, lambda *a, **k: None)
     state = {"stage": "load"}
     home = os.getcwd()
     try:
@@ -404,6 +399,12 @@ def main(argv=None) -> int:
     base = cases_dir.parent
     files = [f.resolve() for f in opts.files] or sorted(cases_dir.rglob("*.dstack.yml"))
     logging.disable(logging.CRITICAL)
+    # For IDE dev environments `dstack apply` runs `code --version` & co. to print hints;
+    # that never changes the verdict, so skip the subprocesses.
+    from dstack._internal.cli.services.configurators import run as run_configurator
+
+    for name in ("_detect_vscode_version", "_detect_cursor_version", "_detect_windsurf_version"):
+        setattr(run_configurator, name, lambda *a, **k: None)
     results = []
     # dstack's rich console prints hints on stdout; keep them out of the verdicts.
     with contextlib.redirect_stdout(io.StringIO()):

@@ -5,7 +5,7 @@
 //! its values are strings or numbers (turned into strings), never `true` or `null`.
 
 use crate::py::py_float_repr;
-use crate::{Input, Value, ValueCompletion, ValueError, code, type_error};
+use crate::{Input, ScalarValue, Value, ValueCompletion, ValueError, code, type_error};
 
 const EXAMPLE: &str = "HF_TOKEN=${{ secrets.hf_token }}";
 
@@ -13,7 +13,8 @@ const EXAMPLE: &str = "HF_TOKEN=${{ secrets.hf_token }}";
 pub enum EnvValue {
     Value(String),
     /// Bare `KEY`: filled from the environment of `dstack apply`.
-    PassThrough,
+    /// The name of the shell variable to read (the key itself, except in the odd `{KEY: {key: OTHER}}` form).
+    PassThrough(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +69,7 @@ pub fn parse_item(input: &Input) -> Result<EnvVar, ValueError> {
     }
     let value = match rest.strip_prefix('=') {
         Some(v) => EnvValue::Value(v.to_string()),
-        None => EnvValue::PassThrough,
+        None => EnvValue::PassThrough(key.to_string()),
     };
     Ok(EnvVar {
         key: key.to_string(),
@@ -127,9 +128,15 @@ pub fn parse_value(value: &Value) -> Result<Vec<EnvVar>, ValueError> {
                     }
                     // `{KEY: {key: OTHER}}` is silently taken as a pass-through by dstack.
                     Value::Map(inner)
-                        if inner.len() == 1 && inner.iter().all(|(k, _)| k == "key") =>
+                        if inner.len() == 1
+                            && matches!(inner.first(), Some((k, Value::Scalar(ScalarValue::Str(_)))) if k == "key") =>
                     {
-                        EnvValue::PassThrough
+                        match inner.first() {
+                            Some((_, Value::Scalar(ScalarValue::Str(from)))) => {
+                                EnvValue::PassThrough(from.clone())
+                            }
+                            _ => EnvValue::PassThrough(key.clone()),
+                        }
                     }
                     other => {
                         return Err(type_error(
@@ -170,7 +177,12 @@ pub fn describe(var: &EnvVar) -> String {
             code(v)
         ),
         EnvValue::Value(v) => format!("{} = {}", code(&var.key), code(v)),
-        EnvValue::PassThrough => format!(
+        EnvValue::PassThrough(from) if from != &var.key => format!(
+            "{} is taken from {} in the environment where `dstack apply` runs",
+            code(&var.key),
+            code(from)
+        ),
+        EnvValue::PassThrough(_) => format!(
             "{} is taken from the environment where `dstack apply` runs; it must be set there",
             code(&var.key)
         ),

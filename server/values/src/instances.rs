@@ -2,7 +2,7 @@
 //! The list needs at least one item.
 
 use crate::entity_ref::{self, EntityRef};
-use crate::py::pydantic_int_str;
+use crate::py::pydantic_int;
 use crate::{Input, Value, ValueError, code, type_error};
 
 const EXAMPLE: &str = "{fleet: my-fleet, instance: 0}";
@@ -42,6 +42,9 @@ pub fn parse_item(value: &Value) -> Result<InstanceSelector, ValueError> {
             let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
             let text = |k: &str| match value.get(k).and_then(Value::as_input) {
                 Some(Input::Str(s)) => non_empty(s, k),
+                // Numbers are turned into strings (`coerce_numbers_to_str`).
+                Some(Input::Int(i)) => Ok(i.to_string()),
+                Some(Input::Float(f)) => Ok(crate::py::py_float_repr(f)),
                 Some(other) => Err(type_error(
                     "instance-selector",
                     &format!("a string for `{k}`"),
@@ -59,9 +62,7 @@ pub fn parse_item(value: &Value) -> Result<InstanceSelector, ValueError> {
                 k if k.contains(&"fleet") && k.iter().all(|x| *x == "fleet" || *x == "instance") => {
                     let fleet = entity_ref::parse_value(value.get("fleet").unwrap_or(&Value::null()))?;
                     let instance = match value.get("instance").and_then(Value::as_input) {
-                        Some(Input::Int(i)) => i,
-                        Some(Input::Bool(b)) => b as i128,
-                        Some(Input::Str(s)) if pydantic_int_str(s).is_some() => pydantic_int_str(s).unwrap_or(-1),
+                        Some(input) if pydantic_int(&input).is_some() => pydantic_int(&input).unwrap_or(-1),
                         Some(other) => return Err(type_error("instance-selector", "an instance number", other.type_name(), EXAMPLE)),
                         None => return Err(ValueError::new("instance-selector", "`instance` is required with `fleet`").example(EXAMPLE)),
                     };

@@ -54,18 +54,10 @@ pub fn parse_value(value: &Value) -> Result<PortMapping, ValueError> {
 /// The service `port`: an integer container port, `"L:C"`, a numeric string, or `{container_port, local_port}`.
 pub fn parse_service_port(value: &Value) -> Result<PortMapping, ValueError> {
     match value.as_input() {
-        Some(Input::Int(i)) => Ok(PortMapping {
+        // pydantic tries the integer member of the union first, so `"8000"` and `8000.0` behave like `8000`.
+        Some(input) if crate::py::pydantic_int(&input).is_some() => Ok(PortMapping {
             local_port: Some(80),
-            container_port: port_number(i, None)?,
-        }),
-        Some(Input::Bool(b)) => Ok(PortMapping {
-            local_port: Some(80),
-            container_port: port_number(b as i128, None)?,
-        }),
-        // pydantic tries the integer member of the union first, so `"8000"` behaves like `8000`.
-        Some(Input::Str(s)) if crate::py::pydantic_int_str(s).is_some() => Ok(PortMapping {
-            local_port: Some(80),
-            container_port: port_number(crate::py::pydantic_int_str(s).unwrap_or(-1), None)?,
+            container_port: port_number(crate::py::pydantic_int(&input).unwrap_or(-1), None)?,
         }),
         Some(Input::Str(s)) => {
             let m = parse_str(s)?;
@@ -153,11 +145,10 @@ fn parse_mapping(entries: &[(String, Value)]) -> Result<PortMapping, ValueError>
     for (key, v) in entries {
         let number = match v.as_input() {
             Some(Input::Null) if key == "local_port" => None,
-            Some(Input::Int(i)) => Some(port_number(i, None)?),
-            Some(Input::Bool(b)) => Some(port_number(b as i128, None)?),
-            Some(Input::Str(s)) if py_int(s).is_some() => {
-                Some(port_number(py_int(s).unwrap_or(-1), None)?)
-            }
+            Some(input) if crate::py::pydantic_int(&input).is_some() => Some(port_number(
+                crate::py::pydantic_int(&input).unwrap_or(-1),
+                None,
+            )?),
             _ => return Err(type_error("port", "a port number", v.type_name(), "8080")),
         };
         match key.as_str() {

@@ -161,6 +161,34 @@ pub fn pydantic_int_str(s: &str) -> Option<i128> {
     }
 }
 
+/// pydantic v2's lax bool: `true`/`false`, 0/1, and strings such as `yes`, `no`, `on`, `off`, `t`, `f`, `1`, `0`.
+pub fn pydantic_bool(input: &crate::Input) -> Option<bool> {
+    match *input {
+        crate::Input::Bool(b) => Some(b),
+        crate::Input::Int(0) => Some(false),
+        crate::Input::Int(1) => Some(true),
+        crate::Input::Float(0.0) => Some(false),
+        crate::Input::Float(1.0) => Some(true),
+        crate::Input::Str(s) => match s.trim_matches(is_py_space).to_lowercase().as_str() {
+            "0" | "off" | "f" | "false" | "n" | "no" => Some(false),
+            "1" | "on" | "t" | "true" | "y" | "yes" => Some(true),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// pydantic v2's lax int for any scalar: ints, bools, whole floats and numeric strings.
+pub fn pydantic_int(input: &crate::Input) -> Option<i128> {
+    match *input {
+        crate::Input::Int(i) => Some(i),
+        crate::Input::Bool(b) => Some(b as i128),
+        crate::Input::Float(f) => pydantic_int_float(f),
+        crate::Input::Str(s) => pydantic_int_str(s),
+        _ => None,
+    }
+}
+
 /// pydantic v2's lax int from a float: only when it has no fractional part.
 pub fn pydantic_int_float(f: f64) -> Option<i128> {
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e38 {

@@ -1,7 +1,7 @@
 //! `tags`: a mapping of resource tags. Keys match `[_\-a-zA-Z0-9]{1,60}`; values match
-//! `[a-zA-Z0-9 .:/=_\-+@]{0,256}`. A non-mapping value crashes dstack; we report it.
+//! `[a-zA-Z0-9 .:/=_\-+@]{0,256}`. A non-mapping value or a non-string value (quote numbers) crashes dstack;
+//! we report both.
 
-use crate::py::py_float_repr;
 use crate::{Input, Value, ValueError, code, type_error};
 
 const EXAMPLE: &str = "team: ml-research";
@@ -39,8 +39,6 @@ pub fn parse_value(value: &Value) -> Result<Vec<(String, String)>, ValueError> {
     for (key, v) in entries {
         let text = match v.as_input() {
             Some(Input::Str(s)) => s.to_string(),
-            Some(Input::Int(i)) => i.to_string(),
-            Some(Input::Float(f)) => py_float_repr(f),
             _ => {
                 return Err(type_error(
                     "tags",

@@ -112,16 +112,17 @@ pub fn parse_value(value: &Value) -> Result<MountPoint, ValueError> {
                         );
                     }
                 };
-                let optional = match value.get("optional").and_then(Value::as_input) {
-                    None | Some(Input::Null) => false,
-                    Some(Input::Bool(b)) => b,
-                    Some(other) => {
-                        return Err(type_error(
+                let optional = match value.get("optional").map(Value::as_input) {
+                    None => false,
+                    Some(Some(input)) if crate::py::pydantic_bool(&input).is_some() => {
+                        crate::py::pydantic_bool(&input).unwrap_or(false)
+                    }
+                    Some(_) => {
+                        return Err(ValueError::new(
                             "volume-mount",
-                            "`true` or `false`",
-                            other.type_name(),
-                            "true",
-                        ));
+                            "`optional` is `true` or `false`",
+                        )
+                        .example("true"));
                     }
                 };
                 Ok(MountPoint::Instance {

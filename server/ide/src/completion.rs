@@ -480,3 +480,6 @@ fn clamp_offset(text: &str, offset: u32) -> u32 {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod exhaustive;

@@ -361,3 +361,6 @@ pub(crate) fn code(s: &str) -> String {
         format!("`{s}`")
     }
 }
+
+#[cfg(test)]
+mod tests;

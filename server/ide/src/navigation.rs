@@ -116,6 +116,14 @@ fn item_name(item: &Node) -> Option<(String, TextRange)> {
                 .or_else(|| entries.first())?;
             let text = match &named.value.kind {
                 NodeKind::Scalar(s) if !s.text.is_empty() => one_line(&s.text),
+                // `name: [a, b]` (volume name alternatives).
+                NodeKind::Sequence(items) if !items.is_empty() => one_line(
+                    &items
+                        .iter()
+                        .filter_map(|n| n.as_scalar().map(|s| s.text.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
                 _ => named.key.key_text()?.to_string(),
             };
             Some((text, named.value.range))
@@ -361,3 +369,6 @@ fn volume_shorthand(node: &Node, text: &str) -> Option<Definition> {
         project: None,
     })
 }
+
+#[cfg(test)]
+mod tests;

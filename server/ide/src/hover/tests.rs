@@ -1,0 +1,276 @@
+//! `$0` fixtures for hover: keys, values of every dstack syntax, enum values, `type:` values.
+
+use expect_test::{Expect, expect};
+
+use crate::test_util::render_hover;
+
+fn check(fixture: &str, expect: Expect) {
+    expect.assert_eq(&render_hover(fixture));
+}
+
+/// Only the first line of the markdown (after the covered-text line).
+fn check_headline(fixture: &str, expect: Expect) {
+    let all = render_hover(fixture);
+    let mut lines = all.lines();
+    let covered = lines.next().unwrap_or("");
+    let first = lines.next().unwrap_or("");
+    expect.assert_eq(&format!("{covered} {first}"));
+}
+
+#[test]
+fn key_gpu() {
+    check(
+        "type: task\nresources:\n  g$0pu: A100:80GB:2\n",
+        expect![[r#"
+        [gpu]
+        **`resources.gpu`**
+
+        The GPUs the run needs. The shorthand combines vendor, name(s), memory per GPU and count in any order, e.g. `A100:80GB:2`, `H100,H200:8`, `24GB..:1..2`. Without `gpu`, no GPU is required.
+
+        Accepts: `gpu` string (e.g. `A100`, `H100:8`, `24GB..`); integer; `resources.gpu` mapping; or empty  
+        Default: `0 (none)`
+
+        ```yaml
+        gpu: A100:80GB:2
+        ```
+
+        [dstack reference](https://dstack.ai/docs/reference/dstack.yml/task/#resources-gpu)
+    "#]],
+    );
+}
+
+#[test]
+fn key_with_default_and_values() {
+    check(
+        "type: task\nspot_pol$0icy: auto\n",
+        expect![[r#"
+        [spot_policy]
+        **`spot_policy`**
+
+        Whether to use spot instances, on-demand instances, or either.
+
+        Accepts: one of `spot`, `on-demand`, `auto`; or empty  
+        Default: `on-demand`  
+        Values: `spot`, `on-demand`, `auto`
+
+        ```yaml
+        spot_policy: auto
+        ```
+
+        [dstack reference](https://dstack.ai/docs/reference/dstack.yml/task/)
+    "#]],
+    );
+}
+
+#[test]
+fn key_deprecated() {
+    check(
+        "type: task\nhome_d$0ir: /root\n",
+        expect![[r#"
+        [home_dir]
+        **`home_dir`**
+
+        Deprecated and ignored: dstack no longer uses it.
+
+        Accepts: string  
+        Default: `/root`  
+        Deprecated since 0.18.31: Accepted but has no effect.
+
+        ```yaml
+        home_dir: /root
+        ```
+
+        [dstack reference](https://dstack.ai/docs/reference/dstack.yml/task/)
+    "#]],
+    );
+}
+
+#[test]
+fn key_removed() {
+    check(
+        "type: task\npool_n$0ame: x\n",
+        expect![[r#"
+        [pool_name]
+        **`pool_name`** — removed in dstack 0.20.0; 0.22.5 rejects it
+
+        Pools were replaced by fleets. Use `fleets: [name]` to pick a fleet.
+
+        Use `fleets` instead.
+    "#]],
+    );
+}
+
+#[test]
+fn key_in_a_list_item() {
+    check_headline(
+        "type: task\nvolumes:\n  - name: v\n    pa$0th: /data\n",
+        expect!["[path] **`volumes[].path`** (required)"],
+    );
+}
+
+#[test]
+fn key_in_a_union_variant() {
+    check_headline(
+        "type: service\nmodel:\n  format: tgi\n  chat_tem$0plate: x\n",
+        expect!["[chat_template] **`model.chat_template`**"],
+    );
+    check_headline(
+        "type: volume\nbackend: gcp\nsi$0ze: 10GB\n",
+        expect!["[size] **`size`**"],
+    );
+}
+
+#[test]
+fn gpu_values() {
+    check(
+        "type: task\nresources:\n  gpu: A10$00:80GB:2\n",
+        expect![[r#"
+        [A100:80GB:2]
+        2 × NVIDIA A100 with exactly 80 GB each
+
+        - `A100`: NVIDIA A100, 40 GB or 80 GB
+
+        - a single size is exact; write e.g. `24GB..` for "at least"
+    "#]],
+    );
+    check_headline(
+        "type: task\nresources:\n  gpu: 24GB..40GB:2$0\n",
+        expect!["[24GB..40GB:2] 2 × any GPU with 24 GB to 40 GB each"],
+    );
+    check_headline(
+        "type: task\nresources:\n  gpu: amd:MI300X:8$0\n",
+        expect!["[amd:MI300X:8] 8 × AMD MI300X"],
+    );
+}
+
+#[test]
+fn size_values() {
+    check_headline(
+        "type: task\nresources:\n  memory: 8GB..$0\n",
+        expect!["[8GB..] at least 8 GB"],
+    );
+    check_headline(
+        "type: task\nresources:\n  disk: 100GB..1TB$0\n",
+        expect!["[100GB..1TB] 100 GB to 1 TB"],
+    );
+    check_headline(
+        "type: task\nresources:\n  shm_size: 16GB$0\n",
+        expect!["[16GB] exactly 16 GB"],
+    );
+    check_headline(
+        "type: task\nresources:\n  cpu: arm:8..$0\n",
+        expect![
+            "[arm:8..] at least 8 CPU cores, ARM (aarch64); dstack's server requires `image` for ARM"
+        ],
+    );
+}
+
+#[test]
+fn duration_values() {
+    check_headline("type: task\nmax_duration: 2h$0\n", expect!["[2h] 2 hours"]);
+    check_headline(
+        "type: task\nidle_duration: off$0\n",
+        expect!["[off] off (no limit)"],
+    );
+    check_headline(
+        "type: task\nretry:\n  duration: 1d$0\n",
+        expect!["[1d] 1 day"],
+    );
+}
+
+#[test]
+fn volume_values() {
+    check(
+        "type: task\nvolumes:\n  - my-vol:/da$0ta\n",
+        expect![[r#"
+        [my-vol:/data]
+        network volume `my-vol` mounted at `/data`
+    "#]],
+    );
+    check_headline(
+        "type: task\nvolumes:\n  - /mnt/x:/x$0\n",
+        expect!["[/mnt/x:/x] instance path `/mnt/x` mounted at `/x`"],
+    );
+}
+
+#[test]
+fn ports_and_env_values() {
+    check_headline(
+        "type: task\nports:\n  - 8000:80$0\n",
+        expect!["[8000:80] container port 80 forwarded to local port 8000"],
+    );
+    check_headline(
+        "type: task\nenv:\n  - HF_TOKEN$0\n",
+        expect![
+            "[HF_TOKEN] `HF_TOKEN` is taken from the environment where `dstack apply` runs; it must be set there"
+        ],
+    );
+}
+
+#[test]
+fn invalid_value_says_why() {
+    check_headline(
+        "type: task\nresources:\n  gpu: A100:$0\n",
+        expect!["(none) "],
+    );
+    check_headline(
+        "type: task\nmax_duration: 2H$0\n",
+        expect![
+            "[2H] dstack cannot read this value: cannot parse the duration `2H`: the unit must be lowercase (or `off`) (example: `2h`)"
+        ],
+    );
+}
+
+#[test]
+fn enum_values() {
+    check(
+        "type: task\nspot_policy: au$0to\n",
+        expect![[r#"
+        [auto]
+        **`auto`** — Spot when available, otherwise on-demand
+    "#]],
+    );
+    check_headline(
+        "type: service\ngroups:\n  - replicas: 1\n    router:\n      type: sglang$0\n",
+        expect![
+            "[sglang] **`smg`** — Shepherd Model Gateway; dstack keeps its list of workers up to date"
+        ],
+    );
+}
+
+#[test]
+fn type_values() {
+    check(
+        "type: ta$0sk\n",
+        expect![[r#"
+        [task]
+        **`type: task`**
+
+        A task runs commands to completion, on one node or on a cluster: training, fine-tuning, batch inference, data processing.
+
+        [dstack reference](https://dstack.ai/docs/reference/dstack.yml/task/) · [concepts](https://dstack.ai/docs/concepts/tasks/)
+    "#]],
+    );
+    check_headline(
+        "type: job$0\n",
+        expect![
+            "[job] `job` is not a configuration type. Use one of `dev-environment`, `task`, `service`, `fleet`, `gateway`, `volume`, `preset`"
+        ],
+    );
+}
+
+#[test]
+fn nothing_on_whitespace_or_unknown_keys() {
+    check(
+        "type: task\nfoo$0: 1\n",
+        expect![[r#"
+        (none)
+    "#]],
+    );
+    check(
+        "type: task\n\n$0\n",
+        expect![[r#"
+        (none)
+    "#]],
+    );
+}

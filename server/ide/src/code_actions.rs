@@ -1,4 +1,7 @@
 //! Quick fixes: did-you-mean keys and values, removed properties, quoting YAML 1.1 scalars, secrets.
+//!
+//! Every fix is computed by the diagnostics pass and carried on its [`crate::Diagnostic`]; this module
+//! only picks the ones that touch the requested range.
 
 use crate::{AnalysisConfig, Document, TextRange};
 
@@ -17,6 +20,22 @@ pub struct CodeAction {
     pub preferred: bool,
 }
 
-pub fn code_actions(_doc: &Document, _range: TextRange, _config: &AnalysisConfig) -> Vec<CodeAction> {
-    Vec::new()
+/// The quick fixes of every diagnostic that overlaps `range`.
+pub fn code_actions(doc: &Document, range: TextRange, config: &AnalysisConfig) -> Vec<CodeAction> {
+    let mut out = Vec::new();
+    for d in crate::diagnostics(doc, config) {
+        let touches = d.range.start <= range.end && range.start <= d.range.end;
+        if !touches {
+            continue;
+        }
+        for fix in d.fixes {
+            out.push(CodeAction {
+                title: fix.title,
+                edits: fix.edits,
+                fixes: Some(d.code),
+                preferred: fix.preferred,
+            });
+        }
+    }
+    out
 }

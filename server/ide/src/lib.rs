@@ -1,6 +1,7 @@
 //! The analysis core of dstack-lsp. Editor-level types only: byte offsets, strings, plain structs.
 //! No LSP types, no tokio, no I/O. Every entry point takes a [`Document`] and returns plain data.
 
+pub mod bridge;
 pub mod code_actions;
 pub mod completion;
 pub mod config_type;

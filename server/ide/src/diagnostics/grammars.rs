@@ -1,0 +1,154 @@
+//! String syntaxes for the schema pass: dispatch to `dstack-values` by the model's syntax name, plus
+//! the few small grammars it does not have (absolute paths, URL paths, IP addresses and networks).
+
+use dstack_values::py::py_float_repr;
+use dstack_values::{Input, Value, ValueError};
+
+/// Checks a scalar against a named syntax; unknown syntaxes are accepted.
+pub(crate) fn check_local_syntax(syntax: &str, input: &Input) -> Result<(), ValueError> {
+    use dstack_values::{
+        entity_ref, enums, env, files, names, nodes, ports, repos, schedule, user, volume,
+    };
+    let owned;
+    let s: &str = match *input {
+        Input::Str(s) => s,
+        Input::Int(i) => {
+            owned = i.to_string();
+            &owned
+        }
+        Input::Float(f) => {
+            owned = py_float_repr(f);
+            &owned
+        }
+        _ => return Ok(()),
+    };
+    // Numbers reach string fields as their text (pydantic's `coerce_numbers_to_str`).
+    let text = Input::Str(s);
+    match syntax {
+        "port-mapping" => ports::parse(input).map(drop),
+        "service-port" => ports::parse_service_port(&Value::from(*input)).map(drop),
+        "volume-mount" => volume::parse(&text).map(drop),
+        "env" => env::parse_item(&text).map(drop),
+        "entity-ref" => entity_ref::parse(&text).map(drop),
+        "user" => user::parse(&text).map(drop),
+        "cron" => schedule::check_cron(s),
+        "tags" => tag_value(s),
+        "repo" => repos::parse(&text).map(drop),
+        "file-mapping" => files::parse(&text).map(drop),
+        "fleet-nodes" => nodes::parse_value(&Value::from(*input)).map(drop),
+        "group-name" => names::check_group_name(s),
+        "shell" => enums::check_shell(&text),
+        "absolute-path" => absolute_path(s),
+        "url-path" => url_path(s),
+        "ip-network" => ip_network(s).map(|_| ()),
+        "ip-address" => ip_address(s).map(|_| ()),
+        _ => Ok(()),
+    }
+}
+
+fn tag_value(s: &str) -> Result<(), ValueError> {
+    if dstack_values::tags::is_valid_value(s) {
+        Ok(())
+    } else {
+        Err(ValueError::new(
+            "invalid-value",
+            format!("`{s}` is not a valid tag value: use at most 256 letters, digits, spaces and `.:/=_-+@`"),
+        )
+        .example("team: ml-research"))
+    }
+}
+
+/// A tag key: letters, digits, `_` and `-`, 1 to 60 characters.
+pub(crate) fn tag_key(s: &str) -> Result<(), ValueError> {
+    if dstack_values::tags::is_valid_key(s) {
+        Ok(())
+    } else {
+        Err(ValueError::new(
+            "invalid-value",
+            format!("`{s}` is not a valid tag key: use 1 to 60 letters, digits, `_` or `-`"),
+        )
+        .example("team"))
+    }
+}
+
+fn absolute_path(s: &str) -> Result<(), ValueError> {
+    if s.starts_with('/') {
+        Ok(())
+    } else {
+        Err(ValueError::new(
+            "invalid-value",
+            format!("`{s}` must be an absolute path (start with `/`)"),
+        )
+        .example("/workflow"))
+    }
+}
+
+fn url_path(s: &str) -> Result<(), ValueError> {
+    if !s.starts_with('/') {
+        return Err(ValueError::new(
+            "invalid-value",
+            format!("`{s}` must be a path starting with `/`"),
+        )
+        .example("/health"));
+    }
+    if s.len() > 2048 || s.chars().any(|c| c.is_control()) {
+        return Err(ValueError::new(
+            "invalid-value",
+            "the URL must be printable and at most 2048 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// An IPv4 or IPv6 address.
+pub(crate) fn ip_address(s: &str) -> Result<std::net::IpAddr, ValueError> {
+    s.parse::<std::net::IpAddr>().map_err(|_| {
+        ValueError::new("invalid-value", format!("`{s}` is not an IP address")).example("10.0.0.5")
+    })
+}
+
+/// A network `ADDRESS/PREFIX`, host bits clear.
+pub(crate) fn ip_network(s: &str) -> Result<(std::net::IpAddr, u8), ValueError> {
+    let bad = || {
+        ValueError::new(
+            "invalid-value",
+            format!("`{s}` is not a network: write `ADDRESS/PREFIX`"),
+        )
+        .example("10.0.0.0/24")
+    };
+    let (addr, prefix) = match s.split_once('/') {
+        Some((a, p)) => (a, p.parse::<u8>().map_err(|_| bad())?),
+        None => (s, 255),
+    };
+    let ip = addr.parse::<std::net::IpAddr>().map_err(|_| bad())?;
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    let prefix = if prefix == 255 { max } else { prefix };
+    if prefix > max {
+        return Err(bad());
+    }
+    let host_bits_clear = match ip {
+        std::net::IpAddr::V4(v4) => {
+            let bits = u32::from(v4);
+            prefix == 32 || bits & (u32::MAX >> prefix) == 0
+        }
+        std::net::IpAddr::V6(v6) => {
+            let bits = u128::from(v6);
+            prefix == 128 || bits & (u128::MAX >> prefix) == 0
+        }
+    };
+    if !host_bits_clear {
+        return Err(
+            ValueError::new("invalid-value", format!("`{s}` has host bits set"))
+                .example("10.0.0.0/24"),
+        );
+    }
+    Ok((ip, prefix))
+}
+
+/// Private (RFC 1918 / unique-local) addresses, as Python's `ipaddress` sees them.
+pub(crate) fn is_private(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.is_private() || v4.is_loopback() || v4.is_link_local(),
+        std::net::IpAddr::V6(v6) => (v6.segments()[0] & 0xfe00) == 0xfc00 || v6.is_loopback(),
+    }
+}

@@ -1,0 +1,83 @@
+//! `${{ namespace.name }}` references checked against what each place allows: `commands` take
+//! `run.args`, `secrets.*` and group IP references; `registry_auth` and probes take `env.*` from the
+//! configuration's `env`, and `secrets.*`. The scan itself is `dstack_values::interpolation`'s.
+
+use std::collections::HashSet;
+
+use dstack_syntax::Node;
+use dstack_values::interpolation::{Interpolator, Reference, Skip};
+
+use super::tree::{Cx, str_value};
+use crate::bridge;
+
+pub(crate) enum Policy<'p> {
+    Commands,
+    Env(&'p HashSet<String>),
+}
+
+/// Every reference in `s` with group IP references deferred (what the server sees), or `None` when
+/// the string does not interpolate.
+pub(crate) fn references(s: &str) -> Option<Vec<Reference>> {
+    let interp = Interpolator {
+        variables: Vec::new(),
+        skip: vec![
+            ("secrets".into(), Skip::Name),
+            ("groups".into(), Skip::GroupsIp),
+        ],
+    };
+    interp.interpolate(s).ok().map(|i| i.references)
+}
+
+/// Checks every reference in the string `node` under `policy`.
+pub(crate) fn check(cx: &mut Cx, node: &Node, policy: &Policy) {
+    let Some(s) = str_value(node) else { return };
+    if !s.contains("${{") {
+        return;
+    }
+    let interp = match policy {
+        Policy::Commands => Interpolator {
+            variables: vec![("run.args".into(), String::new())],
+            skip: vec![
+                ("secrets".into(), Skip::Name),
+                ("groups".into(), Skip::GroupsIp),
+            ],
+        },
+        Policy::Env(names) => Interpolator {
+            variables: names
+                .iter()
+                .map(|n| (format!("env.{n}"), String::new()))
+                .collect(),
+            skip: vec![("secrets".into(), Skip::Name)],
+        },
+    };
+    let done = match interp.interpolate(s) {
+        Ok(done) => done,
+        Err(e) => {
+            let range = cx.first_line(bridge::error_range(node, &e));
+            cx.error("interpolation", range, bridge::error_message(&e));
+            return;
+        }
+    };
+    for r in done.missing() {
+        let range = node.sub_range(r.range.0, r.range.1);
+        let name = r.name.as_str();
+        let (ns, var) = name.split_once('.').unwrap_or((name, ""));
+        let message = match (policy, ns) {
+            (Policy::Commands, "env") => format!(
+                "`${{{{ {name} }}}}` is not available in `commands`: use the shell variable `${var}` (env is set in the container), or `${{{{ secrets.{var} }}}}`"
+            ),
+            (Policy::Commands, _) => {
+                format!(
+                    "`{name}` is not available in `commands`: only `run.args`, `secrets.*` and group IP references are"
+                )
+            }
+            (Policy::Env(_), "env") => {
+                format!("`{var}` is not defined in `env`: add it, for example `env: [{var}]`")
+            }
+            (Policy::Env(_), _) => {
+                format!("`{name}` is not available here: only `env.*` and `secrets.*` are")
+            }
+        };
+        cx.error("interpolation", range, message);
+    }
+}

@@ -1,0 +1,784 @@
+//! Structural validation against the model, with pydantic v2's semantics as dstack configures them:
+//! unknown keys are errors everywhere, numbers are accepted where strings are expected, integers,
+//! numbers and booleans coerce the way pydantic's lax mode does, and discriminated unions (`type`,
+//! volume `backend`, model `format`, certificate `type`, …) need their tag.
+
+use dstack_model::{ConfigType, Object, Shape, model};
+use dstack_syntax::{Node, NodeKind, ScalarValue, TextRange};
+use dstack_values::{Input, ValueError};
+
+use super::tree::{Cx, bool_value, did_you_mean, int_value, number_value};
+use super::{Diagnostic, Severity};
+use crate::bridge;
+
+/// Validates the document's structure. Returns its type when `type:` names one (then the rule passes run).
+pub(crate) fn check(cx: &mut Cx) -> Option<&'static ConfigType> {
+    let Some(root) = cx.parse.root.as_ref() else {
+        if cx.parse.errors.is_empty() {
+            cx.error(
+                "missing-type",
+                TextRange::empty(0),
+                "the configuration is empty: dstack needs at least `type:` (for example `type: task`)",
+            );
+        }
+        return None;
+    };
+    let root = cx.resolve(root);
+    if root.as_mapping().is_none() {
+        if !matches!(root.kind, NodeKind::Error) {
+            cx.error(
+                "wrong-type",
+                cx.first_line(root.range),
+                "a dstack configuration is a mapping of properties, such as `type: task`",
+            );
+        }
+        return None;
+    }
+    let Some((type_key, type_value)) = cx.entry(root, "type") else {
+        missing_type(cx, root);
+        return None;
+    };
+    let name = match &type_value.kind {
+        NodeKind::Scalar(s) => match &s.value {
+            ScalarValue::Str(v) => Some(v.as_str()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let names: Vec<&str> = model().types.iter().map(|t| t.name.as_str()).collect();
+    let Some(ty) = name.and_then(|n| model().config_type(n)) else {
+        let shown = super::tree::scalar_text(type_value).unwrap_or_default();
+        let range = if type_value.range.is_empty() {
+            type_key.range
+        } else {
+            type_value.range
+        };
+        let mut d = Diagnostic::new(
+            Severity::Error,
+            "unknown-type",
+            range,
+            format!(
+                "`{shown}` is not a configuration type: use one of {}",
+                code_list(&names)
+            ),
+        );
+        if let Some(s) = did_you_mean(&shown, names.iter().copied()) {
+            d.message = format!("`{shown}` is not a configuration type; did you mean `{s}`?");
+            d = d.with_fix(format!("Change to `{s}`"), type_value.range, s);
+        }
+        cx.push(d);
+        return None;
+    };
+    let anchor = type_key.range.cover(type_value.range);
+    Walker { cx }.shape(root, std::slice::from_ref(&ty.root), anchor, true);
+    Some(ty)
+}
+
+fn code_list(items: &[&str]) -> String {
+    let v: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
+    v.join(", ")
+}
+
+/// No `type:`: say so, and offer the type whose keys fit the document when there is exactly one.
+fn missing_type(cx: &mut Cx, root: &Node) {
+    let keys: Vec<&str> = cx
+        .entries(root)
+        .iter()
+        .filter_map(|(k, _)| k.key_text())
+        .collect();
+    let fitting: Vec<&str> = model()
+        .types
+        .iter()
+        .filter(|t| {
+            keys.iter().all(|k| {
+                model()
+                    .root_objects(&t.name)
+                    .iter()
+                    .any(|o| o.property(k).is_some())
+            })
+        })
+        .map(|t| t.name.as_str())
+        .collect();
+    let range = cx.first_line(root.range);
+    let mut d = Diagnostic::new(
+        Severity::Error,
+        "missing-type",
+        range,
+        "`type` is missing: dstack needs it to know what this configuration is (`task`, `service`, `dev-environment`, `fleet`, `gateway`, `volume` or `preset`)",
+    );
+    let indent = cx
+        .text
+        .get(..root.range.start as usize)
+        .map_or(0, |t| t.len() - t.rfind('\n').map_or(0, |i| i + 1));
+    let pad = " ".repeat(indent);
+    for t in fitting.iter().take(3) {
+        d = d.with_fix(
+            format!("Add `type: {t}`"),
+            TextRange::empty(root.range.start),
+            format!("type: {t}\n{pad}"),
+        );
+    }
+    cx.push(d);
+}
+
+struct Walker<'c, 'a> {
+    cx: &'c mut Cx<'a>,
+}
+
+/// How well a scalar fits one shape.
+enum Fit {
+    Yes,
+    /// The YAML type is not this shape's at all.
+    No,
+    /// The right kind of value, but wrong; higher rank means more specific (better to report).
+    Bad(u8, Diagnostic),
+}
+
+impl<'c, 'a> Walker<'c, 'a> {
+    /// Checks `node` against alternatives `shapes`. `anchor` is where to report missing keys (the key
+    /// that holds this value). `top` marks the document root.
+    fn shape(&mut self, node: &'a Node, shapes: &'a [Shape], anchor: TextRange, top: bool) {
+        let node = self.cx.resolve(node);
+        match &node.kind {
+            NodeKind::Error | NodeKind::Alias(_) => {}
+            NodeKind::Mapping(_) => self.mapping(node, shapes, anchor, top),
+            NodeKind::Sequence(items) => {
+                let list = shapes.iter().find_map(|s| match s {
+                    Shape::List {
+                        items,
+                        min_items,
+                        max_items,
+                    } => Some((items, min_items, max_items)),
+                    _ => None,
+                });
+                let Some((item_shapes, min, max)) = list else {
+                    self.wrong_type(node, shapes);
+                    return;
+                };
+                let n = items.len() as u64;
+                if let Some(min) = min.filter(|m| n < *m) {
+                    self.cx.error(
+                        "invalid-value",
+                        self.cx.first_line(node.range).cover(anchor),
+                        format!(
+                            "the list needs at least {min} item{}",
+                            if min == 1 { "" } else { "s" }
+                        ),
+                    );
+                }
+                if let Some(max) = max.filter(|m| n > *m) {
+                    self.cx.error(
+                        "invalid-value",
+                        anchor,
+                        format!(
+                            "the list takes at most {max} item{}, got {n}",
+                            if max == 1 { "" } else { "s" }
+                        ),
+                    );
+                }
+                for item in items {
+                    let item_anchor = self.cx.first_line(item.range);
+                    self.shape(item, item_shapes, item_anchor, false);
+                }
+            }
+            NodeKind::Scalar(_) => self.scalar(node, shapes),
+        }
+    }
+
+    fn mapping(&mut self, node: &'a Node, shapes: &'a [Shape], anchor: TextRange, top: bool) {
+        // A CPU mapping with only `min`/`max` is a count range, not `{arch, count}`.
+        if shapes.iter().any(|s| s.syntax() == Some("cpu")) {
+            let keys: Vec<&str> = self
+                .cx
+                .entries(node)
+                .iter()
+                .filter_map(|(k, _)| k.key_text())
+                .collect();
+            if !keys.is_empty() && keys.iter().all(|k| *k == "min" || *k == "max") {
+                if let Err(e) = bridge::check_syntax("cpu", node, self.cx.parse) {
+                    self.value_error(node, &e);
+                }
+                return;
+            }
+        }
+        let candidates: Vec<&'a Shape> = shapes
+            .iter()
+            .filter(|s| {
+                matches!(
+                    s,
+                    Shape::Object { .. } | Shape::Union { .. } | Shape::Map { .. }
+                )
+            })
+            .collect();
+        if candidates.is_empty() {
+            self.wrong_type(node, shapes);
+            return;
+        }
+        let chosen = if candidates.len() == 1 {
+            candidates[0]
+        } else {
+            // Several mapping forms (e.g. network vs instance mounts): take the one the keys fit best.
+            let keys: Vec<&str> = self
+                .cx
+                .entries(node)
+                .iter()
+                .filter_map(|(k, _)| k.key_text())
+                .collect();
+            let score = |s: &Shape| -> (usize, usize) {
+                let objs = model().shape_objects(s);
+                let unknown = keys
+                    .iter()
+                    .filter(|k| !objs.iter().any(|o| o.property(k).is_some()))
+                    .count();
+                let missing = objs.first().map_or(0, |o| {
+                    o.required()
+                        .filter(|p| !keys.contains(&p.name.as_str()))
+                        .count()
+                });
+                (unknown, missing)
+            };
+            candidates
+                .iter()
+                .copied()
+                .min_by_key(|s| score(s))
+                .unwrap_or(candidates[0])
+        };
+        match chosen {
+            Shape::Object { object } => {
+                if let Some(o) = model().object(object) {
+                    self.object(node, o, anchor, None, top);
+                }
+            }
+            Shape::Union {
+                discriminator,
+                variants,
+                default,
+            } => {
+                let tag = self.cx.entry(node, discriminator);
+                let tag_value = tag.and_then(|(_, v)| super::tree::str_value(v));
+                let variant = match tag_value {
+                    Some(t) => variants.iter().find(|v| {
+                        v.value == t
+                            || model().object(&v.object).is_some_and(|o| {
+                                o.property(discriminator).is_some_and(|p| {
+                                    p.enum_values()
+                                        .iter()
+                                        .any(|e| e.aliases.iter().any(|a| a == t))
+                                })
+                            })
+                    }),
+                    None if tag.is_none() => default
+                        .as_ref()
+                        .and_then(|d| variants.iter().find(|v| &v.value == d)),
+                    None => None,
+                };
+                let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
+                match (variant, tag) {
+                    (Some(v), _) => {
+                        if let Some(o) = model().object(&v.object) {
+                            self.object(node, o, anchor, Some(discriminator), top);
+                        }
+                    }
+                    (None, None) => {
+                        let mut d = Diagnostic::new(
+                            Severity::Error,
+                            "missing-key",
+                            anchor,
+                            format!(
+                                "`{discriminator}` is required here: one of {}",
+                                code_list(&values)
+                            ),
+                        );
+                        if let Some(first) = values.first() {
+                            d.message
+                                .push_str(&format!(" (for example `{discriminator}: {first}`)"));
+                        }
+                        self.cx.push(d);
+                    }
+                    (None, Some((k, v))) => {
+                        let shown = super::tree::scalar_text(v).unwrap_or_default();
+                        let range = if v.range.is_empty() { k.range } else { v.range };
+                        let mut d = Diagnostic::new(
+                            Severity::Error,
+                            "invalid-value",
+                            range,
+                            format!(
+                                "`{discriminator}` must be one of {}, got `{shown}`",
+                                code_list(&values)
+                            ),
+                        );
+                        if let Some(s) = did_you_mean(&shown, values.iter().copied()) {
+                            d.message.push_str(&format!("; did you mean `{s}`?"));
+                            d = d.with_fix(format!("Change to `{s}`"), v.range, s);
+                        }
+                        self.cx.push(d);
+                    }
+                }
+            }
+            Shape::Map { values, key_syntax } => {
+                for (k, v) in self.cx.entries(node) {
+                    if key_syntax.as_deref() == Some("tags")
+                        && let Some(key) = k.key_text()
+                        && let Err(e) = super::grammars::tag_key(key)
+                    {
+                        self.value_error(k, &e);
+                    }
+                    self.shape(v, values, k.range, false);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn object(
+        &mut self,
+        node: &'a Node,
+        object: &'static Object,
+        anchor: TextRange,
+        tag: Option<&str>,
+        top: bool,
+    ) {
+        let entries = self.cx.entries(node);
+        let mut present: Vec<&str> = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            let Some(name) = k.key_text() else { continue };
+            present.push(name);
+            if Some(name) == tag || (top && name == "type") {
+                continue;
+            }
+            match object.property(name) {
+                Some(p) => {
+                    if let Some(dep) = &p.deprecated {
+                        let mut msg = format!("`{name}` is deprecated since dstack {}", dep.since);
+                        if let Some(r) = &dep.replacement {
+                            msg.push_str(&format!("; use `{r}` instead"));
+                        }
+                        msg.push_str(&format!(". {}", dep.note));
+                        self.cx.warning("deprecated-key", k.range, msg);
+                    }
+                    self.shape(v, &p.shapes, k.range, false);
+                }
+                None => self.unknown_key(k, name, object, top),
+            }
+        }
+        for p in object.required() {
+            let name = p.name.as_str();
+            if present.contains(&name) || Some(name) == tag || (top && name == "type") {
+                continue;
+            }
+            // `count` is the legacy spelling of a replica group's `replicas`.
+            if name == "replicas" && present.contains(&"count") {
+                continue;
+            }
+            // A preset's `model` may come from `base`/`repo`; the preset rules check that.
+            if name == "model" && object.id == "preset" {
+                continue;
+            }
+            let mut msg = format!("`{name}` is required in {}", describe_object(object, top));
+            let example = p.example.trim();
+            if !example.is_empty() && !example.contains('\n') {
+                msg.push_str(&format!(", for example `{example}`"));
+            }
+            self.cx.error("missing-key", anchor, msg);
+        }
+    }
+
+    fn unknown_key(&mut self, key: &'a Node, name: &str, object: &'static Object, top: bool) {
+        if let Some(r) = object.removed_property(name) {
+            let mut msg = format!("`{name}` was removed in dstack {}", r.removed_in);
+            if let Some(rep) = &r.replacement {
+                msg.push_str(&format!("; use `{rep}` instead"));
+            }
+            msg.push_str(&format!(". {}", r.note));
+            let mut d = Diagnostic::new(Severity::Error, "removed-key", key.range, msg);
+            if let Some(rep) = r
+                .replacement
+                .as_deref()
+                .filter(|r| r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+                && object.property(rep).is_some()
+            {
+                d = d.with_fix(format!("Rename to `{rep}`"), key.range, rep);
+            }
+            self.cx.push(d);
+            return;
+        }
+        let here = describe_object(object, top);
+        if top {
+            let others: Vec<String> = model()
+                .other_types_with_property(name)
+                .iter()
+                .filter(|t| {
+                    object.tag.as_ref().is_none_or(|_| true)
+                        && !model()
+                            .root_objects(&t.name)
+                            .iter()
+                            .any(|o| o.id == object.id)
+                })
+                .map(|t| format!("`{}`", t.name))
+                .collect();
+            if !others.is_empty() {
+                self.cx.error(
+                    "unknown-key",
+                    key.range,
+                    format!(
+                        "`{name}` is only valid in {}, not in {here}",
+                        join_or(&others)
+                    ),
+                );
+                return;
+            }
+        }
+        let candidates = object
+            .properties
+            .iter()
+            .filter(|p| !p.hidden)
+            .map(|p| p.name.as_str());
+        let mut d = Diagnostic::new(
+            Severity::Error,
+            "unknown-key",
+            key.range,
+            format!("unknown property `{name}` in {here}"),
+        );
+        if let Some(s) = did_you_mean(name, candidates) {
+            d.message.push_str(&format!("; did you mean `{s}`?"));
+            d = d.with_fix(format!("Rename to `{s}`"), key.range, s);
+        }
+        self.cx.push(d);
+    }
+
+    fn scalar(&mut self, node: &'a Node, shapes: &'a [Shape]) {
+        let Some(scalar) = node.as_scalar() else {
+            return;
+        };
+        let mut best: Option<(u8, Diagnostic)> = None;
+        for shape in shapes {
+            match self.fit(node, &scalar.value, shape) {
+                Fit::Yes => return,
+                Fit::No => {}
+                Fit::Bad(rank, d) => {
+                    if best.as_ref().is_none_or(|(r, _)| rank > *r) {
+                        best = Some((rank, d));
+                    }
+                }
+            }
+        }
+        match best {
+            Some((_, d)) => self.cx.push(d),
+            None => self.wrong_type(node, shapes),
+        }
+    }
+
+    fn fit(&self, node: &'a Node, value: &ScalarValue, shape: &Shape) -> Fit {
+        match shape {
+            Shape::Null => fit_if(matches!(value, ScalarValue::Null)),
+            Shape::Boolean => fit_if(bool_value(node).is_some()),
+            Shape::Integer { ge, gt, le, lt } => {
+                if let ScalarValue::Float(f) = value
+                    && f.fract() != 0.0
+                {
+                    return Fit::Bad(
+                        1,
+                        self.diag(
+                            node,
+                            "wrong-type",
+                            format!(
+                                "`{}` is not a whole number",
+                                dstack_values::py::py_float_repr(*f)
+                            ),
+                        ),
+                    );
+                }
+                match int_value(node) {
+                    Some(v) => bounds(
+                        v as f64,
+                        ge.map(|x| x as f64),
+                        gt.map(|x| x as f64),
+                        le.map(|x| x as f64),
+                        lt.map(|x| x as f64),
+                    )
+                    .map_or(Fit::Yes, |m| {
+                        Fit::Bad(2, self.diag(node, "invalid-value", m))
+                    }),
+                    None => Fit::No,
+                }
+            }
+            Shape::Number { ge, gt, le, lt } => match number_value(node) {
+                Some(v) => bounds(v, *ge, *gt, *le, *lt).map_or(Fit::Yes, |m| {
+                    Fit::Bad(2, self.diag(node, "invalid-value", m))
+                }),
+                None => Fit::No,
+            },
+            Shape::String {
+                syntax,
+                pattern,
+                min_len,
+                max_len,
+                coerce_numbers,
+            } => {
+                let text = match value {
+                    ScalarValue::Str(s) => s.clone(),
+                    ScalarValue::Int(_) | ScalarValue::Float(_) if *coerce_numbers => {
+                        super::tree::scalar_text(node).unwrap_or_default()
+                    }
+                    _ => return Fit::No,
+                };
+                let len = text.chars().count() as u64;
+                if let Some(min) = min_len.filter(|m| len < *m) {
+                    return Fit::Bad(
+                        2,
+                        self.diag(
+                            node,
+                            "invalid-value",
+                            format!(
+                                "the value must have at least {min} character{}",
+                                if min == 1 { "" } else { "s" }
+                            ),
+                        ),
+                    );
+                }
+                if let Some(max) = max_len.filter(|m| len > *m) {
+                    return Fit::Bad(
+                        2,
+                        self.diag(
+                            node,
+                            "invalid-value",
+                            format!("the value must have at most {max} characters"),
+                        ),
+                    );
+                }
+                if let Some(p) = pattern
+                    && syntax.is_none()
+                    && let Some(msg) = known_pattern(p, &text)
+                {
+                    return Fit::Bad(2, self.diag(node, "invalid-value", msg));
+                }
+                if let Some(syn) = syntax
+                    && let Err(e) = bridge::check_syntax(syn, node, self.cx.parse)
+                {
+                    return Fit::Bad(3, self.error_diag(node, &e));
+                }
+                Fit::Yes
+            }
+            Shape::Enum {
+                values,
+                case_insensitive,
+                coerce_numbers,
+                syntax,
+            } => {
+                let text = match value {
+                    ScalarValue::Str(s) => s.clone(),
+                    ScalarValue::Float(f) if *coerce_numbers => {
+                        let t = dstack_values::py::py_float_repr(*f);
+                        // dstack maps the YAML float 3.1 (from `3.10`) back to "3.10".
+                        if syntax.as_deref() == Some("python") && t == "3.1" {
+                            "3.10".to_string()
+                        } else {
+                            t
+                        }
+                    }
+                    ScalarValue::Int(i) if *coerce_numbers => i.to_string(),
+                    _ => return Fit::No,
+                };
+                let matches = |v: &str| {
+                    if *case_insensitive {
+                        v.eq_ignore_ascii_case(&text)
+                    } else {
+                        v == text
+                    }
+                };
+                if values
+                    .iter()
+                    .any(|v| matches(&v.value) || v.aliases.iter().any(|a| matches(a)))
+                {
+                    return Fit::Yes;
+                }
+                let names: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+                let mut d = self.diag(
+                    node,
+                    "invalid-value",
+                    format!("`{text}` is not allowed here: use {}", one_of(&names)),
+                );
+                if let Some(s) = did_you_mean(&text, names.iter().copied()) {
+                    d.message = format!("`{text}` is not allowed here; did you mean `{s}`?");
+                    d = d.with_fix(format!("Change to `{s}`"), node.range, s);
+                }
+                Fit::Bad(2, d)
+            }
+            Shape::Object { .. } | Shape::Union { .. } | Shape::Map { .. } | Shape::List { .. } => {
+                Fit::No
+            }
+        }
+    }
+
+    fn diag(&self, node: &Node, code: &'static str, message: String) -> Diagnostic {
+        Diagnostic::new(
+            Severity::Error,
+            code,
+            self.cx.first_line(node.range),
+            message,
+        )
+    }
+
+    fn error_diag(&self, node: &Node, e: &ValueError) -> Diagnostic {
+        let range = bridge::error_range(node, e);
+        Diagnostic::new(
+            Severity::Error,
+            e.code,
+            self.cx.first_line(range),
+            bridge::error_message(e),
+        )
+    }
+
+    fn value_error(&mut self, node: &Node, e: &ValueError) {
+        let d = self.error_diag(node, e);
+        self.cx.push(d);
+    }
+
+    fn wrong_type(&mut self, node: &'a Node, shapes: &[Shape]) {
+        let got = match &node.kind {
+            NodeKind::Mapping(_) => "a mapping".to_string(),
+            NodeKind::Sequence(_) => "a list".to_string(),
+            NodeKind::Scalar(s) => match &s.value {
+                ScalarValue::Null => "nothing (null)".to_string(),
+                ScalarValue::Bool(b) if s.style == dstack_syntax::ScalarStyle::Plain => {
+                    format!("`{}`, which YAML reads as the boolean {b}", s.text)
+                }
+                ScalarValue::Timestamp(_) => format!("`{}`, which YAML reads as a date", s.text),
+                v => format!(
+                    "{} `{}`",
+                    article(Input::from_scalar(v).type_name()),
+                    s.text
+                ),
+            },
+            _ => return,
+        };
+        let expected: Vec<String> = shapes
+            .iter()
+            .filter(|s| **s != Shape::Null)
+            .map(|s| s.describe())
+            .collect();
+        let expected = if expected.is_empty() {
+            "null".to_string()
+        } else {
+            expected.join(" or ")
+        };
+        let mut d = Diagnostic::new(
+            Severity::Error,
+            "wrong-type",
+            self.cx.first_line(node.range),
+            format!("expected {expected}, got {got}"),
+        );
+        // A date or boolean where a string is expected: quoting keeps the text.
+        if let NodeKind::Scalar(s) = &node.kind
+            && matches!(
+                s.value,
+                ScalarValue::Timestamp(_)
+                    | ScalarValue::Bool(_)
+                    | ScalarValue::Int(_)
+                    | ScalarValue::Float(_)
+            )
+            && s.style == dstack_syntax::ScalarStyle::Plain
+            && shapes
+                .iter()
+                .any(|sh| matches!(sh, Shape::String { .. } | Shape::Enum { .. }))
+        {
+            d = d.with_fix(
+                format!("Quote `{}`", s.text),
+                node.range,
+                format!("\"{}\"", s.text),
+            );
+        }
+        if matches!(node.kind, NodeKind::Scalar(ref s) if s.value == ScalarValue::Null)
+            && node.range.is_empty()
+        {
+            d.range = node.range;
+        }
+        self.cx.push(d);
+    }
+}
+
+fn fit_if(ok: bool) -> Fit {
+    if ok { Fit::Yes } else { Fit::No }
+}
+
+fn article(name: &str) -> &'static str {
+    match name {
+        "integer" => "the integer",
+        "number" => "the number",
+        "boolean" => "the boolean",
+        "date" => "the date",
+        _ => "the string",
+    }
+}
+
+fn one_of(names: &[&str]) -> String {
+    if names.len() == 1 {
+        format!("`{}`", names[0])
+    } else {
+        format!("one of {}", code_list(names))
+    }
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => format!("a {one}"),
+        [rest @ .., last] => format!("a {} or {last}", rest.join(", ")),
+    }
+}
+
+fn describe_object(o: &Object, top: bool) -> String {
+    if top {
+        match &o.tag {
+            Some(t) if t.key == "backend" => format!("a `{}` volume", t.value),
+            _ => format!("a `{}`", o.id),
+        }
+    } else {
+        format!("`{}`", o.title)
+    }
+}
+
+/// pydantic's bound checks, with the message dstack users see.
+fn bounds(
+    v: f64,
+    ge: Option<f64>,
+    gt: Option<f64>,
+    le: Option<f64>,
+    lt: Option<f64>,
+) -> Option<String> {
+    let f = dstack_values::py::fmt_number;
+    if let Some(b) = ge.filter(|b| v < *b) {
+        return Some(format!("must be at least {}, got {}", f(b), f(v)));
+    }
+    if let Some(b) = gt.filter(|b| v <= *b) {
+        return Some(format!("must be greater than {}, got {}", f(b), f(v)));
+    }
+    if let Some(b) = le.filter(|b| v > *b) {
+        return Some(format!("must be at most {}, got {}", f(b), f(v)));
+    }
+    if let Some(b) = lt.filter(|b| v >= *b) {
+        return Some(format!("must be less than {}, got {}", f(b), f(v)));
+    }
+    None
+}
+
+/// The few regex patterns dstack uses on plain strings, checked by hand (no regex engine here).
+fn known_pattern(pattern: &str, s: &str) -> Option<String> {
+    match pattern {
+        // rate_limits[].prefix
+        r"^/[^\s\\{}]*$" => (!s.starts_with('/')
+            || s.chars().any(|c| c.is_whitespace() || "\\{}".contains(c)))
+        .then(|| {
+            format!(
+                "`{s}` must be a URL path starting with `/`, without spaces, `\\`, `{{` or `}}`"
+            )
+        }),
+        // rate_limits[].key.header
+        "^[a-zA-Z0-9-_]+$" => (s.is_empty()
+            || !s
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .then(|| format!("`{s}` is not a header name: use letters, digits, `-` and `_`")),
+        _ => None,
+    }
+}

@@ -1,0 +1,194 @@
+//! The context every pass shares: the parse, the text, helpers to read the YAML tree, and the output.
+
+use dstack_syntax::{Node, NodeKind, Parse, ScalarValue, TextRange};
+
+use super::{Diagnostic, Severity};
+
+pub(crate) struct Cx<'a> {
+    pub text: &'a str,
+    pub parse: &'a Parse,
+    pub out: Vec<Diagnostic>,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(text: &'a str, parse: &'a Parse) -> Cx<'a> {
+        Cx {
+            text,
+            parse,
+            out: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.out.push(d);
+    }
+
+    pub fn error(&mut self, code: &'static str, range: TextRange, message: impl Into<String>) {
+        self.out
+            .push(Diagnostic::new(Severity::Error, code, range, message));
+    }
+
+    pub fn warning(&mut self, code: &'static str, range: TextRange, message: impl Into<String>) {
+        self.out
+            .push(Diagnostic::new(Severity::Warning, code, range, message));
+    }
+
+    /// Follows an alias.
+    pub fn resolve(&self, node: &'a Node) -> &'a Node {
+        self.parse.resolve(node)
+    }
+
+    /// Entries of a mapping as PyYAML sees them (merge keys expanded, last duplicate wins).
+    pub fn entries(&self, node: &'a Node) -> Vec<(&'a Node, &'a Node)> {
+        let node = self.resolve(node);
+        if node.as_mapping().is_none() {
+            return Vec::new();
+        }
+        self.parse.entries(node)
+    }
+
+    /// The key and value of `key` in a mapping (the last one, as PyYAML keeps it).
+    pub fn entry(&self, map: &'a Node, key: &str) -> Option<(&'a Node, &'a Node)> {
+        self.entries(map)
+            .into_iter()
+            .rev()
+            .find(|(k, _)| k.key_text() == Some(key))
+            .map(|(k, v)| (k, self.resolve(v)))
+    }
+
+    /// The value of `key`, when present.
+    pub fn get(&self, map: &'a Node, key: &str) -> Option<&'a Node> {
+        self.entry(map, key).map(|(_, v)| v)
+    }
+
+    /// The value of `key` when present and not null (pydantic's "is set").
+    pub fn get_set(&self, map: &'a Node, key: &str) -> Option<&'a Node> {
+        self.get(map, key).filter(|v| !is_null(v))
+    }
+
+    /// The key node of `key` (for ranges), else the whole mapping.
+    pub fn key_range(&self, map: &'a Node, key: &str) -> TextRange {
+        self.entry(map, key)
+            .map(|(k, _)| k.range)
+            .unwrap_or_else(|| self.first_line(map.range))
+    }
+
+    /// The items of a sequence value (resolved), empty when it is not a sequence.
+    pub fn items(&self, node: &'a Node) -> Vec<&'a Node> {
+        match &self.resolve(node).kind {
+            NodeKind::Sequence(items) => items.iter().map(|n| self.resolve(n)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A range cut at the end of its first line (a multi-line node would cover a whole block).
+    pub fn first_line(&self, range: TextRange) -> TextRange {
+        let start = range.start as usize;
+        let end = (range.end as usize).min(self.text.len());
+        let slice = self.text.get(start..end).unwrap_or("");
+        match slice.find('\n') {
+            Some(i) => TextRange::new(range.start, range.start + i as u32),
+            None => range,
+        }
+    }
+}
+
+pub(crate) fn is_null(node: &Node) -> bool {
+    matches!(&node.kind, NodeKind::Scalar(s) if s.value == ScalarValue::Null)
+}
+
+/// The scalar's text when it is a YAML string.
+pub(crate) fn str_value(node: &Node) -> Option<&str> {
+    match &node.kind {
+        NodeKind::Scalar(s) => match &s.value {
+            ScalarValue::Str(v) => Some(v.as_str()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A scalar as text the way Python's `str()` would print it (strings as they are).
+pub(crate) fn scalar_text(node: &Node) -> Option<String> {
+    let s = node.as_scalar()?;
+    Some(match &s.value {
+        ScalarValue::Str(v) => v.clone(),
+        ScalarValue::Int(i) => i.to_string(),
+        ScalarValue::Float(f) => dstack_values::py::py_float_repr(*f),
+        ScalarValue::Bool(b) => if *b { "True" } else { "False" }.to_string(),
+        ScalarValue::Null => return None,
+        ScalarValue::Timestamp(t) => t.clone(),
+    })
+}
+
+/// The scalar's boolean, following pydantic's lax rules (`true`, `"yes"`, `1`).
+pub(crate) fn bool_value(node: &Node) -> Option<bool> {
+    let s = node.as_scalar()?;
+    match &s.value {
+        ScalarValue::Bool(b) => Some(*b),
+        ScalarValue::Int(0) => Some(false),
+        ScalarValue::Int(1) => Some(true),
+        ScalarValue::Float(f) if *f == 0.0 => Some(false),
+        ScalarValue::Float(f) if *f == 1.0 => Some(true),
+        ScalarValue::Str(v) => lax_bool_str(v),
+        _ => None,
+    }
+}
+
+pub(crate) fn lax_bool_str(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "0" | "off" | "f" | "false" | "n" | "no" => Some(false),
+        "1" | "on" | "t" | "true" | "y" | "yes" => Some(true),
+        _ => None,
+    }
+}
+
+/// The scalar's integer, following pydantic's lax rules (`2`, `2.0`, `"2"`, `true`).
+pub(crate) fn int_value(node: &Node) -> Option<i128> {
+    let s = node.as_scalar()?;
+    match &s.value {
+        ScalarValue::Int(i) => Some(*i),
+        ScalarValue::Bool(b) => Some(*b as i128),
+        ScalarValue::Float(f) => dstack_values::py::pydantic_int_float(*f),
+        ScalarValue::Str(v) => dstack_values::py::pydantic_int_str(v),
+        _ => None,
+    }
+}
+
+/// The scalar's number (int or float, lax).
+pub(crate) fn number_value(node: &Node) -> Option<f64> {
+    let s = node.as_scalar()?;
+    match &s.value {
+        ScalarValue::Int(i) => Some(*i as f64),
+        ScalarValue::Bool(b) => Some(*b as i32 as f64),
+        ScalarValue::Float(f) => Some(*f),
+        ScalarValue::Str(v) => dstack_values::py::py_float(v.trim()),
+        _ => None,
+    }
+}
+
+/// "did you mean `x`?" among candidates, ranked by edit distance; `None` when nothing is close.
+pub(crate) fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let lower = word.to_ascii_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        if c.to_ascii_lowercase() == lower {
+            return Some(c);
+        }
+        let d = strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase());
+        let limit = (c.len().max(word.len()) / 3).max(1);
+        let prefix = c.len() >= 3
+            && (lower.starts_with(c) || c.starts_with(lower.as_str()))
+            && lower.len() >= 3;
+        if d <= limit || prefix {
+            let score = if prefix { d.min(limit) } else { d };
+            if best.is_none_or(|(b, _)| score < b) {
+                best = Some((score, c));
+            }
+        }
+    }
+    best.map(|(_, c)| c)
+}

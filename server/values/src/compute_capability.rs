@@ -1,7 +1,7 @@
 //! `resources.gpu.compute_capability`: a minimum NVIDIA compute capability, written `7.5`, `"7.5"` or `[7, 5]`.
 
 use crate::py::{py_float_repr, py_int};
-use crate::{Input, Value, ValueError, type_error};
+use crate::{Input, Value, ValueCompletion, ValueError, type_error};
 
 const EXAMPLE: &str = "8.0";
 
@@ -90,6 +90,31 @@ pub fn describe(cc: (i128, i128)) -> String {
         "compute capability {}.{} or newer (NVIDIA GPUs only)",
         cc.0, cc.1
     )
+}
+
+/// Compute capabilities of the GPU generations dstack knows, quoted so YAML keeps `8.0` as written.
+pub fn complete(partial: &str) -> Vec<ValueCompletion> {
+    let mut caps: Vec<(u32, u32)> = crate::gpu_names::ACCELERATORS
+        .iter()
+        .filter_map(|a| a.compute_capability)
+        .collect();
+    caps.sort_unstable();
+    caps.dedup();
+    caps.iter()
+        .enumerate()
+        .map(|(i, (a, b))| {
+            let label = format!("{a}.{b}");
+            let gpus: Vec<&str> = crate::gpu_names::ACCELERATORS
+                .iter()
+                .filter(|g| g.compute_capability == Some((*a, *b)))
+                .map(|g| g.name)
+                .take(3)
+                .collect();
+            ValueCompletion::new(label.clone(), format!("e.g. {}", gpus.join(", ")), i as u32)
+                .with_insert(format!("\"{label}\""))
+        })
+        .filter(|c| c.label.starts_with(partial.trim().trim_matches('"')))
+        .collect()
 }
 
 #[cfg(test)]

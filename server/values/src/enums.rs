@@ -222,6 +222,23 @@ pub fn check_shell(input: &Input) -> Result<(), ValueError> {
     }
 }
 
+/// Shell proposals.
+pub fn complete_shell(partial: &str) -> Vec<ValueCompletion> {
+    let items = [
+        ("bash", "GNU Bash"),
+        ("sh", "POSIX sh (the default when the image has no bash)"),
+        ("/bin/bash", "absolute path to bash"),
+        ("/bin/sh", "absolute path to sh"),
+        ("/usr/bin/zsh", "an absolute path to another shell"),
+    ];
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, (l, _))| l.starts_with(partial.trim()))
+        .map(|(i, (l, d))| ValueCompletion::new(*l, *d, i as u32))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,7 @@ pub mod python;
 pub mod range;
 pub mod repos;
 pub mod schedule;
+pub mod syntax;
 pub mod tags;
 pub mod user;
 pub mod volume;

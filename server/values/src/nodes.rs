@@ -127,19 +127,16 @@ fn int(input: &Input) -> Result<i128, ValueError> {
 
 /// Hover text.
 pub fn describe(n: &FleetNodes) -> String {
+    let plural = |k: i128| if k == 1 { "instance" } else { "instances" };
+    if Some(n.min) == n.max {
+        return format!("exactly {} {}", n.min, plural(n.min));
+    }
     let max = n
         .max
         .map(|m| m.to_string())
-        .unwrap_or_else(|| "no limit".to_string());
-    if Some(n.min) == n.max {
-        return format!(
-            "exactly {} instance{}",
-            n.min,
-            if n.min == 1 { "" } else { "s" }
-        );
-    }
+        .unwrap_or_else(|| "any number of".to_string());
     format!(
-        "at least {} instances (provisions {} on apply), at most {max}",
+        "{} to {max} instances; {} provisioned when the fleet is applied",
         n.min, n.target
     )
 }
@@ -194,9 +191,9 @@ mod tests {
             "1 2 Some(3)"
         );
         assert_eq!(show(m(&[("min", 0), ("target", 0)])), "0 0 None");
-        expect![[r#"at least 0 instances (provisions 2 on apply), at most 3"#]].assert_eq(
-            &describe(&parse_value(&m(&[("target", 2), ("max", 3)])).unwrap()),
-        );
+        expect!["0 to 3 instances; 2 provisioned when the fleet is applied"].assert_eq(&describe(
+            &parse_value(&m(&[("target", 2), ("max", 3)])).unwrap(),
+        ));
         expect![[r#"exactly 2 instances"#]]
             .assert_eq(&describe(&parse_value(&Value::int(2)).unwrap()));
     }

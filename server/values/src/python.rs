@@ -41,7 +41,7 @@ pub fn parse(input: &Input) -> Result<&'static str, ValueError> {
 
 /// Hover text; mentions the float quirk when it applied.
 pub fn describe(version: &str, was_float: bool) -> String {
-    let mut s = format!("Python {version} (installed with uv in dstack's default image)");
+    let mut s = format!("Python {version}");
     if was_float {
         s.push_str("; unquoted, YAML reads this as a number — quote it, e.g. `\"3.10\"`");
     }

@@ -72,7 +72,8 @@ pub(crate) fn tag_key(s: &str) -> Result<(), ValueError> {
 }
 
 fn absolute_path(s: &str) -> Result<(), ValueError> {
-    if s.starts_with('/') {
+    // `~` is expanded on the instance, so `~/src` counts as absolute.
+    if s.starts_with('/') || s.starts_with('~') {
         Ok(())
     } else {
         Err(ValueError::new(

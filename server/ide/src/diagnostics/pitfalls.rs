@@ -31,6 +31,17 @@ fn walk(cx: &mut Cx, node: &Node, key: &str, depth: usize) {
     if depth > 64 {
         return;
     }
+    if let Some(tag) = node.tag.as_deref()
+        && !safe_tag(tag)
+    {
+        cx.error(
+            "yaml-syntax",
+            cx.first_line(node.range),
+            format!(
+                "dstack's YAML loader (PyYAML `safe_load`) cannot build `{tag}`: remove the tag"
+            ),
+        );
+    }
     match &node.kind {
         NodeKind::Mapping(entries) => {
             for e in entries {
@@ -47,6 +58,30 @@ fn walk(cx: &mut Cx, node: &Node, key: &str, depth: usize) {
         }
         _ => {}
     }
+}
+
+/// Tags `safe_load` knows.
+fn safe_tag(tag: &str) -> bool {
+    let name = tag
+        .strip_prefix("tag:yaml.org,2002:")
+        .or_else(|| tag.strip_prefix("!!"))
+        .unwrap_or(tag);
+    matches!(
+        name,
+        "str"
+            | "int"
+            | "float"
+            | "bool"
+            | "null"
+            | "map"
+            | "seq"
+            | "binary"
+            | "timestamp"
+            | "omap"
+            | "pairs"
+            | "set"
+            | "merge"
+    )
 }
 
 fn quote_fix(d: Diagnostic, node: &Node, text: &str) -> Diagnostic {

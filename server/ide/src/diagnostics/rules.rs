@@ -119,6 +119,12 @@ fn repos(cx: &mut Cx, root: &Node) {
         if item.as_mapping().is_none() {
             continue;
         }
+        if let Some(u) = cx.get_set(item, "url")
+            && let Some(url) = scalar_text(u)
+            && !git_url_ok(&url)
+        {
+            cx.error("invalid-value", u.range, format!("`{url}` is not a git repository URL, for example `https://github.com/org/repo.git`"));
+        }
         let local = cx.get_set(item, "local_path").is_some();
         let url = cx.get_set(item, "url").is_some();
         if local == url {
@@ -321,13 +327,6 @@ fn service(cx: &mut Cx, root: &Node) {
             && let Some(range) = replicas_range(cx, r)
         {
             scaling_rule(cx, root, "replicas", range);
-        } else if replicas.is_none() && cx.get_set(root, "scaling").is_some() {
-            conflict(
-                cx,
-                root,
-                "scaling",
-                "`scaling` needs a range of replicas, for example `replicas: 1..4`",
-            );
         }
         probes_and_limits(cx, root);
         return;
@@ -461,7 +460,30 @@ fn service(cx: &mut Cx, root: &Node) {
     probes_and_limits(cx, root);
 }
 
+/// `scaling.window` takes only the windows the gateway aggregates over.
+fn scaling_window(cx: &mut Cx, map: &Node) {
+    if let Some(scaling) = cx.get_set(map, "scaling")
+        && let Some(w) = cx.get_set(scaling, "window")
+        && let Ok(Parsed::Seconds(secs)) = bridge::check_syntax("duration", w, cx.parse)
+        && ![30, 60, 300].contains(&secs)
+    {
+        cx.error(
+            "duration",
+            w.range,
+            "`window` must be `30s`, `60s` or `300s`",
+        );
+    }
+}
+
 fn probes_and_limits(cx: &mut Cx, root: &Node) {
+    scaling_window(cx, root);
+    for key in ["groups", "replicas"] {
+        if let Some(groups) = cx.get(root, key) {
+            for g in cx.items(groups) {
+                scaling_window(cx, g);
+            }
+        }
+    }
     if let Some(limits) = cx.get(root, "rate_limits") {
         let mut seen = HashSet::new();
         for item in cx.items(limits) {
@@ -490,6 +512,18 @@ fn probes_and_limits(cx: &mut Cx, root: &Node) {
                     range,
                     "this probe repeats an earlier one: probes must be unique",
                 );
+            }
+            for key in ["timeout", "interval"] {
+                if let Some(v) = cx.get_set(item, key)
+                    && let Ok(Parsed::Seconds(secs)) = bridge::check_syntax("duration", v, cx.parse)
+                    && secs < 1
+                {
+                    cx.error(
+                        "duration",
+                        v.range,
+                        format!("a probe `{key}` must be at least 1 second"),
+                    );
+                }
             }
             let method = cx
                 .get_set(item, "method")
@@ -757,5 +791,13 @@ fn preset(cx: &mut Cx, root: &Node) {
             range,
             format!("`dstack apply` needs {} for a preset", list.join(", ")),
         );
+    }
+}
+
+/// A URL dstack can take a repository from: `scheme://host/...` or scp-style `user@host:path`.
+fn git_url_ok(url: &str) -> bool {
+    match url.split_once("://") {
+        Some((_, rest)) => rest.split('/').next().is_some_and(|host| !host.is_empty()),
+        None => url.contains('@') || url.contains(':') || url.contains('/'),
     }
 }

@@ -121,6 +121,20 @@ fn missing_type(cx: &mut Cx, root: &Node) {
     cx.push(d);
 }
 
+/// Syntaxes whose parser is dstack's whole validator for the scalar forms of a value.
+const PARSED: [&str; 10] = [
+    "gpu",
+    "cpu",
+    "memory",
+    "memory-range",
+    "int-range",
+    "duration",
+    "off-duration",
+    "idle-duration",
+    "compute-capability",
+    "fleet-nodes",
+];
+
 struct Walker<'c, 'a> {
     cx: &'c mut Cx<'a>,
 }
@@ -200,6 +214,16 @@ impl<'c, 'a> Walker<'c, 'a> {
                 }
                 return;
             }
+        }
+        // `{min, max}` ranges: the keys are checked by the model, the order by the range parser.
+        if let Some(syn) = shapes
+            .iter()
+            .filter_map(Shape::syntax)
+            .find(|s| matches!(*s, "int-range" | "memory-range" | "fleet-nodes"))
+            && let Err(e) = bridge::check_syntax(syn, node, self.cx.parse)
+            && e.message.contains("order")
+        {
+            self.value_error(node, &e);
         }
         let candidates: Vec<&'a Shape> = shapes
             .iter()
@@ -322,6 +346,26 @@ impl<'c, 'a> Walker<'c, 'a> {
                         && let Err(e) = super::grammars::tag_key(key)
                     {
                         self.value_error(k, &e);
+                    }
+                    let v = self.cx.resolve(v);
+                    // `env: {KEY: {key: OTHER}}` is silently taken as a pass-through by dstack.
+                    if key_syntax.is_none() && v.as_mapping().is_some() {
+                        continue;
+                    }
+                    // Tag values are checked as strings only: a number crashes dstack.
+                    if key_syntax.as_deref() == Some("tags")
+                        && let Some(sc) = v.as_scalar()
+                        && matches!(sc.value, ScalarValue::Int(_) | ScalarValue::Float(_))
+                    {
+                        let d = Diagnostic::new(
+                            Severity::Error,
+                            "wrong-type",
+                            v.range,
+                            format!("tag values must be strings: quote `{}` (dstack crashes on a number here)", sc.text),
+                        )
+                        .with_fix(format!("Quote `{}`", sc.text), v.range, format!("\"{}\"", sc.text));
+                        self.cx.push(d);
+                        continue;
                     }
                     self.shape(v, values, k.range, false);
                 }
@@ -450,6 +494,21 @@ impl<'c, 'a> Walker<'c, 'a> {
         let Some(scalar) = node.as_scalar() else {
             return;
         };
+        // Where dstack parses the value with its own validator (GPU, CPU, sizes, ranges, durations,
+        // fleet nodes), numbers and booleans go through that parser too, not through plain `int`.
+        if let Some(syn) = shapes
+            .iter()
+            .filter_map(Shape::syntax)
+            .find(|s| PARSED.contains(s))
+        {
+            if scalar.value == ScalarValue::Null && shapes.contains(&Shape::Null) {
+                return;
+            }
+            if let Err(e) = bridge::check_syntax(syn, node, self.cx.parse) {
+                self.value_error(node, &e);
+            }
+            return;
+        }
         let mut best: Option<(u8, Diagnostic)> = None;
         for shape in shapes {
             match self.fit(node, &scalar.value, shape) {

@@ -107,6 +107,18 @@ fn run(cx: &mut Cx, root: &Node, kind: &str) {
         image_support(cx, root, g);
     }
     group_refs(cx, root, kind, &groups);
+    if kind == "service"
+        && groups.is_empty()
+        && cx.get_set(root, "replicas").is_none()
+        && cx.get_set(root, "scaling").is_some()
+    {
+        warn_key(
+            cx,
+            root,
+            "scaling",
+            "`scaling` needs a range of replicas, for example `replicas: 1..4`",
+        );
+    }
     if kind == "service" && cx.get_set(root, "schedule").is_some() {
         let mins: Vec<i128> = if groups.is_empty() {
             vec![replica_min(cx, root, "replicas").unwrap_or(1)]
@@ -175,13 +187,16 @@ fn image_support(cx: &mut Cx, root: &Node, level: &Node) {
         && !image
         && !docker
         && let Ok(Parsed::Gpu(spec)) = bridge::check_syntax("gpu", gpu, cx.parse)
-        && let Some(vendor) = spec.needs_custom_image()
+        && let Some(vendor) = unsupported_vendor(&spec)
     {
         let range = cx.key_range(resources, "gpu");
         cx.warning(
             "server-rule",
             range,
-            format!("{} accelerators need `image`: dstack's default image supports only NVIDIA GPUs and TPUs; {SERVER}", vendor.display()),
+            format!(
+                "{} accelerators need `image`: dstack's default image supports only NVIDIA GPUs and TPUs; {SERVER}",
+                vendor.display()
+            ),
         );
     }
     if let Some(cpu) = cx.get_set(resources, "cpu")
@@ -203,6 +218,20 @@ fn image_support(cx: &mut Cx, root: &Node, level: &Node) {
             );
         }
     }
+}
+
+/// A vendor the default image cannot run: the explicit one, or that of any known GPU name.
+fn unsupported_vendor(
+    spec: &dstack_values::gpu::GpuSpec,
+) -> Option<dstack_values::gpu_names::Vendor> {
+    if spec.vendor.is_some() || spec.names.as_ref().is_none_or(|n| n.is_empty()) {
+        return spec.needs_custom_image();
+    }
+    spec.names
+        .iter()
+        .flatten()
+        .filter_map(|n| dstack_values::gpu_names::vendor_of(n))
+        .find(|v| !v.default_image_supports())
 }
 
 /// Group IP references: only in commands, only of the right kind, only within each group's size.

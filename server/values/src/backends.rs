@@ -59,13 +59,7 @@ pub fn describe(name: &str) -> Option<&'static str> {
 
 /// All backends matching the prefix.
 pub fn complete(partial: &str) -> Vec<ValueCompletion> {
-    let p = partial.trim().to_ascii_lowercase();
-    BACKENDS
-        .iter()
-        .enumerate()
-        .filter(|(_, (b, _))| b.starts_with(&p))
-        .map(|(i, (b, d))| ValueCompletion::new(*b, *d, i as u32))
-        .collect()
+    crate::complete_from(BACKENDS, &partial.trim().to_ascii_lowercase())
 }
 
 #[cfg(test)]

@@ -157,12 +157,7 @@ impl EnumSpec {
     }
 
     pub fn complete(&self, partial: &str) -> Vec<ValueCompletion> {
-        self.values
-            .iter()
-            .enumerate()
-            .filter(|(_, (v, _))| v.starts_with(partial.trim()))
-            .map(|(i, (v, d))| ValueCompletion::new(*v, *d, i as u32))
-            .collect()
+        crate::complete_from(self.values, partial)
     }
 }
 
@@ -231,12 +226,7 @@ pub fn complete_shell(partial: &str) -> Vec<ValueCompletion> {
         ("/bin/sh", "absolute path to sh"),
         ("/usr/bin/zsh", "an absolute path to another shell"),
     ];
-    items
-        .iter()
-        .enumerate()
-        .filter(|(_, (l, _))| l.starts_with(partial.trim()))
-        .map(|(i, (l, d))| ValueCompletion::new(*l, *d, i as u32))
-        .collect()
+    crate::complete_from(&items, partial)
 }
 
 #[cfg(test)]

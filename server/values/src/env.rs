@@ -205,12 +205,7 @@ pub fn complete(partial: &str) -> Vec<ValueCompletion> {
         ("PYTHONUNBUFFERED=1", "unbuffered Python output"),
         ("NCCL_DEBUG=INFO", "NCCL logging"),
     ];
-    items
-        .iter()
-        .enumerate()
-        .filter(|(_, (l, _))| l.starts_with(partial.trim()))
-        .map(|(i, (l, d))| ValueCompletion::new(*l, *d, i as u32))
-        .collect()
+    crate::complete_from(&items, partial)
 }
 
 #[cfg(test)]

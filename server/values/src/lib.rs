@@ -241,6 +241,17 @@ impl ValueCompletion {
     }
 }
 
+/// Proposals from a fixed `(label, detail)` table whose label starts with the typed text, in table order.
+pub(crate) fn complete_from(items: &[(&str, &str)], partial: &str) -> Vec<ValueCompletion> {
+    let p = partial.trim();
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, (label, _))| label.starts_with(p))
+        .map(|(i, (label, detail))| ValueCompletion::new(*label, *detail, i as u32))
+        .collect()
+}
+
 /// "expected X, got a Y" for a value of the wrong YAML type.
 pub(crate) fn type_error(
     code: &'static str,

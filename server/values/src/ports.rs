@@ -208,12 +208,7 @@ pub fn complete(partial: &str) -> Vec<ValueCompletion> {
         ("8888", "Jupyter"),
         ("6006", "TensorBoard"),
     ];
-    items
-        .iter()
-        .enumerate()
-        .filter(|(_, (l, _))| l.starts_with(partial.trim()))
-        .map(|(i, (l, d))| ValueCompletion::new(*l, *d, i as u32))
-        .collect()
+    crate::complete_from(&items, partial)
 }
 
 #[cfg(test)]

@@ -243,13 +243,7 @@ pub fn complete_int(partial: &str) -> Vec<ValueCompletion> {
         ("1..4", "1 to 4"),
         ("2..8", "2 to 8"),
     ];
-    let p = partial.trim();
-    items
-        .iter()
-        .enumerate()
-        .filter(|(_, (l, _))| l.starts_with(p))
-        .map(|(i, (l, d))| ValueCompletion::new(*l, *d, i as u32))
-        .collect()
+    crate::complete_from(&items, partial)
 }
 
 /// Size-range proposals; the same as single sizes plus their open-ended forms.

@@ -5,6 +5,9 @@
 
 mod build;
 pub mod cursor;
+mod fast;
+#[cfg(test)]
+mod fuzz;
 pub mod parse;
 pub mod scalar;
 mod split;

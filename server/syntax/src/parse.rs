@@ -176,6 +176,9 @@ fn chunk_text(t: &str, r: TextRange) -> Option<&str> {
 /// saphyr-parser is not ours: should it ever panic on odd input, the chunk becomes an error
 /// instead of taking the server down.
 fn parse_chunk_guarded(src: &str, base: u32) -> ChunkTree {
+    if let Some(tree) = crate::fast::parse_fast(src, base) {
+        return tree;
+    }
     match std::panic::catch_unwind(|| build::parse_chunk(src, base)) {
         Ok(tree) => tree,
         Err(_) => ChunkTree {

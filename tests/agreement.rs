@@ -1,2 +1,222 @@
-//! Agreement with dstack on the shared corpora (placeholder; filled in below).
-fn main() {}
+//! Measures how often our verdict agrees with dstack's on the shared corpora (a dev tool, not a test).
+//!
+//! ```text
+//! cargo run -p dstack-lsp-tests --example agreement -- \
+//!     --unit-cases /work/shared/corpus/unit-cases.jsonl --doc-snippets /work/shared/corpus/doc-snippets \
+//!     [--conformance tests/conformance] [-v]
+//! ```
+//!
+//! Unit cases: the whole-configuration kinds (`configuration`, `preset`, `run_spec`, `apply_args`,
+//! `dev_env_ide`, `server_validation`); the input is written out as YAML. A client-side case agrees when
+//! we raise an error exactly when dstack fails; a `server_validation` case agrees when we raise an
+//! error or a warning exactly when the server fails. Doc snippets: `ORACLE.jsonl` for errors and
+//! `ORACLE.server-checks.jsonl` for warnings. With `--conformance`, it also counts warnings on files
+//! the server accepts (false alarms).
+
+use std::path::Path;
+
+use dstack_lsp_tests::{Verdict, json_to_yaml};
+use serde_json::{Value, json};
+
+#[derive(Default)]
+struct Tally {
+    agree: usize,
+    total: usize,
+    misses: Vec<String>,
+}
+
+impl Tally {
+    fn add(&mut self, agree: bool, what: impl FnOnce() -> String) {
+        self.total += 1;
+        if agree {
+            self.agree += 1;
+        } else {
+            self.misses.push(what());
+        }
+    }
+    fn report(&self, name: &str, verbose: bool) {
+        let pct = if self.total == 0 {
+            100.0
+        } else {
+            100.0 * self.agree as f64 / self.total as f64
+        };
+        println!("{name}: {}/{} agree ({pct:.1}%)", self.agree, self.total);
+        for m in self
+            .misses
+            .iter()
+            .take(if verbose { usize::MAX } else { 20 })
+        {
+            println!("  - {m}");
+        }
+    }
+}
+
+/// dstack 0.22.5's verdict: the transcribed `ok` when verified, else the recorded actual result.
+fn truth(case: &Value) -> bool {
+    if case["verified"].as_bool() == Some(true) {
+        return case["ok"].as_bool().unwrap_or(false);
+    }
+    !case["actual"]
+        .as_object()
+        .is_some_and(|o| o.contains_key("error"))
+}
+
+/// The configuration a unit case stands for, as a JSON value.
+fn configuration(case: &Value) -> Option<Value> {
+    let input = &case["input"];
+    let mut conf = match case["kind"].as_str()? {
+        "configuration" | "apply_args" | "server_validation" => input.clone(),
+        "preset" => {
+            let mut c = input.clone();
+            c.as_object_mut()?.insert("type".into(), json!("preset"));
+            // `model_validate` does not ask for the settings `dstack apply` insists on.
+            for (k, v) in [
+                ("trials", 1),
+                ("max_ttft", 1),
+                ("min_context_length", 1),
+                ("concurrency", 1),
+            ] {
+                c.as_object_mut()?.entry(k).or_insert(json!(v));
+            }
+            c
+        }
+        "dev_env_ide" => {
+            let mut c = input.clone();
+            c.as_object_mut()?
+                .insert("type".into(), json!("dev-environment"));
+            c
+        }
+        "run_spec" => {
+            let mut c = input["configuration"].clone();
+            if let Some(retry) = input.get("profile_retry") {
+                c.as_object_mut()?.entry("retry").or_insert(retry.clone());
+            }
+            c
+        }
+        _ => return None,
+    };
+    if conf.is_object() {
+        Some(std::mem::take(&mut conf))
+    } else {
+        None
+    }
+}
+
+fn unit_cases(path: &Path, verbose: bool) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut client = Tally::default();
+    let mut server = Tally::default();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let Ok(case) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        let Some(conf) = configuration(&case) else {
+            continue;
+        };
+        let yaml = json_to_yaml(&conf);
+        let ours = Verdict::of(&yaml);
+        let ok = truth(&case);
+        let kind = case["kind"].as_str().unwrap_or_default().to_string();
+        let describe = || {
+            format!(
+                "[{kind}] dstack ok={ok}; input {}\n      ours: {}",
+                serde_json::to_string(&case["input"]).unwrap_or_default(),
+                ours.render().trim_end().replace('\n', "\n            ")
+            )
+        };
+        if kind == "server_validation" {
+            server.add(ok == !(ours.has_error() || ours.has_warning()), describe);
+        } else {
+            client.add(ok != ours.has_error(), describe);
+        }
+    }
+    client.report("unit cases (client verdict)", verbose);
+    server.report("unit cases (server_validation: error or warning)", verbose);
+}
+
+fn oracle(dir: &Path, file: &str) -> Vec<Value> {
+    std::fs::read_to_string(dir.join(file))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+fn doc_snippets(dir: &Path, verbose: bool) {
+    let mut client = Tally::default();
+    let mut server = Tally::default();
+    let server_checks = oracle(dir, "ORACLE.server-checks.jsonl");
+    for case in oracle(dir, "ORACLE.jsonl") {
+        let file = case["file"].as_str().unwrap_or_default();
+        let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+        let ours = Verdict::of(&text);
+        let ok = case["ok"].as_bool().unwrap_or(false);
+        let describe = || {
+            format!(
+                "{file}: dstack ok={ok} {}\n      ours: {}",
+                case["error"]
+                    .as_str()
+                    .unwrap_or("")
+                    .lines()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                ours.render().trim_end().replace('\n', "\n            ")
+            )
+        };
+        client.add(ok != ours.has_error(), describe);
+        if let Some(s) = server_checks.iter().find(|s| s["file"] == case["file"])
+            && ok
+        {
+            let server_ok = s["ok"].as_bool().unwrap_or(false);
+            server.add(server_ok != ours.has_warning(), || {
+                format!(
+                    "{file}: server ok={server_ok}\n      ours: {}",
+                    ours.render().trim_end()
+                )
+            });
+        }
+    }
+    client.report("doc snippets (errors vs ORACLE.jsonl)", verbose);
+    server.report(
+        "doc snippets (warnings vs ORACLE.server-checks.jsonl, client-valid only)",
+        verbose,
+    );
+}
+
+fn conformance(dir: &Path, verbose: bool) {
+    let mut alarms = Tally::default();
+    for case in oracle(dir, "verdicts.jsonl") {
+        if case["ok"] != json!(true) || case["server_ok"] != json!(true) {
+            continue;
+        }
+        let file = case["file"].as_str().unwrap_or_default();
+        let ours = Verdict::of(&std::fs::read_to_string(dir.join(file)).unwrap_or_default());
+        alarms.add(!ours.has_warning(), || {
+            format!("{file}\n      ours: {}", ours.render().trim_end())
+        });
+    }
+    alarms.report(
+        "conformance files dstack fully accepts, without any warning from us",
+        verbose,
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let verbose = args.iter().any(|a| a == "-v");
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+    };
+    if let Some(p) = value("--unit-cases") {
+        unit_cases(Path::new(p), verbose);
+    }
+    if let Some(p) = value("--doc-snippets") {
+        doc_snippets(Path::new(p), verbose);
+    }
+    if let Some(p) = value("--conformance") {
+        conformance(Path::new(p), verbose);
+    }
+}

@@ -60,6 +60,33 @@ fn walk(cx: &mut Cx, node: &Node, key: &str, depth: usize) {
     }
 }
 
+/// Properties that take only a boolean: there `yes`/`on` mean what they say.
+fn boolean_only(key: &str) -> bool {
+    use dstack_model::{Shape, model};
+    static NAMES: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let mut all: std::collections::HashMap<&'static str, bool> =
+                std::collections::HashMap::new();
+            for o in &model().objects {
+                for p in &o.properties {
+                    let only = p
+                        .shapes
+                        .iter()
+                        .all(|s| matches!(s, Shape::Boolean | Shape::Null));
+                    let e = all.entry(p.name.as_str()).or_insert(true);
+                    *e = *e && only;
+                }
+            }
+            all.into_iter()
+                .filter(|(_, only)| *only)
+                .map(|(k, _)| k)
+                .collect()
+        })
+        .contains(key)
+}
+
 /// Tags `safe_load` knows.
 fn safe_tag(tag: &str) -> bool {
     let name = tag
@@ -108,7 +135,7 @@ fn scalar(cx: &mut Cx, node: &Node, key: &str, text: &str, value: &ScalarValue) 
         ScalarValue::Bool(b)
             if !text.eq_ignore_ascii_case("true") && !text.eq_ignore_ascii_case("false") =>
         {
-            if OFF_KEYS.contains(&key) {
+            if OFF_KEYS.contains(&key) || boolean_only(key) {
                 return;
             }
             let d = Diagnostic::new(

@@ -392,11 +392,8 @@ fn service(cx: &mut Cx, root: &Node) {
             .collect();
         for a in &own {
             for b in &inherited {
-                let compatible = a == b
-                    || matches!(
-                        (*a, *b),
-                        ("python", "nvcc") | ("nvcc", "python") | ("nvcc", "image")
-                    );
+                let compatible =
+                    a == b || matches!((*a, *b), ("python", "nvcc") | ("nvcc", "python"));
                 if !compatible && a != b {
                     conflict(
                         cx,

@@ -95,7 +95,6 @@ fn run(cx: &mut Cx, root: &Node, kind: &str) {
             }
         }
     }
-    volumes(cx, root);
     image_support(cx, root, root);
     let groups: Vec<&Node> = ["groups", "replicas"]
         .into_iter()
@@ -151,29 +150,6 @@ fn replica_min(cx: &Cx, map: &Node, key: &str) -> Option<i128> {
     }
 }
 
-fn volumes(cx: &mut Cx, root: &Node) {
-    let Some(list) = cx.get(root, "volumes") else {
-        return;
-    };
-    for v in cx.items(list) {
-        let path = match str_value(v) {
-            Some(s) => s.rsplit(':').next().map(str::to_string),
-            None => cx.get(v, "path").and_then(scalar_text),
-        };
-        if let Some(p) = path
-            && p.starts_with('/')
-            && (p.contains("//") || p.contains('\0'))
-        {
-            let range = cx.first_line(v.range);
-            cx.warning(
-                "server-rule",
-                range,
-                format!("mount path `{p}` is not a valid path: {SERVER}"),
-            );
-        }
-    }
-}
-
 /// With dstack's default image, only NVIDIA GPUs, TPUs and x86 CPUs work; the server asks for `image`.
 fn image_support(cx: &mut Cx, root: &Node, level: &Node) {
     let image = cx.get_set(root, "image").is_some() || cx.get_set(level, "image").is_some();
@@ -224,6 +200,9 @@ fn image_support(cx: &mut Cx, root: &Node, level: &Node) {
 fn unsupported_vendor(
     spec: &dstack_values::gpu::GpuSpec,
 ) -> Option<dstack_values::gpu_names::Vendor> {
+    if spec.count.max == Some(0) {
+        return None;
+    }
     if spec.vendor.is_some() || spec.names.as_ref().is_none_or(|n| n.is_empty()) {
         return spec.needs_custom_image();
     }
@@ -283,6 +262,8 @@ fn group_refs(cx: &mut Cx, root: &Node, kind: &str, groups: &[&Node]) {
                 } else {
                     None
                 }
+            } else if groups.is_empty() {
+                None
             } else {
                 Some(format!("there is no group {gi}"))
             };

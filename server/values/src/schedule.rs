@@ -135,7 +135,13 @@ fn check_expr(expr: &str, field: &str, min: i64, max: i64) -> Result<(), String>
     let names: &[&str] = match field {
         "month" => &MONTHS,
         "day_of_week" => &WEEKDAYS,
-        "day" if expr.len() >= 4 && expr[..4].eq_ignore_ascii_case("last") => return Ok(()),
+        "day"
+            if expr
+                .get(..4)
+                .is_some_and(|p| p.eq_ignore_ascii_case("last")) =>
+        {
+            return Ok(());
+        }
         _ => return Err(format!("unrecognised expression `{expr}`")),
     };
     let word = |s: &str| s.bytes().take_while(u8::is_ascii_alphabetic).count();

@@ -3,7 +3,7 @@
 //! Draft-07 (the dialect every YAML/JSON editor supports fully), with `definitions`, `if`/`then`
 //! over `type` (and over `backend` for volumes) so that editors report one type's errors instead
 //! of "matches multiple schemas", and the editor extensions `markdownDescription`,
-//! `defaultSnippets` and `deprecationMessage`.
+//! `enumDescriptions` and `defaultSnippets`.
 //!
 //! The schema is deliberately lenient where YAML readers disagree or pydantic coerces, so it gives
 //! no false errors on files dstack accepts: string fields take numbers, integer fields take
@@ -169,13 +169,6 @@ fn property_schema(m: &Model, p: &Property) -> Value {
     };
     s.insert("description".into(), json!(plain_doc(p)));
     s.insert("markdownDescription".into(), json!(markdown_doc(p)));
-    if let Some(d) = &p.deprecated {
-        let mut msg = format!("Deprecated since dstack {}: {}", d.since, d.note);
-        if let Some(r) = &d.replacement {
-            msg.push_str(&format!(" Use `{r}` instead."));
-        }
-        s.insert("deprecationMessage".into(), json!(msg));
-    }
     Value::Object(s)
 }
 
@@ -188,8 +181,19 @@ fn plain_doc(p: &Property) -> String {
     d
 }
 
+/// Deprecations go into the text only: yaml-language-server reports `deprecationMessage` with
+/// error severity, and dstack accepts deprecated keys.
 fn markdown_doc(p: &Property) -> String {
     let mut d = p.doc.clone();
+    if let Some(dep) = &p.deprecated {
+        d.push_str(&format!(
+            "\n\n**Deprecated** since dstack {}: {}",
+            dep.since, dep.note
+        ));
+        if let Some(r) = &dep.replacement {
+            d.push_str(&format!(" Use `{r}` instead."));
+        }
+    }
     if let Some(n) = &p.note {
         d.push_str("\n\n");
         d.push_str(n);

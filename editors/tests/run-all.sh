@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs the editor checks that fit this machine and prints how long each took.
+#
+#   editors/tests/run-all.sh            # everything: unit tests, Neovim 0.7 + 0.11, VS Code (code-server), Helix
+#   editors/tests/run-all.sh --ci       # the CI set: no code-server (its install alone takes ~6 min)
+#   editors/tests/run-all.sh --only nvim-deb,vscode-e2e
+#   editors/tests/run-all.sh --screenshots   # also copy the VS Code PNGs to editors/tests/screenshots/
+#
+# Server under test: $DSTACK_LSP, else target/{release,debug}/dstack-lsp (CARGO_TARGET_DIR
+# honoured), else dstack-lsp on PATH; built with `cargo build -p dstack-lsp` if none exists.
+# Installs what a check needs (apt, npm, pip into $DSTACK_EDITORS_STATE, default /tmp/dstack-editors).
+# Results: $DSTACK_EDITORS_OUT (default /tmp/dstack-editors/out). Exit 1 if any check failed.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ci=""; only=""; shots=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --ci) ci=1 ;;
+    --only) only="$2"; shift ;;
+    --screenshots) shots="$TESTS_DIR/screenshots" ;;
+    -h|--help) sed -n 2,14p "$0"; exit 0 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+steps=(vscode-unit nvim-deb nvim-pypi helix)
+[ -z "$ci" ] && steps+=(vscode-e2e)
+[ -n "$only" ] && IFS=, read -r -a steps <<< "$only"
+
+if ! find_server >/dev/null; then
+  log "no dstack-lsp binary yet: cargo build -p dstack-lsp"
+  (cd "$REPO_DIR" && cargo build -q -p dstack-lsp) || { log "server build failed"; exit 1; }
+fi
+export DSTACK_LSP; DSTACK_LSP="$(find_server)"
+log "server under test: $DSTACK_LSP"
+
+step_vscode_unit() {
+  cd "$EDITORS_DIR/vscode" || return 1
+  [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error || return 1
+  npm run -s lint && npm test 2>&1 | grep -E '^# (tests|pass|fail)' && [ "${PIPESTATUS[0]}" = 0 ] &&
+    bash scripts/package.sh --out "$STATE/dstack-lsp.vsix" >/dev/null && echo "VSIX packaged: $STATE/dstack-lsp.vsix"
+}
+step_nvim_deb() { bash "$TESTS_DIR/nvim/run.sh" deb; }
+step_nvim_pypi() { bash "$TESTS_DIR/nvim/run.sh" pypi; }
+step_helix() { bash "$TESTS_DIR/helix/run.sh"; }
+step_vscode_e2e() { bash "$TESTS_DIR/vscode/run.sh" ${shots:+--screenshots "$shots"}; }
+
+results=(); fail=0
+for s in "${steps[@]}"; do
+  fn="step_${s//-/_}"
+  declare -F "$fn" >/dev/null || { echo "unknown step $s" >&2; exit 2; }
+  log "== $s"
+  t0=$(date +%s)
+  ( "$fn" ); rc=$?
+  dt=$(( $(date +%s) - t0 ))
+  case $rc in 0) r=ok ;; 3) r=skipped ;; *) r=FAILED; fail=1 ;; esac
+  results+=("$(printf '%-12s %-8s %4ss' "$s" "$r" "$dt")")
+done
+echo
+echo "step         result   time"
+printf '%s\n' "${results[@]}"
+exit $fail

@@ -96,6 +96,63 @@ pub fn parse_value(value: &Value) -> Result<EntityRef, ValueError> {
     }
 }
 
+/// The service/preset `gateway` property.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gateway {
+    /// `null` or absent: the default gateway if the project has one, else none.
+    Unset,
+    /// `true`: the project's default gateway (it must exist).
+    Default,
+    /// `false`: no gateway.
+    Disabled,
+    Named(EntityRef),
+}
+
+/// Parses `gateway`. pydantic tries `bool` first, so strings like `yes`, `on`, `t`, `1` (and `no`, `off`, `f`, `0`)
+/// become booleans; `bool_from_text` tells callers to warn that such a name cannot refer to a gateway.
+pub fn parse_gateway(value: &Value) -> Result<(Gateway, bool), ValueError> {
+    if let Some(input) = value.as_input() {
+        if input == Input::Null {
+            return Ok((Gateway::Unset, false));
+        }
+        if let Some(b) = crate::py::pydantic_bool(&input) {
+            let from_text = !matches!(input, Input::Bool(_));
+            return Ok((
+                if b {
+                    Gateway::Default
+                } else {
+                    Gateway::Disabled
+                },
+                from_text,
+            ));
+        }
+        // Other numbers become their text (`coerce_numbers_to_str`) and then a name.
+        let text = match input {
+            Input::Int(i) => Some(i.to_string()),
+            Input::Float(f) => Some(crate::py::py_float_repr(f)),
+            _ => None,
+        };
+        if let Some(text) = text {
+            return parse(&Input::Str(&text)).map(|r| (Gateway::Named(r), false));
+        }
+    }
+    parse_value(value).map(|r| (Gateway::Named(r), false))
+}
+
+/// Hover text for `gateway`.
+pub fn describe_gateway(g: &Gateway) -> String {
+    match g {
+        Gateway::Unset => {
+            "the project's default gateway if there is one, otherwise no gateway".to_string()
+        }
+        Gateway::Default => "the project's default gateway (one must exist)".to_string(),
+        Gateway::Disabled => {
+            "no gateway: the service is reached through the dstack server".to_string()
+        }
+        Gateway::Named(r) => describe(r, "gateway"),
+    }
+}
+
 /// Hover text; `what` is "fleet" or "gateway".
 pub fn describe(r: &EntityRef, what: &str) -> String {
     match &r.project {
@@ -133,5 +190,35 @@ mod tests {
             "fleet `f` of project `main`"
         );
         assert!(parse_value(&Value::Map(vec![("project".into(), Value::str("main"))])).is_err());
+    }
+
+    #[test]
+    fn gateway() {
+        assert_eq!(
+            parse_gateway(&Value::bool(true)),
+            Ok((Gateway::Default, false))
+        );
+        assert_eq!(
+            parse_gateway(&Value::str("yes")),
+            Ok((Gateway::Default, true))
+        );
+        assert_eq!(
+            parse_gateway(&Value::str("0")),
+            Ok((Gateway::Disabled, true))
+        );
+        assert_eq!(
+            parse_gateway(&Value::int(2)).map(|g| describe_gateway(&g.0)),
+            Ok("gateway `2` of the current project".to_string())
+        );
+        assert_eq!(
+            parse_gateway(&Value::str("proj/gw")).map(|g| g.0),
+            Ok(Gateway::Named(EntityRef {
+                project: Some("proj".into()),
+                name: "gw".into()
+            }))
+        );
+        assert!(parse_gateway(&Value::str("a/b/c")).is_err());
+        assert!(parse_gateway(&Value::str("")).is_err());
+        assert_eq!(parse_gateway(&Value::null()), Ok((Gateway::Unset, false)));
     }
 }

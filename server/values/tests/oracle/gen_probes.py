@@ -55,6 +55,9 @@ def run(kind, x):
         return True
     if kind=='unix_user': return dump(U.UnixUser.parse(x))
     if kind=='instance_selector': return P.Profile.model_validate({'name':'x','instances':x}).model_dump(mode='json')['instances']
+    if kind=='gateway':
+        g = C.ServiceConfiguration.model_validate({'type':'service','commands':['x'],'port':80,'gateway':x}).gateway
+        return g if (g is None or isinstance(g, bool)) else dump(g)
     if kind=='spot_policy': return C.TaskConfiguration.model_validate({'type':'task','commands':['x'],'spot_policy':x}).spot_policy.value
     raise SystemExit('unknown kind '+kind)
 out = []

@@ -542,6 +542,16 @@ pub fn run(kind: &str, input: &J) -> Option<Outcome> {
             })
             .map_err(e)
         }
+        "gateway" => entity_ref::parse_gateway(&v)
+            .map(|(g, _)| {
+                Some(match g {
+                    entity_ref::Gateway::Unset => J::Null,
+                    entity_ref::Gateway::Default => J::Bool(true),
+                    entity_ref::Gateway::Disabled => J::Bool(false),
+                    entity_ref::Gateway::Named(r) => entity_json(&r),
+                })
+            })
+            .map_err(e),
         "spot_policy" => enums::SPOT_POLICY
             .check(&scalar_input(&v))
             .map(|s| Some(J::s(s)))

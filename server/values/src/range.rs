@@ -190,6 +190,39 @@ fn check<T: Copy + PartialOrd + std::fmt::Display>(
     }
 }
 
+/// Service `replicas` (and groups' `replicas`/`count`): an integer range that must have a max; a missing min is 0
+/// and min must not be negative. (A list-valued `replicas` is the legacy groups form, not handled here.)
+pub fn parse_replicas(value: &Value) -> Result<IntRange, ValueError> {
+    let mut r = parse_int_value(value)?;
+    if r.max.is_none() {
+        return Err(ValueError::new(
+            "range",
+            "the maximum number of replicas is required, e.g. `0..4`",
+        )
+        .example("1..4"));
+    }
+    let min = *r.min.get_or_insert(0);
+    if min < 0 {
+        return Err(
+            ValueError::new("range", "the minimum number of replicas must be 0 or more")
+                .example("0..4"),
+        );
+    }
+    Ok(r)
+}
+
+/// Markdown for `replicas`, mentioning that a range needs `scaling`.
+pub fn describe_replicas(r: &IntRange) -> String {
+    if r.is_exact() {
+        return format!(
+            "{} replica{}",
+            format_int(r),
+            if r.min == Some(1) { "" } else { "s" }
+        );
+    }
+    format!("{} replicas, autoscaled (needs `scaling`)", describe_int(r))
+}
+
 /// Markdown for a count range, e.g. "2 to 8", "at least 2", "exactly 4".
 pub fn describe_int(range: &IntRange) -> String {
     describe_with(range, &|v: i128| v.to_string())
@@ -329,6 +362,21 @@ mod tests {
         expect![[r#"unknown key `x`: a range mapping has only `min` and `max` (example: `1..4`)"#]]
             .assert_eq(&parse_int_value(&bad).unwrap_err().to_string());
         assert!(parse_int_value(&Value::Map(vec![("min".into(), Value::null())])).is_err());
+    }
+
+    #[test]
+    fn replicas() {
+        let r = |s: &str| {
+            parse_replicas(&Value::str(s))
+                .map(|r| describe_replicas(&r))
+                .unwrap_or_else(|e| e.to_string())
+        };
+        expect![[r#"0 to 4 replicas, autoscaled (needs `scaling`)"#]].assert_eq(&r("..4"));
+        expect![[r#"1 replica"#]].assert_eq(&r("1"));
+        expect![[r#"the maximum number of replicas is required, e.g. `0..4` (example: `1..4`)"#]]
+            .assert_eq(&r("1.."));
+        expect![[r#"the minimum number of replicas must be 0 or more (example: `0..4`)"#]]
+            .assert_eq(&r("-1..2"));
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub fn describe(name: &str, value: &Value) -> Option<Result<String, ValueError>>
         "disk" => disk::parse_value(value).map(|r| disk::describe(&r)),
         "int-range" => range::parse_int_value(value).map(|r| range::describe_int(&r)),
         "fleet-nodes" => nodes::parse_value(value).map(|n| nodes::describe(&n)),
+        "replicas" => range::parse_replicas(value).map(|r| range::describe_replicas(&r)),
         "duration" => duration::parse(&input?).map(duration::describe),
         "off-duration" => duration::parse_offable(&input?).map(duration::describe_setting),
         "idle-duration" => duration::parse_idle(&input?).map(duration::describe_setting),

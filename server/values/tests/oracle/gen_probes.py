@@ -55,6 +55,7 @@ def run(kind, x):
         return True
     if kind=='unix_user': return dump(U.UnixUser.parse(x))
     if kind=='instance_selector': return P.Profile.model_validate({'name':'x','instances':x}).model_dump(mode='json')['instances']
+    if kind=='replicas': return dump(C._validate_replica_range(R.Range[int].model_validate(x)))
     if kind=='gateway':
         g = C.ServiceConfiguration.model_validate({'type':'service','commands':['x'],'port':80,'gateway':x}).gateway
         return g if (g is None or isinstance(g, bool)) else dump(g)

@@ -542,6 +542,9 @@ pub fn run(kind: &str, input: &J) -> Option<Outcome> {
             })
             .map_err(e)
         }
+        "replicas" => range::parse_replicas(&v)
+            .map(|r| Some(int_range(&r)))
+            .map_err(e),
         "gateway" => entity_ref::parse_gateway(&v)
             .map(|(g, _)| {
                 Some(match g {

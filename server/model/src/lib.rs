@@ -216,6 +216,20 @@ pub struct Property {
     /// Overrides the kind of value to insert on completion (otherwise from the first non-null shape).
     #[serde(default)]
     pub insert: Option<ValueKind>,
+    /// Values older dstack releases accepted here that 0.22.5 rejects (e.g. `python: 3.8`).
+    #[serde(default)]
+    pub removed_values: Vec<RemovedValue>,
+}
+
+/// A value of a property that dstack 0.22.5 rejects but earlier releases accepted.
+#[derive(Clone, Debug, Deserialize)]
+pub struct RemovedValue {
+    pub value: String,
+    #[serde(default)]
+    pub deprecated_in: Option<String>,
+    pub removed_in: String,
+    /// What to write instead, in words.
+    pub note: String,
 }
 
 /// A deprecated-but-accepted property.
@@ -691,6 +705,11 @@ impl Property {
     /// Names of the syntaxes a string value may follow.
     pub fn syntaxes(&self) -> Vec<&str> {
         self.shapes.iter().filter_map(|s| s.syntax()).collect()
+    }
+
+    /// The removed value equal to `text`, if any (for "no longer supported since …" messages).
+    pub fn removed_value(&self, text: &str) -> Option<&RemovedValue> {
+        self.removed_values.iter().find(|v| v.value == text)
     }
 
     /// The list item shapes, if the property accepts a list.

@@ -156,6 +156,16 @@ fn every_property_is_documented_with_example() {
                 }
             }
         }
+        for p in &o.properties {
+            for v in &p.removed_values {
+                if p.enum_values().iter().any(|e| e.value == v.value) {
+                    problems.push(format!(
+                        "{}.{}: `{}` is both accepted and removed",
+                        o.id, p.name, v.value
+                    ));
+                }
+            }
+        }
         for r in &o.removed {
             if r.note.trim().is_empty() {
                 problems.push(format!("{}: removed `{}` has no note", o.id, r.name));

@@ -25,6 +25,9 @@ fn property_line(p: &Property) -> String {
     if p.hidden {
         line.push_str(" [hidden]");
     }
+    for v in &p.removed_values {
+        let _ = write!(line, " [removed value {} in {}]", v.value, v.removed_in);
+    }
     line
 }
 

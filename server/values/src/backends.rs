@@ -39,16 +39,19 @@ pub fn check(name: &str) -> Result<&'static str, ValueError> {
         .find(|(b, _)| *b == name)
         .map(|(b, _)| *b)
         .ok_or_else(|| {
-            let close = BACKENDS
-                .iter()
-                .find(|(b, _)| b.eq_ignore_ascii_case(name))
-                .map(|(b, _)| format!(" (did you mean {}?)", code(b)))
+            let fix = crate::closest(name, BACKENDS.iter().map(|(b, _)| *b));
+            let close = fix
+                .map(|b| format!(" (did you mean {}?)", code(b)))
                 .unwrap_or_default();
-            ValueError::new(
+            let e = ValueError::new(
                 "backend",
                 format!("{} is not a dstack backend{close}", code(name)),
             )
-            .example("aws")
+            .example("aws");
+            match fix {
+                Some(b) => e.with_fix(b),
+                None => e,
+            }
         })
 }
 

@@ -77,11 +77,63 @@ fn bad_duration(s: &str) -> ValueError {
     } else {
         "write a whole number and one unit: s, m, h, d or w"
     };
-    ValueError::new(
-        "duration",
-        format!("cannot parse the duration `{s}`: {hint}"),
-    )
-    .example(EXAMPLE)
+    let mut message = format!("cannot parse the duration `{s}`: {hint}");
+    let fix = suggest(s);
+    if let Some(fix) = &fix {
+        message.push_str(&format!("; did you mean `{fix}`?"));
+    }
+    let e = ValueError::new("duration", message).example(EXAMPLE);
+    match fix {
+        Some(fix) => e.with_fix(fix),
+        None => e,
+    }
+}
+
+/// A valid spelling of what the user probably meant: `2H` → `2h`, `1h30m` → `90m`, `1.5h` → `90m`, `2hours` → `2h`.
+pub fn suggest(s: &str) -> Option<String> {
+    let text = s.trim().to_lowercase();
+    let unit_secs = |u: &str| -> Option<f64> {
+        Some(match u {
+            "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+            "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+            "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
+            "d" | "day" | "days" => 86400.0,
+            "w" | "wk" | "wks" | "week" | "weeks" => 604800.0,
+            _ => return None,
+        })
+    };
+    // A sequence of `<number><unit>` parts, e.g. `1h30m`, `1.5h`, `2 hours`.
+    let mut total = 0.0;
+    let mut rest = text.as_str();
+    let mut parts = 0;
+    while !rest.is_empty() {
+        let num_len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
+            .count();
+        let number: f64 = rest[..num_len].parse().ok()?;
+        rest = rest[num_len..].trim_start();
+        let unit_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+        total += number * unit_secs(&rest[..unit_len])?;
+        rest = rest[unit_len..].trim_start();
+        parts += 1;
+    }
+    if parts == 0 || total.fract() != 0.0 || total < 0.0 {
+        return None;
+    }
+    let secs = total as i128;
+    let fix = [
+        (604800, "w"),
+        (86400, "d"),
+        (3600, "h"),
+        (60, "m"),
+        (1, "s"),
+    ]
+    .iter()
+    .find(|(size, _)| secs % size == 0 && secs > 0)
+    .map(|(size, unit)| format!("{}{unit}", secs / size))
+    .unwrap_or_else(|| "0s".to_string());
+    (fix != s).then_some(fix)
 }
 
 /// `max_duration`, `stop_duration`: `off`/`false` switch it off, `true`/`null` keep the default, negatives are rejected.
@@ -227,21 +279,39 @@ mod tests {
 
     #[test]
     fn rejected() {
-        expect![[
-            r#"error: cannot parse the duration `2H`: the unit must be lowercase (example: `2h`)"#
-        ]]
+        expect!["error: cannot parse the duration `2H`: the unit must be lowercase; did you mean `2h`? (example: `2h`)"]
         .assert_eq(&s("2H"));
-        expect![[
-            r#"error: cannot parse the duration ` 2h`: remove the spaces around it (example: `2h`)"#
-        ]]
+        expect!["error: cannot parse the duration ` 2h`: remove the spaces around it; did you mean `2h`? (example: `2h`)"]
         .assert_eq(&s(" 2h"));
-        expect![[r#"error: cannot parse the duration `1.5h`: use a whole number with one unit (example: `2h`)"#]].assert_eq(&s("1.5h"));
-        expect![[r#"error: cannot parse the duration `1h30m`: write a whole number and one unit: s, m, h, d or w (example: `2h`)"#]].assert_eq(&s("1h30m"));
+        expect!["error: cannot parse the duration `1.5h`: use a whole number with one unit; did you mean `90m`? (example: `2h`)"].assert_eq(&s("1.5h"));
+        expect!["error: cannot parse the duration `1h30m`: write a whole number and one unit: s, m, h, d or w; did you mean `90m`? (example: `2h`)"].assert_eq(&s("1h30m"));
         for bad in ["2h ", "2hours", "2y", "h2", "", "off"] {
             assert!(parse(&Input::Str(bad)).is_err(), "{bad}");
         }
         assert!(parse(&Input::Null).is_err());
         assert!(parse(&Input::Float(f64::INFINITY)).is_err());
+    }
+
+    #[test]
+    fn suggestions() {
+        let fixes: Vec<String> = [
+            "2H", "1h30m", "1.5h", "2hours", "2 hours", " 2h", "10 Min", "1d12h", "bogus", "2y",
+        ]
+        .iter()
+        .map(|s| format!("{s:?} -> {:?}", suggest(s)))
+        .collect();
+        expect![[r#"
+            "2H" -> Some("2h")
+            "1h30m" -> Some("90m")
+            "1.5h" -> Some("90m")
+            "2hours" -> Some("2h")
+            "2 hours" -> Some("2h")
+            " 2h" -> Some("2h")
+            "10 Min" -> Some("10m")
+            "1d12h" -> Some("36h")
+            "bogus" -> None
+            "2y" -> None"#]]
+        .assert_eq(&fixes.join("\n"));
     }
 
     #[test]

@@ -123,13 +123,11 @@ impl EnumSpec {
         if let Some((v, _)) = self.values.iter().find(|(v, _)| *v == s) {
             return Ok(v);
         }
-        let hint = self
-            .values
-            .iter()
-            .find(|(v, _)| v.eq_ignore_ascii_case(s))
-            .map(|(v, _)| format!(" (values are case-sensitive: {})", code(v)))
+        let fix = crate::closest(s, self.values.iter().map(|(v, _)| *v));
+        let hint = fix
+            .map(|v| format!("; did you mean {}?", code(v)))
             .unwrap_or_default();
-        Err(ValueError::new(
+        let e = ValueError::new(
             "enum",
             format!(
                 "{} is not a valid `{}`: use one of {}{hint}",
@@ -138,7 +136,11 @@ impl EnumSpec {
                 self.list()
             ),
         )
-        .example(self.values[0].0))
+        .example(self.values[0].0);
+        Err(match fix {
+            Some(v) => e.with_fix(v),
+            None => e,
+        })
     }
 
     fn list(&self) -> String {
@@ -237,7 +239,7 @@ mod tests {
     #[test]
     fn enums() {
         assert_eq!(SPOT_POLICY.check(&Input::Str("auto")), Ok("auto"));
-        expect![[r#"`SPOT` is not a valid `spot_policy`: use one of `spot`, `on-demand`, `auto` (values are case-sensitive: `spot`) (example: `spot`)"#]].assert_eq(&SPOT_POLICY.check(&Input::Str("SPOT")).unwrap_err().to_string());
+        expect!["`SPOT` is not a valid `spot_policy`: use one of `spot`, `on-demand`, `auto`; did you mean `spot`? (example: `spot`)"].assert_eq(&SPOT_POLICY.check(&Input::Str("SPOT")).unwrap_err().to_string());
         assert!(SPOT_POLICY.check(&Input::Str("ondemand")).is_err());
         assert_eq!(IDE.complete("c").len(), 1);
     }

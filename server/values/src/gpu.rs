@@ -77,6 +77,22 @@ impl GpuSpec {
         }
     }
 
+    /// Names whose known vendor differs from the explicit `vendor` (e.g. `amd:A100`): no offer can match them.
+    pub fn vendor_mismatches(&self) -> Vec<(String, Vendor)> {
+        let Some(vendor) = self.vendor else {
+            return Vec::new();
+        };
+        self.names
+            .iter()
+            .flatten()
+            .filter_map(|n| {
+                gpu_names::vendor_of(n)
+                    .filter(|v| *v != vendor)
+                    .map(|v| (n.clone(), v))
+            })
+            .collect()
+    }
+
     /// Vendors whose accelerators dstack's default image cannot run (the server asks for `image` then).
     pub fn needs_custom_image(&self) -> Option<Vendor> {
         self.effective_vendor(true)
@@ -598,6 +614,11 @@ mod tests {
         assert_eq!(spec("1").effective_vendor(false), None);
         assert_eq!(spec("0").effective_vendor(true), None);
         assert_eq!(spec("A100,MI300X").effective_vendor(true), None);
+        assert_eq!(
+            spec("amd:A100,MI300X").vendor_mismatches(),
+            vec![("A100".to_string(), Vendor::Nvidia)]
+        );
+        assert!(spec("nvidia:A100").vendor_mismatches().is_empty());
     }
 
     #[test]

@@ -163,6 +163,8 @@ pub struct ValueError {
     pub range: Option<(u32, u32)>,
     /// A correct value of the same syntax, to show next to the message.
     pub example: Option<&'static str>,
+    /// A corrected text for a quick fix: it replaces `range` (the whole scalar when `range` is `None`).
+    pub fix: Option<String>,
 }
 
 impl ValueError {
@@ -172,7 +174,12 @@ impl ValueError {
             message: message.into(),
             range: None,
             example: None,
+            fix: None,
         }
+    }
+    pub fn with_fix(mut self, fix: impl Into<String>) -> ValueError {
+        self.fix = Some(fix.into());
+        self
     }
     pub fn at(mut self, start: usize, end: usize) -> ValueError {
         self.range = Some((start as u32, end as u32));
@@ -252,6 +259,32 @@ pub(crate) fn complete_from(items: &[(&str, &str)], partial: &str) -> Vec<ValueC
         .collect()
 }
 
+/// The candidate closest to `typed` (ignoring case; at most a third of its letters off), for "did you mean".
+pub fn closest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let typed = typed.to_lowercase();
+    let limit = (typed.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&typed, &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
 /// "expected X, got a Y" for a value of the wrong YAML type.
 pub(crate) fn type_error(
     code: &'static str,
@@ -276,5 +309,36 @@ pub(crate) fn code(s: &str) -> String {
         format!("`` {s} ``")
     } else {
         format!("`{s}`")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixes_and_closest() {
+        assert_eq!(
+            closest("ondemand", ["spot", "on-demand", "auto"]),
+            Some("on-demand")
+        );
+        assert_eq!(closest("vscod", ["vscode", "cursor"]), Some("vscode"));
+        assert_eq!(closest("banana", ["vscode", "cursor"]), None);
+        let e = duration::parse(&Input::Str("1h30m")).unwrap_err();
+        assert_eq!((e.range, e.fix.as_deref()), (None, Some("90m")));
+        let e = range::parse_memory(&Input::Str("1 ..8 G")).unwrap_err();
+        assert_eq!((e.range, e.fix.as_deref()), (Some((4, 7)), Some("8GB")));
+        let e = enums::SPOT_POLICY
+            .check(&Input::Str("ondemand"))
+            .unwrap_err();
+        assert_eq!(e.fix.as_deref(), Some("on-demand"));
+        assert_eq!(
+            backends::check("lamda").unwrap_err().fix.as_deref(),
+            Some("lambda")
+        );
+        assert_eq!(
+            e.to_string(),
+            "`ondemand` is not a valid `spot_policy`: use one of `spot`, `on-demand`, `auto`; did you mean `on-demand`? (example: `spot`)"
+        );
     }
 }

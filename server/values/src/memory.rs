@@ -38,15 +38,41 @@ pub fn parse_str(s: &str) -> Result<f64, ValueError> {
     };
     match py_float(number) {
         Some(v) => Ok(v * factor),
-        None => Err(ValueError::new(
-            "memory",
-            format!(
+        None => {
+            let mut message = format!(
                 "invalid size `{}`: write a number of GB or a number with `MB`, `GB` or `TB`",
                 s.trim()
-            ),
-        )
-        .example(EXAMPLE)),
+            );
+            let fix = suggest(&text);
+            if let Some(fix) = &fix {
+                message.push_str(&format!("; did you mean `{fix}`?"));
+            }
+            let e = ValueError::new("memory", message).example(EXAMPLE);
+            Err(match fix {
+                Some(fix) => e.with_fix(fix),
+                None => e,
+            })
+        }
     }
+}
+
+/// `8G`, `8GiB`, `8Gi` → `8GB` (and the same for MB/TB): dstack knows only `MB`, `GB`, `TB`.
+fn suggest(lower: &str) -> Option<String> {
+    let units = [
+        ("gib", "GB"),
+        ("gi", "GB"),
+        ("g", "GB"),
+        ("tib", "TB"),
+        ("ti", "TB"),
+        ("t", "TB"),
+        ("mib", "MB"),
+        ("mi", "MB"),
+        ("m", "MB"),
+    ];
+    units.iter().find_map(|(suffix, unit)| {
+        let n = lower.strip_suffix(suffix)?;
+        py_float(n).map(|_| format!("{n}{unit}"))
+    })
 }
 
 /// "16 GB", "512 MB", "1 TB" — the friendliest unit for a GB value.
@@ -116,7 +142,7 @@ mod tests {
 
     #[test]
     fn rejected_units() {
-        expect![[r#"error: invalid size `8GiB`: write a number of GB or a number with `MB`, `GB` or `TB` (example: `16GB`)"#]].assert_eq(&check("8GiB"));
+        expect![[r#"error: invalid size `8GiB`: write a number of GB or a number with `MB`, `GB` or `TB`; did you mean `8GB`? (example: `16GB`)"#]].assert_eq(&check("8GiB"));
         assert!(check("8G").starts_with("error"));
         assert!(check("1.5xb").starts_with("error"));
         assert!(check("").starts_with("error"));

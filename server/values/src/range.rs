@@ -340,7 +340,7 @@ mod tests {
         assert_eq!(mem("512..1 TB"), "512GB..1024GB");
         assert_eq!(mem("16GB..32"), "16GB..32GB");
         assert_eq!(mem("512MB"), "0.5GB");
-        expect![[r#"error Some((4, 7)): invalid size `8G`: write a number of GB or a number with `MB`, `GB` or `TB` (example: `16GB`)"#]].assert_eq(&mem("1 ..8 G"));
+        expect!["error Some((4, 7)): invalid size `8G`: write a number of GB or a number with `MB`, `GB` or `TB`; did you mean `8GB`? (example: `16GB`)"].assert_eq(&mem("1 ..8 G"));
         assert!(mem("64GB..8GB").starts_with("error"));
         assert!(mem("...").starts_with("error"));
     }

@@ -3,6 +3,8 @@
 mod cli;
 mod convert;
 mod files;
+mod framing;
+mod memory;
 mod position;
 mod server;
 mod settings;
@@ -66,6 +68,8 @@ fn main() -> ExitCode {
                 }
             };
             rt.block_on(server::serve_stdio());
+            // The stdin reader may still sit in a blocking read; don't wait for it.
+            rt.shutdown_background();
             ExitCode::SUCCESS
         }
         Some("--version") | Some("-V") | Some("version") => {

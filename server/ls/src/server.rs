@@ -71,7 +71,10 @@ fn answer<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
 }
 
 pub async fn serve_stdio() {
-    let stdin = tokio::io::stdin();
+    // Frames pass through `framing::sanitize`, so one malformed message cannot end the session.
+    let (checked_in, checked_out) = tokio::io::duplex(1 << 16);
+    tokio::spawn(crate::framing::sanitize(tokio::io::stdin(), checked_in));
+    let stdin = checked_out;
     let stdout = tokio::io::stdout();
     let (service, socket) = LspService::build(|client| Backend {
         client,
@@ -285,6 +288,8 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         self.inner.store.remove(uri.as_str());
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        // Closing is rare and a big buffer may have just gone: hand its pages back to the OS.
+        tokio::task::spawn_blocking(crate::memory::release_free_memory);
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

@@ -1,0 +1,168 @@
+//! Protocol hardening: the server answers or ignores bad input as the spec says, and never
+//! crashes or hangs. Each test ends with a normal request to prove the server still serves.
+
+mod common;
+
+use common::Client;
+use serde_json::json;
+
+const URI: &str = "file:///w/h.dstack.yml";
+
+fn still_serving(c: &mut Client) {
+    let resp = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}}),
+    );
+    assert!(
+        resp.get("error").is_none(),
+        "server stopped answering: {resp}"
+    );
+}
+
+#[test]
+fn malformed_frames_and_unknown_methods() {
+    let mut c = Client::spawn();
+    c.initialize(&["utf-16"]);
+    // Invalid JSON body.
+    c.send_raw(b"Content-Length: 9\r\n\r\n{not json");
+    // Valid JSON that is not a JSON-RPC message.
+    c.send_raw(b"Content-Length: 2\r\n\r\n[]");
+    // Unknown request and notification.
+    let resp = c.request("dstack/noSuchMethod", json!({}));
+    assert_eq!(resp["error"]["code"], json!(-32601), "{resp}");
+    c.notify("dstack/noSuchNotification", json!({}));
+    // Wrong params for a known method.
+    let resp = c.request("textDocument/hover", json!({"bogus": true}));
+    assert!(resp.get("error").is_some(), "{resp}");
+    c.open(URI, 1, "type: task\n");
+    still_serving(&mut c);
+    assert_eq!(c.shutdown(), Some(0));
+}
+
+#[test]
+fn stale_and_out_of_order_versions() {
+    let mut c = Client::spawn();
+    c.initialize(&["utf-16"]);
+    c.open(URI, 10, "type: task\ncommands: [x]\n");
+    c.diagnostics(URI, Some(10));
+    // A full replacement with a lower version is applied in arrival order; the server keeps working.
+    c.change(URI, 3, json!([{"text": "type: task\ncommands: [\n"}]));
+    let d = c.diagnostics(URI, Some(3));
+    assert!(!d.is_empty(), "the broken text must be diagnosed");
+    c.change(URI, 11, json!([{"text": "type: task\ncommands: [x]\n"}]));
+    let d = c.diagnostics(URI, Some(11));
+    assert!(
+        d.iter().all(|x| x["code"] != json!("yaml-syntax")),
+        "{d:#?}"
+    );
+    still_serving(&mut c);
+    assert_eq!(c.shutdown(), Some(0));
+}
+
+#[test]
+fn binary_and_nul_content() {
+    let mut c = Client::spawn();
+    c.initialize(&["utf-8"]);
+    let mut text = String::from("type: task\n\u{0}\u{1}\u{7f}name: \u{0}x\n");
+    for i in 0..2000u32 {
+        text.push(char::from_u32((i * 7919) % 0xD7FF).unwrap_or('?'));
+    }
+    c.open(URI, 1, &text);
+    c.diagnostics(URI, Some(1));
+    for line in 0..4 {
+        for character in [0, 1, 5, 50, 5000] {
+            for method in ["textDocument/hover", "textDocument/completion"] {
+                let resp = c.request(
+                    method,
+                    json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": character}}),
+                );
+                assert!(
+                    resp.get("error").is_none(),
+                    "{method} {line}:{character}: {resp}"
+                );
+            }
+        }
+    }
+    assert_eq!(c.shutdown(), Some(0));
+}
+
+#[test]
+fn ten_megabyte_file() {
+    let mut c = Client::spawn();
+    c.initialize(&["utf-16"]);
+    let mut text = String::from("type: task\ncommands:\n");
+    while text.len() < 10 * 1024 * 1024 {
+        text.push_str("  - echo \"a fairly long command line to fill the file up quickly\"\n");
+    }
+    c.open(URI, 1, &text);
+    c.diagnostics(URI, Some(1));
+    // An edit at the very end of a 10 MB buffer.
+    let last = text.lines().count() as u64;
+    c.change(URI, 2, json!([{"range": {"start": {"line": last, "character": 0}, "end": {"line": last, "character": 0}}, "text": "  - true\n"}]));
+    c.diagnostics(URI, Some(2));
+    still_serving(&mut c);
+    assert_eq!(c.shutdown(), Some(0));
+}
+
+#[test]
+fn a_thousand_rapid_edits() {
+    let mut c = Client::spawn();
+    c.initialize(&["utf-16"]);
+    c.open(URI, 1, "type: task\ncommands:\n  - echo \n");
+    for i in 0..1000 {
+        let ch = (b'a' + (i % 26) as u8) as char;
+        c.change(
+            URI,
+            2 + i,
+            json!([{"range": {"start": {"line": 2, "character": 9 + i}, "end": {"line": 2, "character": 9 + i}}, "text": ch.to_string()}]),
+        );
+    }
+    // The last version is always diagnosed, whatever was skipped in between.
+    c.diagnostics(URI, Some(1001));
+    still_serving(&mut c);
+    assert_eq!(c.shutdown(), Some(0));
+}
+
+#[test]
+fn memory_returns_after_documents_close() {
+    let mut c = Client::spawn();
+    c.initialize(&["utf-16"]);
+    c.open(URI, 1, "type: task\n");
+    c.diagnostics(URI, Some(1));
+    let baseline = c.rss_kib().unwrap_or(0);
+    let mut big = String::from("type: task\ncommands:\n");
+    while big.len() < 4 * 1024 * 1024 {
+        big.push_str("  - python train.py --epochs 3 --lr 0.001 --batch-size 64\n");
+    }
+    let mut peak = baseline;
+    let mut after_round = Vec::new();
+    for round in 0..3 {
+        for i in 0..4 {
+            let uri = format!("file:///w/big{i}.dstack.yml");
+            c.open(&uri, round + 1, &big);
+            c.diagnostics(&uri, Some(round + 1));
+        }
+        peak = peak.max(c.rss_kib().unwrap_or(0));
+        for i in 0..4 {
+            let uri = format!("file:///w/big{i}.dstack.yml");
+            c.notify(
+                "textDocument/didClose",
+                json!({"textDocument": {"uri": uri}}),
+            );
+            c.diagnostics(&uri, None);
+        }
+        still_serving(&mut c);
+        after_round.push(c.rss_kib().unwrap_or(0));
+    }
+    let last = after_round.last().copied().unwrap_or(0);
+    // Most of what the open documents took is given back, and nothing accumulates per round.
+    assert!(
+        last <= baseline + (peak - baseline) / 3,
+        "baseline {baseline} KiB, peak {peak} KiB, after closing {after_round:?} KiB"
+    );
+    assert!(
+        last <= after_round[0] + 8 * 1024,
+        "memory grows with each open/close round: {after_round:?} KiB"
+    );
+    assert_eq!(c.shutdown(), Some(0));
+}

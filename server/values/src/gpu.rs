@@ -93,10 +93,30 @@ impl GpuSpec {
             .collect()
     }
 
-    /// Vendors whose accelerators dstack's default image cannot run (the server asks for `image` then).
+    /// Vendors whose accelerators dstack's default image cannot run (the server then asks for `image`): the explicit
+    /// vendor, or else the vendor of every known name (unknown names are ignored), minus NVIDIA and Google. Sorted.
+    pub fn vendors_needing_image(&self) -> Vec<Vendor> {
+        if self.count.max == Some(0) {
+            return Vec::new();
+        }
+        let mut vendors: Vec<Vendor> = match self.vendor {
+            Some(v) => vec![v],
+            None => self
+                .names
+                .iter()
+                .flatten()
+                .filter_map(|n| gpu_names::vendor_of(n))
+                .collect(),
+        };
+        vendors.retain(|v| !v.default_image_supports());
+        vendors.sort();
+        vendors.dedup();
+        vendors
+    }
+
+    /// The first of [`GpuSpec::vendors_needing_image`].
     pub fn needs_custom_image(&self) -> Option<Vendor> {
-        self.effective_vendor(true)
-            .filter(|v| !v.default_image_supports())
+        self.vendors_needing_image().first().copied()
     }
 }
 
@@ -614,6 +634,16 @@ mod tests {
         assert_eq!(spec("1").effective_vendor(false), None);
         assert_eq!(spec("0").effective_vendor(true), None);
         assert_eq!(spec("A100,MI300X").effective_vendor(true), None);
+        assert_eq!(
+            spec("A100,MI300X,X1").needs_custom_image(),
+            Some(Vendor::Amd)
+        );
+        assert_eq!(
+            spec("gaudi2,n300,mi300x").vendors_needing_image(),
+            [Vendor::Amd, Vendor::Intel, Vendor::Tenstorrent]
+        );
+        assert_eq!(spec("nvidia:MI300X").needs_custom_image(), None);
+        assert_eq!(spec("MI300X:0").needs_custom_image(), None);
         assert_eq!(
             spec("amd:A100,MI300X").vendor_mismatches(),
             vec![("A100".to_string(), Vendor::Nvidia)]

@@ -1,7 +1,6 @@
 //! Small closed sets and tiny grammars: `spot_policy`, `creation_policy`, `startup_order`, `stop_criteria`, `ide`,
 //! `placement`, `retry.on_events`, router `type`, `if_exists`, probe `method`, `https`, `blocks`, `shell`.
 
-use crate::py::pydantic_int_str;
 use crate::{Input, ValueCompletion, ValueError, code, type_error};
 
 /// A closed set of string values (case-sensitive, as in dstack).
@@ -165,28 +164,31 @@ impl EnumSpec {
 
 /// `https`: `true`, `false` or `auto`.
 pub fn check_https(input: &Input) -> Result<(), ValueError> {
-    match input {
-        Input::Bool(_) | Input::Null | Input::Str("auto") => Ok(()),
-        _ => Err(ValueError::new("enum", "`https` is `true`, `false` or `auto`").example("auto")),
+    // pydantic tries `bool` first, so `yes`/`no`/`1`/`0` work too; `auto` must be lowercase.
+    if matches!(input, Input::Null | Input::Str("auto"))
+        || crate::py::pydantic_bool(input).is_some()
+    {
+        return Ok(());
     }
+    let e = ValueError::new("enum", "`https` is `true`, `false` or `auto`").example("auto");
+    Err(match input {
+        Input::Str(s) if s.eq_ignore_ascii_case("auto") => e.with_fix("auto"),
+        _ => e,
+    })
 }
 
-/// `blocks`: `auto` or an integer ≥ 1. Returns `None` for `auto`.
+/// `blocks`: `auto` or an integer ≥ 1 (numeric strings and whole floats count). Returns `None` for `auto`.
 pub fn parse_blocks(input: &Input) -> Result<Option<i128>, ValueError> {
-    let n = match *input {
-        Input::Str("auto") => return Ok(None),
-        Input::Int(i) => i,
-        Input::Str(s) => pydantic_int_str(s).ok_or_else(|| {
-            ValueError::new("blocks", "`blocks` is `auto` or a number of blocks").example("auto")
-        })?,
-        _ => {
-            return Err(type_error(
-                "blocks",
-                "`auto` or a number",
-                input.type_name(),
-                "auto",
-            ));
-        }
+    if *input == Input::Str("auto") {
+        return Ok(None);
+    }
+    let Some(n) = crate::py::pydantic_int(input) else {
+        let e =
+            ValueError::new("blocks", "`blocks` is `auto` or a number of blocks").example("auto");
+        return Err(match input {
+            Input::Str(s) if s.eq_ignore_ascii_case("auto") => e.with_fix("auto"),
+            _ => e,
+        });
     };
     if n < 1 {
         return Err(
@@ -252,6 +254,14 @@ mod tests {
         assert!(check_shell(&Input::Str("/bin/zsh")).is_ok());
         assert!(check_shell(&Input::Str("zsh")).is_err());
         assert!(check_https(&Input::Str("auto")).is_ok());
-        assert!(check_https(&Input::Str("yes")).is_err());
+        assert!(check_https(&Input::Str("yes")).is_ok());
+        assert_eq!(
+            check_https(&Input::Str("Auto")).unwrap_err().fix.as_deref(),
+            Some("auto")
+        );
+        assert_eq!(parse_blocks(&Input::Float(4.0)), Ok(Some(4)));
+        assert_eq!(parse_blocks(&Input::Bool(true)), Ok(Some(1)));
+        assert!(parse_blocks(&Input::Bool(false)).is_err());
+        assert!(parse_blocks(&Input::Str("AUTO")).is_err());
     }
 }

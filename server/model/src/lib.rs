@@ -41,11 +41,18 @@
 //! assert_eq!(others, ["service"]);
 //! ```
 //!
-//! Validation semantics (pydantic v2, as dstack configures it): every object forbids unknown keys; string
-//! fields also accept numbers (converted to text; see [`Shape::String::coerce_numbers`]); `null` is accepted
-//! only where [`Shape::Null`] is listed; integer fields follow pydantic's lax mode (integral floats and
-//! numeric strings pass, bools are rejected only where noted in the doc). Discriminated unions
-//! ([`Shape::Union`]) need their tag key to be present unless [`Shape::Union::default`] names a variant.
+//! Validation semantics (pydantic v2 as dstack 0.22.5 configures it; checked with dstack itself):
+//! - every object forbids unknown keys ("Extra inputs are not permitted");
+//! - string fields also accept numbers, converted to text ([`Shape::String`]`::coerce_numbers`), but
+//!   not booleans or `null`;
+//! - `null` (or an empty value) is accepted only where [`Shape::Null`] is listed;
+//! - integer and number fields use lax mode: booleans (as 0/1), integral floats (`5.0`) and numeric
+//!   text (`"5"`, `" 5 "`, `"1_0"`, `"5.0"`) pass; bounds are then checked;
+//! - boolean fields accept `0`/`1` and the words `true/false/yes/no/on/off/y/n/t/f` in any case;
+//! - discriminated unions ([`Shape::Union`]) need their tag key unless [`Shape::Union`]`::default`
+//!   names a variant; the tag must match exactly;
+//! - list shapes accept only lists (a scalar is not wrapped);
+//! - [`KeyRule`]s use Python truthiness, as dstack's validators do.
 
 pub mod schema;
 

@@ -6,8 +6,9 @@
 //! `enumDescriptions` and `defaultSnippets`.
 //!
 //! The schema is deliberately lenient where YAML readers disagree or pydantic coerces, so it gives
-//! no false errors on files dstack accepts: string fields take numbers, integer fields take
-//! numeric strings, booleans take YAML 1.1 words (`on`, `yes`, …), `python` takes numbers.
+//! no false errors on files dstack accepts: string fields take numbers, integer and number fields
+//! take numeric text and booleans, booleans take YAML 1.1 words (`on`, `yes`, …), `python` takes
+//! numbers.
 //! It cannot check dstack's value syntaxes (GPU specs, ranges, durations, …) nor cross-field rules.
 
 use crate::{Model, Object, Property, Shape, model};
@@ -234,10 +235,10 @@ fn shape_schema(m: &Model, shape: &Shape) -> Value {
     any_of(m, std::slice::from_ref(shape))
 }
 
-/// Number-like text pydantic's lax mode turns into an integer.
-const INT_TEXT: &str = "^\\s*[+-]?[0-9]+\\s*$";
-/// Number-like text pydantic's lax mode turns into a float.
-const FLOAT_TEXT: &str = "^\\s*[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s*$";
+/// Text pydantic's lax mode turns into an integer (`" 5 "`, `"1_000"`, `"5.0"`).
+const INT_TEXT: &str = "^\\s*[+-]?[0-9](_?[0-9])*(\\.0*)?\\s*$";
+/// Text pydantic's lax mode turns into a float (also `inf` and `nan`).
+const FLOAT_TEXT: &str = "^\\s*[+-]?(([0-9](_?[0-9])*)?\\.?[0-9]*([eE][+-]?[0-9]+)?|[iI][nN][fF]([iI][nN][iI][tT][yY])?|[nN][aA][nN])\\s*$";
 /// Words pydantic accepts as booleans, as YAML 1.2 readers leave them (strings).
 const BOOL_WORDS: [&str; 12] = [
     "true", "false", "yes", "no", "on", "off", "y", "n", "t", "f", "1", "0",

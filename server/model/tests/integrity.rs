@@ -144,6 +144,15 @@ fn every_property_is_documented_with_example() {
                     o.id, p.name
                 ));
             }
+            if p.docs_url
+                .as_ref()
+                .is_some_and(|u| !u.starts_with("https://dstack.ai/docs/"))
+            {
+                problems.push(format!(
+                    "{}.{}: docs_url must point at dstack's docs",
+                    o.id, p.name
+                ));
+            }
             if p.shapes.is_empty() {
                 problems.push(format!("{}.{}: no shapes", o.id, p.name));
             }

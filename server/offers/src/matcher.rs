@@ -373,8 +373,8 @@ fn blocks_of(item: &Item, blocks: Blocks) -> Option<Option<u32>> {
     Some(u32::try_from(n).ok())
 }
 
-/// All offers of `catalog` that dstack would show for `req`, cheapest first (ties: provider
-/// name, then catalog order).
+/// All offers of `catalog` that dstack would show for `req`, cheapest first. Backends are
+/// taken in provider-name order; equal prices keep that order, then catalog order.
 pub fn match_offers<'c>(
     catalog: &'c Catalog,
     req: &Requirements,
@@ -495,14 +495,55 @@ pub fn match_offers<'c>(
             },
         ));
     }
-    offers.sort_by(|a, b| {
-        a.1.price
-            .total_cmp(&b.1.price)
-            .then(a.0.cmp(&b.0))
-            .then(a.1.item.cmp(&b.1.item))
-    });
     OfferList {
         catalog,
-        offers: offers.into_iter().map(|(_, o)| o).collect(),
+        offers: merge_by_price(offers),
     }
+}
+
+/// dstack merges the backends' offer lists by price the way Python's `heapq.merge` does: each
+/// list keeps its own order (catalog order, normally already by price), the smallest head
+/// goes first, and on equal prices the earlier backend wins.
+fn merge_by_price(offers: Vec<(usize, Offer)>) -> Vec<Offer> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+
+    #[derive(PartialEq)]
+    struct Head(f64, usize, usize);
+    impl Eq for Head {}
+    impl PartialOrd for Head {
+        fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl Ord for Head {
+        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+            self.0.total_cmp(&other.0).then(self.1.cmp(&other.1))
+        }
+    }
+
+    let lists = offers.iter().map(|(rank, _)| rank + 1).max().unwrap_or(0);
+    let mut per: Vec<Vec<Offer>> = vec![Vec::new(); lists];
+    for (rank, offer) in offers {
+        if let Some(list) = per.get_mut(rank) {
+            list.push(offer);
+        }
+    }
+    let mut heap = BinaryHeap::new();
+    for (rank, list) in per.iter().enumerate() {
+        if let Some(first) = list.first() {
+            heap.push(Reverse(Head(first.price, rank, 0)));
+        }
+    }
+    let mut out = Vec::with_capacity(per.iter().map(Vec::len).sum());
+    while let Some(Reverse(Head(_, rank, i))) = heap.pop() {
+        let Some(list) = per.get(rank) else { continue };
+        if let Some(o) = list.get(i) {
+            out.push(*o);
+        }
+        if let Some(o) = list.get(i + 1) {
+            heap.push(Reverse(Head(o.price, rank, i + 1)));
+        }
+    }
+    out
 }

@@ -3,6 +3,19 @@
 //! Every parser is pure and mirrors what dstack 0.22.5 accepts, quirks included. Parsers take an [`Input`]
 //! (a resolved YAML scalar) or a [`Value`] tree (for mapping/list forms) and return a typed value or a
 //! [`ValueError`] whose range, when present, is a byte sub-range of the scalar's string.
+//!
+//! Module map:
+//! - resources: [`gpu`] (+ [`gpu_names`], the accelerator table and vendor inference), [`cpu`], [`memory`],
+//!   [`range`] (int and size ranges, service `replicas`), [`disk`], [`compute_capability`];
+//! - time: [`duration`] (plain, off-able, inactivity, idle) and [`schedule`] (cron as APScheduler checks it);
+//! - run wiring: [`volume`], [`ports`], [`env`](mod@env), [`interpolation`] (`${{ }}` and its contexts), [`repos`], [`files`],
+//!   [`user`], [`python`];
+//! - references and names: [`entity_ref`] (fleets, `gateway`), [`instances`], [`names`], [`tags`], [`nodes`] (fleet);
+//! - small sets: [`enums`], [`backends`], [`policies`] (`retry`, `utilization_policy`, `scaling`, `backend_options`, `ide`);
+//! - [`syntax`]: check/describe/complete by dstack-model syntax name; [`py`]: Python/pydantic conversions.
+//!
+//! Conventions: `describe` returns markdown; `complete(partial)` takes the scalar's text up to the cursor and
+//! returns proposals whose `insert` replaces that whole text; `ValueError::fix`, when set, replaces the error's range.
 
 pub mod backends;
 pub mod compute_capability;

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use dstack_syntax::{cursor_context, parse, reparse};
+use dstack_syntax::{cursor_context, parse, reparse, reparse_owned};
 
 /// A valid service of about `n_lines` lines, padded like lspbench's `generate_single`.
 fn generate(n_lines: usize) -> String {
@@ -105,6 +105,11 @@ fn main() {
         let mut edited = text.clone();
         edited.insert(at, 'x');
         let re = time(runs, || reparse(&old, &edited));
+        // The owned variant consumes its input: clone outside the timed part.
+        let mut copies: Vec<_> = (0..runs).map(|_| old.clone()).collect();
+        let re_owned = time(runs, || {
+            reparse_owned(copies.pop().unwrap_or_default(), &edited)
+        });
         let cursor_at = text.find("  gpu: ").map_or(0, |p| p + 9) as u32;
         let near_end = text.rfind("/mnt/host-").unwrap_or(0) as u32;
         let cur = time(runs * 20, || cursor_context(&text, &old, cursor_at));
@@ -116,6 +121,7 @@ fn main() {
         );
         println!("  parse                      {full}");
         println!("  reparse after 1-char edit  {re}");
+        println!("  reparse_owned, same edit   {re_owned}");
         println!("  cursor_context (resources) {cur}");
         println!("  cursor_context (long list) {cur_list}");
     }

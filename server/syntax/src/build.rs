@@ -17,6 +17,8 @@ pub(crate) const MAX_DEPTH: usize = 64;
 pub(crate) struct ChunkTree {
     pub root: Option<Node>,
     pub errors: Vec<SyntaxError>,
+    /// The tree has an anchor, an alias or a merge key: the whole-document pass must visit it.
+    pub special: bool,
 }
 
 /// Character index to byte offset, for one chunk. ASCII text maps to itself.
@@ -93,6 +95,7 @@ struct Builder<'a> {
     last_end: usize,
     /// Where the scanner stopped: the value of a key left without one is an error node there.
     error_at: Option<TextRange>,
+    special: bool,
 }
 
 /// Parse one chunk (a standalone piece of YAML text) that starts at `base` in the document.
@@ -106,6 +109,7 @@ pub(crate) fn parse_chunk(src: &str, base: u32) -> ChunkTree {
         errors: Vec::new(),
         last_end: 0,
         error_at: None,
+        special: false,
     };
     let mut parser = Parser::new_from_str(src);
     let mut documents = 0;
@@ -173,6 +177,7 @@ pub(crate) fn parse_chunk(src: &str, base: u32) -> ChunkTree {
     ChunkTree {
         root: b.root,
         errors: b.errors,
+        special: b.special,
     }
 }
 
@@ -254,8 +259,16 @@ impl Builder<'_> {
                 )
             }
             SaphyrStyle::Plain => (self.range(s, e), content, ScalarStyle::Plain),
-            SaphyrStyle::SingleQuoted => (self.range(s, e), content + 1, ScalarStyle::SingleQuoted),
-            SaphyrStyle::DoubleQuoted => (self.range(s, e), content + 1, ScalarStyle::DoubleQuoted),
+            SaphyrStyle::SingleQuoted => (
+                self.range(s, self.quote_end(content, e)),
+                content + 1,
+                ScalarStyle::SingleQuoted,
+            ),
+            SaphyrStyle::DoubleQuoted => (
+                self.range(s, self.quote_end(content, e)),
+                content + 1,
+                ScalarStyle::DoubleQuoted,
+            ),
             SaphyrStyle::Literal | SaphyrStyle::Folded => {
                 let our = if style == SaphyrStyle::Literal {
                     ScalarStyle::Literal
@@ -310,6 +323,25 @@ impl Builder<'_> {
         }
     }
 
+    /// Just after the closing quote of the quoted scalar opening at `open` (saphyr's span may run
+    /// on over trailing spaces and a comment); `limit` when not found.
+    fn quote_end(&self, open: usize, limit: usize) -> usize {
+        let bytes = self.src.as_bytes();
+        let Some(&q) = bytes.get(open) else {
+            return limit;
+        };
+        let mut i = open + 1;
+        while i < limit.min(bytes.len()) {
+            match bytes[i] {
+                b'\\' if q == b'"' => i += 2,
+                b if b == q && q == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                b if b == q => return i + 1,
+                _ => i += 1,
+            }
+        }
+        limit
+    }
+
     /// For an empty value: the offset just after its `:` / `-` / `?` indicator.
     fn after_indicator(&self, s: usize) -> usize {
         let bytes = self.src.as_bytes();
@@ -317,6 +349,14 @@ impl Builder<'_> {
             return s + 1;
         }
         let mut p = s.min(bytes.len());
+        // Skip back over a comment on the same line (`- # note` reports the item after it).
+        let (line_start, _) = line_bounds(self.src, p);
+        if let Some(c) = bytes[line_start..p]
+            .windows(2)
+            .position(|w| w[1] == b'#' && matches!(w[0], b' ' | b'\t'))
+        {
+            p = line_start + c + 1;
+        }
         while p > 0 && matches!(bytes[p - 1], b' ' | b'\t') {
             p -= 1;
         }
@@ -443,6 +483,9 @@ impl Builder<'_> {
     }
 
     fn push(&mut self, node: Node) {
+        self.special |= node.anchor.is_some()
+            || matches!(&node.kind, NodeKind::Alias(_))
+            || matches!(&node.kind, NodeKind::Scalar(s) if s.text == "<<");
         match self.stack.last_mut() {
             None => {
                 if self.root.is_none() {

@@ -28,6 +28,8 @@ struct Fast<'a> {
     base: u32,
     lines: Vec<Line>,
     pos: usize,
+    /// A `<<` key was seen (the whole-document pass expands merges).
+    merge_key: bool,
 }
 
 /// Parse `src` (a chunk starting at document offset `base`) if it is inside the subset.
@@ -70,19 +72,17 @@ pub(crate) fn parse_fast(src: &str, base: u32) -> Option<ChunkTree> {
         base,
         lines,
         pos: 0,
+        merge_key: false,
     };
     let first = *f.lines.first()?;
-    if first.indent != 0 {
-        return None;
-    }
-    f.pos = 0;
-    let root = f.block_node(first, 0, 0)?;
+    let root = f.block_node(first, first.indent, 0)?;
     if f.pos != f.lines.len() {
         return None;
     }
     Some(ChunkTree {
         root: Some(root),
         errors: Vec::new(),
+        special: f.merge_key,
     })
 }
 
@@ -140,6 +140,7 @@ impl Fast<'_> {
         loop {
             let colon = self.key_colon(key_at, line.end)?;
             let key = self.plain(key_at, colon, true)?;
+            self.merge_key |= key.key_text() == Some("<<");
             let value = self.value_after(line, colon, col, depth, true)?;
             entries.push(Entry { key, value });
             match self.peek() {

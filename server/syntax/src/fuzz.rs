@@ -5,7 +5,7 @@
 use crate::build;
 use crate::cursor::cursor_context;
 use crate::fast;
-use crate::parse::{Parse, parse, reparse};
+use crate::parse::{Parse, parse, reparse, reparse_owned};
 use crate::split;
 use crate::tree::{Node, NodeKind};
 
@@ -107,6 +107,12 @@ fn check_all(text: &str, old: &Parse, cursor_everywhere: bool) -> Parse {
         format!("{:?}{:?}", p.root, p.errors),
         "reparse differs: {text:?}"
     );
+    let owned = reparse_owned(old.clone(), text);
+    assert_eq!(
+        format!("{:?}{:?}", owned.root, owned.errors),
+        format!("{:?}{:?}", p.root, p.errors),
+        "reparse_owned differs: {text:?}"
+    );
     if let Some(root) = &p.root {
         check_ranges(text, root, 0);
     }
@@ -135,7 +141,7 @@ fn check_all(text: &str, old: &Parse, cursor_everywhere: bool) -> Parse {
 /// Fast path versus saphyr on every chunk the fast path accepts.
 fn check_fast_path(text: &str) -> usize {
     let mut accepted = 0;
-    for range in split::split(text).chunks {
+    for range in split::split(text).chunks.iter().map(|c| c.range) {
         let src = &text[range.start as usize..range.end as usize];
         if let Some(fast) = fast::parse_fast(src, range.start) {
             let slow = build::parse_chunk(src, range.start);
@@ -155,17 +161,30 @@ fn mutated_inputs_never_break_the_invariants() {
     let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
     let mut old = Parse::default();
     let mut fast_accepted = 0;
-    for round in 0..600 {
-        let seed = SEEDS[round % SEEDS.len()];
-        let mut text = seed.to_string();
+    // A long list, so that lists split into item groups are mutated too.
+    let mut long = String::from("type: task\nenv:\n");
+    for i in 0..120 {
+        long.push_str(&match i % 4 {
+            0 => format!("  - VAR_{i}=x\n"),
+            1 => format!("  - name: v{i}\n    path: /data/{i}\n"),
+            2 => format!("  - |\n    echo {i}\n    - not an item\n"),
+            _ => format!("  - \"quoted {i}\"  # note\n"),
+        });
+    }
+    long.push_str("port: 80\n");
+    let mut seeds: Vec<String> = SEEDS.iter().map(|s| s.to_string()).collect();
+    seeds.push(long);
+    for round in 0..700 {
+        let seed = &seeds[round % seeds.len()];
+        let mut text = seed.clone();
         for _ in 0..1 + rng.below(4) {
             text = mutate(&mut rng, &text);
         }
         old = check_all(&text, &old, text.len() < 400);
         fast_accepted += check_fast_path(&text);
     }
-    for seed in SEEDS {
-        old = check_all(seed, &old, true);
+    for seed in &seeds {
+        old = check_all(seed, &old, seed.len() < 1000);
         fast_accepted += check_fast_path(seed);
     }
     // The fast path must actually be exercised by this test.

@@ -15,7 +15,7 @@ pub mod text;
 pub mod tree;
 
 pub use cursor::{CursorContext, CursorKind, cursor_context};
-pub use parse::{Parse, SyntaxError, parse, reparse};
+pub use parse::{Parse, SyntaxError, parse, reparse, reparse_owned};
 pub use scalar::ScalarValue;
 pub use text::TextRange;
 pub use tree::{Entry, Node, NodeKind, PathSeg, Scalar, ScalarStyle};

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use crate::build::{self, ChunkTree, MAX_DEPTH};
-use crate::split::{self, Split};
+use crate::split::{self, ChunkKind, Split};
 use crate::text::TextRange;
 use crate::tree::{Entry, Node, NodeKind, PathSeg, ScalarStyle};
 
@@ -37,11 +37,16 @@ pub struct Parse {
 #[derive(Clone, Debug)]
 struct ChunkInfo {
     range: TextRange,
-    /// Which entries of the root mapping this chunk produced.
-    first_entry: usize,
-    n_entries: usize,
+    kind: ChunkKind,
+    /// Where the chunk's nodes went: `Entries` made root entries `first..first + n`; `ListHeader`
+    /// made root entry `entry`; `ListItems` made items `first..first + n` of that entry's list.
+    entry: usize,
+    first: usize,
+    n: usize,
     /// The chunk's own syntax errors (document offsets).
     errors: Vec<SyntaxError>,
+    /// Its nodes include anchors, aliases or merge keys.
+    special: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -56,87 +61,276 @@ pub fn parse(text: &str) -> Parse {
     reparse(&Parse::default(), text)
 }
 
-/// Re-parse `new_text`, reusing the work of `old` for top-level entries whose text did not change.
-/// The result is exactly what [`parse`] returns for `new_text`.
+/// The nodes one chunk contributes, before they are joined into the root.
+enum Piece {
+    Entries(Vec<Entry>),
+    Header(Option<Node>),
+    Items(Vec<Node>),
+    Root(Node),
+    Nothing,
+}
+
+/// Re-parse `new_text`, reusing the work of `old` for chunks (top-level entries, groups of list
+/// items) whose text did not change. The result is exactly what [`parse`] returns for `new_text`.
+/// Reused nodes are cloned; [`reparse_owned`] moves them instead and is faster on large files.
 pub fn reparse(old: &Parse, new_text: &str) -> Parse {
+    let entries = old.root.as_ref().and_then(Node::as_mapping).unwrap_or(&[]);
+    reparse_from(
+        &old.text,
+        &old.chunks,
+        old.single,
+        OldNodes::Borrowed(entries),
+        new_text,
+    )
+}
+
+/// Like [`reparse`], but takes the old parse by value and moves its unchanged subtrees into the
+/// new tree instead of cloning them (only their offsets are shifted).
+pub fn reparse_owned(old: Parse, new_text: &str) -> Parse {
+    let Parse {
+        root,
+        text,
+        chunks,
+        single,
+        ..
+    } = old;
+    let entries = match root {
+        Some(Node {
+            kind: NodeKind::Mapping(entries),
+            ..
+        }) => entries,
+        _ => Vec::new(),
+    };
+    reparse_from(&text, &chunks, single, OldNodes::Owned(entries), new_text)
+}
+
+/// Where reused nodes come from: a borrowed old tree (cloned) or an owned one (moved out).
+enum OldNodes<'a> {
+    Borrowed(&'a [Entry]),
+    Owned(Vec<Entry>),
+}
+
+impl OldNodes<'_> {
+    fn entries(&mut self, from: usize, n: usize) -> Vec<Entry> {
+        match self {
+            OldNodes::Borrowed(e) => e.get(from..from + n).unwrap_or(&[]).to_vec(),
+            OldNodes::Owned(e) => e
+                .get_mut(from..from + n)
+                .unwrap_or(&mut [])
+                .iter_mut()
+                .map(|e| {
+                    std::mem::replace(
+                        e,
+                        Entry {
+                            key: error_node(0),
+                            value: error_node(0),
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn key(&mut self, entry: usize) -> Option<Node> {
+        match self {
+            OldNodes::Borrowed(e) => e.get(entry).map(|e| e.key.clone()),
+            OldNodes::Owned(e) => e
+                .get_mut(entry)
+                .map(|e| std::mem::replace(&mut e.key, error_node(0))),
+        }
+    }
+
+    fn items(&mut self, entry: usize, from: usize, n: usize) -> Vec<Node> {
+        match self {
+            OldNodes::Borrowed(e) => e
+                .get(entry)
+                .and_then(|e| e.value.as_sequence())
+                .and_then(|items| items.get(from..from + n))
+                .unwrap_or(&[])
+                .to_vec(),
+            OldNodes::Owned(e) => match e.get_mut(entry).map(|e| &mut e.value.kind) {
+                Some(NodeKind::Sequence(items)) => items
+                    .get_mut(from..from + n)
+                    .unwrap_or(&mut [])
+                    .iter_mut()
+                    .map(|n| std::mem::replace(n, error_node(0)))
+                    .collect(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+fn reparse_from(
+    old_text: &str,
+    old_chunks: &[ChunkInfo],
+    old_single: bool,
+    mut old_nodes: OldNodes<'_>,
+    new_text: &str,
+) -> Parse {
     let split = split::split(new_text);
-    let reusable = !split.single && !old.single && !old.chunks.is_empty();
-    let old_text = old.text.as_str();
+    let reusable = !split.single && !old_single && !old_chunks.is_empty();
+    let n_old = old_chunks.len();
+    let n_new = split.chunks.len();
+    let same = |i: usize, j: usize| {
+        let (a, b) = (&old_chunks[i], &split.chunks[j]);
+        a.kind == b.kind && chunk_text(old_text, a.range) == chunk_text(new_text, b.range)
+    };
     // Chunks equal at the front, then at the back (without overlapping the front).
     let mut prefix = 0;
     let mut suffix = 0;
     if reusable {
-        let n_old = old.chunks.len();
-        let n_new = split.chunks.len();
-        while prefix < n_old.min(n_new)
-            && chunk_text(old_text, old.chunks[prefix].range)
-                == chunk_text(new_text, split.chunks[prefix])
-        {
+        while prefix < n_old.min(n_new) && same(prefix, prefix) {
             prefix += 1;
         }
         while suffix < (n_old - prefix).min(n_new - prefix)
-            && chunk_text(old_text, old.chunks[n_old - 1 - suffix].range)
-                == chunk_text(new_text, split.chunks[n_new - 1 - suffix])
+            && same(n_old - 1 - suffix, n_new - 1 - suffix)
         {
             suffix += 1;
         }
     }
-    let n_new = split.chunks.len();
-    let old_entries = old.root.as_ref().and_then(Node::as_mapping).unwrap_or(&[]);
     let mut entries: Vec<Entry> = Vec::new();
-    let mut chunk_errors: Vec<SyntaxError> = Vec::new();
+    let mut all_errors: Vec<SyntaxError> = Vec::new();
     let mut chunks = Vec::with_capacity(n_new);
     let mut single_root = None;
-    for (i, &range) in split.chunks.iter().enumerate() {
+    // The list being filled by `ListItems` chunks: its entry index in `entries`.
+    let mut open_list: Option<usize> = None;
+    for (i, chunk) in split.chunks.iter().enumerate() {
         let reuse = if i < prefix {
             Some(i)
         } else if i >= n_new - suffix {
-            Some(old.chunks.len() - (n_new - i))
+            Some(n_old - (n_new - i))
         } else {
             None
         };
-        let first_entry = entries.len();
-        let mut errors;
-        match reuse {
+        let (piece, errors, special) = match reuse {
             Some(j) => {
-                let info = &old.chunks[j];
-                let delta = range.start as i64 - info.range.start as i64;
-                let from = old_entries
-                    .get(info.first_entry..info.first_entry + info.n_entries)
-                    .unwrap_or(&[]);
-                for e in from {
-                    let mut e = e.clone();
-                    shift_node(&mut e.key, delta);
-                    shift_node(&mut e.value, delta);
-                    entries.push(e);
-                }
-                errors = info.errors.clone();
+                let info = &old_chunks[j];
+                let special = info.special;
+                let delta = chunk.range.start as i64 - info.range.start as i64;
+                let mut errors = info.errors.clone();
                 for err in &mut errors {
                     err.range = err.range.shift(delta);
                 }
+                let piece = match info.kind {
+                    ChunkKind::Entries => {
+                        let mut entries = old_nodes.entries(info.first, info.n);
+                        for e in &mut entries {
+                            shift_node(&mut e.key, delta);
+                            shift_node(&mut e.value, delta);
+                        }
+                        Piece::Entries(entries)
+                    }
+                    ChunkKind::ListHeader => {
+                        Piece::Header(old_nodes.key(info.entry).map(|mut k| {
+                            shift_node(&mut k, delta);
+                            k
+                        }))
+                    }
+                    ChunkKind::ListItems => {
+                        let mut items = old_nodes.items(info.entry, info.first, info.n);
+                        for n in &mut items {
+                            shift_node(n, delta);
+                        }
+                        Piece::Items(items)
+                    }
+                };
+                (piece, errors, special)
             }
             None => {
-                let src = chunk_text(new_text, range).unwrap_or("");
-                let ChunkTree { root, errors: errs } = parse_chunk_guarded(src, range.start);
-                errors = errs;
-                match root {
-                    Some(Node {
-                        kind: NodeKind::Mapping(m),
-                        ..
-                    }) if !split.single => entries.extend(m),
-                    Some(node) if split.single => single_root = Some(node),
-                    Some(node) => errors.push(not_a_key_error(&node, new_text)),
-                    None => {}
+                let src = chunk_text(new_text, chunk.range).unwrap_or("");
+                let ChunkTree {
+                    root,
+                    mut errors,
+                    special,
+                } = parse_chunk_guarded(src, chunk.range.start);
+                let piece = match (root, chunk.kind) {
+                    (Some(node), _) if split.single => Piece::Root(node),
+                    (
+                        Some(Node {
+                            kind: NodeKind::Mapping(m),
+                            ..
+                        }),
+                        ChunkKind::Entries,
+                    ) => Piece::Entries(m),
+                    (
+                        Some(Node {
+                            kind: NodeKind::Mapping(m),
+                            ..
+                        }),
+                        ChunkKind::ListHeader,
+                    ) => Piece::Header(m.into_iter().next().map(|e| e.key)),
+                    (
+                        Some(Node {
+                            kind: NodeKind::Sequence(items),
+                            ..
+                        }),
+                        ChunkKind::ListItems,
+                    ) => Piece::Items(items),
+                    (Some(node), _) => {
+                        errors.push(not_a_key_error(&node, new_text));
+                        Piece::Nothing
+                    }
+                    (None, _) => Piece::Nothing,
+                };
+                (piece, errors, special)
+            }
+        };
+        let mut info = ChunkInfo {
+            range: chunk.range,
+            kind: chunk.kind,
+            entry: 0,
+            first: 0,
+            n: 0,
+            errors,
+            special,
+        };
+        if chunk.kind != ChunkKind::ListItems {
+            open_list = None;
+        }
+        match piece {
+            Piece::Entries(m) => {
+                info.first = entries.len();
+                info.n = m.len();
+                entries.extend(m);
+            }
+            Piece::Header(key) => {
+                // The list's dash starts the value; items are added by the chunks that follow.
+                let key = key.unwrap_or_else(|| error_node(chunk.range.start));
+                let at = TextRange::empty(key.range.end);
+                info.entry = entries.len();
+                open_list = Some(entries.len());
+                let value = Node {
+                    range: at,
+                    kind: NodeKind::Sequence(Vec::new()),
+                    anchor: None,
+                    tag: None,
+                };
+                entries.push(Entry { key, value });
+            }
+            Piece::Items(items) => {
+                if let Some(e) = open_list.and_then(|k| entries.get_mut(k)) {
+                    info.entry = open_list.unwrap_or(0);
+                    if let NodeKind::Sequence(list) = &mut e.value.kind {
+                        if list.is_empty() {
+                            let dash =
+                                chunk.range.start + leading_spaces(new_text, chunk.range.start);
+                            e.value.range = TextRange::empty(dash);
+                        }
+                        info.first = list.len();
+                        info.n = items.len();
+                        if let Some(last) = items.last() {
+                            e.value.range.end = last.range.end.max(e.value.range.start);
+                        }
+                        list.extend(items);
+                    }
                 }
             }
+            Piece::Root(node) => single_root = Some(node),
+            Piece::Nothing => {}
         }
-        chunk_errors.extend(errors.iter().cloned());
-        chunks.push(ChunkInfo {
-            range,
-            first_entry,
-            n_entries: entries.len() - first_entry,
-            errors,
-        });
+        all_errors.extend(info.errors.iter().cloned());
+        chunks.push(info);
     }
     let root = if split.single {
         single_root
@@ -158,7 +352,7 @@ pub fn reparse(old: &Parse, new_text: &str) -> Parse {
     };
     let mut parse = Parse {
         root,
-        errors: chunk_errors,
+        errors: all_errors,
         text: Arc::new(new_text.to_string()),
         chunks,
         single: split.single,
@@ -167,6 +361,24 @@ pub fn reparse(old: &Parse, new_text: &str) -> Parse {
     };
     parse.finish(&split);
     parse
+}
+
+fn leading_spaces(text: &str, at: u32) -> u32 {
+    text.as_bytes()
+        .get(at as usize..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|&&b| b == b' ')
+        .count() as u32
+}
+
+fn error_node(at: u32) -> Node {
+    Node {
+        range: TextRange::empty(at),
+        kind: NodeKind::Error,
+        anchor: None,
+        tag: None,
+    }
 }
 
 fn chunk_text(t: &str, r: TextRange) -> Option<&str> {
@@ -187,6 +399,7 @@ fn parse_chunk_guarded(src: &str, base: u32) -> ChunkTree {
                 range: TextRange::new(base, base + src.len() as u32),
                 message: "this part of the file could not be read as YAML".into(),
             }],
+            special: false,
         },
     }
 }
@@ -260,6 +473,35 @@ fn walk<'a>(node: &'a Node, steps: &mut Vec<u32>, f: &mut impl FnMut(&'a Node, &
     }
 }
 
+/// What the whole-document pass gathers from the nodes it visits.
+struct Collect<'c, 'a> {
+    anchors: &'c mut Vec<AnchorDef>,
+    aliases: &'c mut Vec<(String, TextRange)>,
+    merges: &'c mut Vec<&'a Node>,
+}
+
+impl<'a> Collect<'_, 'a> {
+    fn visit(&mut self, node: &'a Node, steps: &[u32]) {
+        if let Some(name) = &node.anchor {
+            self.anchors.push(AnchorDef {
+                name: name.clone(),
+                offset: node.range.start,
+                steps: steps.to_vec(),
+            });
+        }
+        match &node.kind {
+            NodeKind::Alias(name) => self.aliases.push((name.clone(), node.range)),
+            NodeKind::Mapping(entries) => self.merges.extend(
+                entries
+                    .iter()
+                    .filter(|e| is_merge_key(&e.key))
+                    .map(|e| &e.value),
+            ),
+            _ => {}
+        }
+    }
+}
+
 fn is_merge_key(key: &Node) -> bool {
     matches!(&key.kind, NodeKind::Scalar(s) if s.style == ScalarStyle::Plain && s.text == "<<" && key.tag.is_none())
 }
@@ -270,26 +512,44 @@ impl Parse {
         let mut anchors = Vec::new();
         let mut aliases: Vec<(String, TextRange)> = Vec::new();
         let mut merges: Vec<&Node> = Vec::new();
-        if let Some(root) = &self.root {
-            walk(root, &mut Vec::new(), &mut |node, steps| {
-                if let Some(name) = &node.anchor {
-                    anchors.push(AnchorDef {
-                        name: name.clone(),
-                        offset: node.range.start,
-                        steps: steps.to_vec(),
-                    });
+        let mut c = Collect {
+            anchors: &mut anchors,
+            aliases: &mut aliases,
+            merges: &mut merges,
+        };
+        match (&self.root, self.single) {
+            (Some(root), true) => walk(root, &mut Vec::new(), &mut |n, st| c.visit(n, st)),
+            (Some(root), false) => {
+                // Only entries whose chunks hold anchors, aliases or merge keys need a visit.
+                let entries = root.as_mapping().unwrap_or(&[]);
+                c.merges.extend(
+                    entries
+                        .iter()
+                        .filter(|e| is_merge_key(&e.key))
+                        .map(|e| &e.value),
+                );
+                let mut marked = vec![false; entries.len()];
+                for c in self.chunks.iter().filter(|c| c.special) {
+                    let (from, n) = if c.kind == ChunkKind::Entries {
+                        (c.first, c.n)
+                    } else {
+                        (c.entry, 1)
+                    };
+                    for m in marked.iter_mut().skip(from).take(n) {
+                        *m = true;
+                    }
                 }
-                match &node.kind {
-                    NodeKind::Alias(name) => aliases.push((name.clone(), node.range)),
-                    NodeKind::Mapping(entries) => merges.extend(
-                        entries
-                            .iter()
-                            .filter(|e| is_merge_key(&e.key))
-                            .map(|e| &e.value),
-                    ),
-                    _ => {}
+                let mut steps = Vec::new();
+                for (i, e) in entries.iter().enumerate().filter(|(i, _)| marked[*i]) {
+                    steps.push(2 * i as u32);
+                    walk(&e.key, &mut steps, &mut |n, st| c.visit(n, st));
+                    steps.pop();
+                    steps.push(2 * i as u32 + 1);
+                    walk(&e.value, &mut steps, &mut |n, st| c.visit(n, st));
+                    steps.pop();
                 }
-            });
+            }
+            (None, _) => {}
         }
         let mut errors = Vec::new();
         for (name, range) in aliases {

@@ -5,13 +5,40 @@
 //! open quote or flow collection) stays with the previous chunk. A small line lexer tracks
 //! quotes, flow brackets and block scalars so that their content never splits a chunk.
 //! The split also finds where the first YAML document ends (a second `---` or content after `...`).
+//!
+//! A large entry that is a plain list (`env:` followed by `- ` items) is split further into a
+//! header and groups of items. Group boundaries depend only on the items' own text, so an edit
+//! inside one item changes one group and every other group is reused by `reparse`.
 
 use crate::text::TextRange;
 
+/// What a chunk holds, which decides how its parse joins the tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ChunkKind {
+    /// Whole top-level entries (plus comments around them).
+    Entries,
+    /// The `key:` line of a top-level list split into item groups.
+    ListHeader,
+    /// A group of `- ` items of the list opened by the last `ListHeader`.
+    ListItems,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Chunk {
+    pub range: TextRange,
+    pub kind: ChunkKind,
+}
+
+/// Lists shorter than this are parsed as one chunk.
+const LIST_SPLIT_MIN_LINES: usize = 64;
+/// On average one item in this many ends a group; groups never exceed `MAX_GROUP` items.
+const GROUP_ODDS: u32 = 32;
+const MAX_GROUP: usize = 256;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Split {
-    /// Byte ranges of the chunks, in order, contiguous, covering `0..doc_end`.
-    pub chunks: Vec<TextRange>,
+    /// The chunks, in order, contiguous, covering `0..doc_end`.
+    pub chunks: Vec<Chunk>,
     /// Where the first document's text ends.
     pub doc_end: u32,
     /// The start of a second document (its `---`, or its first content after `...`).
@@ -113,6 +140,18 @@ pub(crate) fn looks_like_key(line: &[u8]) -> bool {
     false
 }
 
+/// Bytes that can change the lexer state.
+const STATE_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let special = b"\"'[]{}|>";
+    let mut i = 0;
+    while i < special.len() {
+        t[special[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 /// Advance the lexer over one line (its text without the line break).
 pub(crate) fn lex_line(line: &[u8], st: &mut LexState) {
     if let Some(parent) = st.block_scalar {
@@ -121,6 +160,10 @@ pub(crate) fn lex_line(line: &[u8], st: &mut LexState) {
             return;
         }
         st.block_scalar = None;
+    }
+    if st.quote.is_none() && st.flow == 0 && !line.iter().any(|&b| STATE_BYTES[b as usize]) {
+        // Nothing on this line can open a quote, a bracket or a block scalar.
+        return;
     }
     let mut i = 0;
     if let Some(q) = st.quote {
@@ -295,7 +338,7 @@ fn starts_non_mapping(line: &[u8]) -> bool {
 
 pub(crate) fn split(text: &str) -> Split {
     let bytes = text.as_bytes();
-    let mut chunks: Vec<TextRange> = Vec::new();
+    let mut chunks: Vec<Chunk> = Vec::new();
     let mut st = LexState::default();
     let mut chunk_start: Option<usize> = None;
     let mut seen_content = false;
@@ -303,6 +346,8 @@ pub(crate) fn split(text: &str) -> Split {
     let mut single = false;
     let mut doc_end = bytes.len();
     let mut second_doc = None;
+    // Lines of the current chunk that start outside any quote, bracket or block scalar.
+    let mut clean: Vec<CleanLine> = Vec::new();
     for line in lines(bytes) {
         let l = &bytes[line.start..line.end];
         if let Some(marker) = doc_marker(l) {
@@ -341,15 +386,37 @@ pub(crate) fn split(text: &str) -> Split {
         }
         if l.first().is_some_and(|&b| b != b' ') && !continues_previous(l, &st) {
             if let Some(s) = chunk_start {
-                chunks.push(TextRange::new(s as u32, line.start as u32));
+                push_entry_chunk(bytes, &mut chunks, s, line.start, &clean);
             }
+            clean.clear();
             chunk_start = Some(line.start);
             st = LexState::default();
+        } else {
+            let indent = indent_of(l);
+            let blank = indent == l.len() || l.iter().all(|&b| b == b' ' || b == b'\t');
+            let block_ends = st.block_scalar.is_some_and(|p| indent <= p) && !blank;
+            let is_clean =
+                st.quote.is_none() && st.flow == 0 && (st.block_scalar.is_none() || block_ends);
+            if is_clean && !is_blank_or_comment(l) {
+                clean.push(CleanLine {
+                    start: line.start,
+                    end: line.end,
+                    indent,
+                    dash: is_dash_at(l, indent),
+                });
+            }
         }
         lex_line(l, &mut st);
     }
     if let Some(s) = chunk_start {
-        chunks.push(TextRange::new(s as u32, doc_end as u32));
+        if single {
+            chunks.push(Chunk {
+                range: TextRange::new(s as u32, doc_end as u32),
+                kind: ChunkKind::Entries,
+            });
+        } else {
+            push_entry_chunk(bytes, &mut chunks, s, doc_end, &clean);
+        }
     }
     Split {
         chunks,
@@ -357,6 +424,111 @@ pub(crate) fn split(text: &str) -> Split {
         second_doc,
         single,
     }
+}
+
+/// A line of a chunk (not its first) that starts outside quotes, brackets and block scalars.
+pub(crate) struct CleanLine {
+    start: usize,
+    end: usize,
+    indent: usize,
+    /// Starts with `- ` right after its indentation.
+    dash: bool,
+}
+
+fn push_entry_chunk(
+    bytes: &[u8],
+    chunks: &mut Vec<Chunk>,
+    start: usize,
+    end: usize,
+    clean: &[CleanLine],
+) {
+    if !split_list(bytes, chunks, start, end, clean) {
+        chunks.push(Chunk {
+            range: TextRange::new(start as u32, end as u32),
+            kind: ChunkKind::Entries,
+        });
+    }
+}
+
+fn fnv(line: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in line {
+        h = (h ^ b as u32).wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+fn is_dash_at(line: &[u8], col: usize) -> bool {
+    indent_of(line) == col && line.get(col) == Some(&b'-') && is_space(line.get(col + 1))
+}
+
+/// Split the entry `start..end` into a list header and item groups, when it is `key:` followed
+/// only by `- ` items at one column (and lines inside them). Returns false to keep it whole.
+/// `clean` lists the chunk's lines after the first that start outside quotes and block scalars.
+fn split_list(
+    bytes: &[u8],
+    chunks: &mut Vec<Chunk>,
+    start: usize,
+    end: usize,
+    clean: &[CleanLine],
+) -> bool {
+    if clean.len() < LIST_SPLIT_MIN_LINES {
+        return false;
+    }
+    let head_end = bytes[start..end]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or(end, |p| start + p);
+    let head_line = &bytes[start..head_end];
+    // A simple header: a plain key, its colon, then nothing but an optional comment.
+    let Some(colon) = head_line.iter().position(|&b| b == b':') else {
+        return false;
+    };
+    let key = &head_line[..colon];
+    let simple_key = !key.is_empty()
+        && key
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'));
+    if !simple_key || key[0] == b'-' || !is_blank_or_comment(&head_line[colon + 1..]) {
+        return false;
+    }
+    let Some(first) = clean.first() else {
+        return false;
+    };
+    let col = first.indent;
+    let mut groups: Vec<usize> = Vec::new();
+    let mut in_group = 0;
+    let mut close_group = false;
+    for line in clean {
+        if line.dash && line.indent == col {
+            if groups.is_empty() || close_group || in_group >= MAX_GROUP {
+                groups.push(line.start);
+                in_group = 0;
+            }
+            in_group += 1;
+            close_group = fnv(&bytes[line.start..line.end]).is_multiple_of(GROUP_ODDS);
+        } else if line.indent <= col {
+            return false;
+        }
+    }
+    if !first.dash {
+        return false;
+    }
+    let Some(&first_item) = groups.first() else {
+        return false;
+    };
+    chunks.push(Chunk {
+        range: TextRange::new(start as u32, first_item as u32),
+        kind: ChunkKind::ListHeader,
+    });
+    for (i, &g) in groups.iter().enumerate() {
+        let g_end = groups.get(i + 1).copied().unwrap_or(end);
+        chunks.push(Chunk {
+            range: TextRange::new(g as u32, g_end as u32),
+            kind: ChunkKind::ListItems,
+        });
+    }
+    true
 }
 
 #[cfg(test)]
@@ -367,7 +539,10 @@ mod tests {
         let s = split(text);
         let mut out = String::new();
         for c in &s.chunks {
-            out.push_str(&format!("{:?}\n", &text[c.start as usize..c.end as usize]));
+            out.push_str(&format!(
+                "{:?}\n",
+                &text[c.range.start as usize..c.range.end as usize]
+            ));
         }
         if let Some(d) = s.second_doc {
             out.push_str(&format!(
@@ -416,5 +591,59 @@ mod tests {
         .assert_eq(&show("- a\n- b\nc: 1\n"));
         expect_test::expect![[""]].assert_eq(&show(""));
         expect_test::expect![[""]].assert_eq(&show("# only\n\n"));
+    }
+}
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+
+    #[test]
+    fn long_lists_split_into_stable_groups() {
+        let mut text = String::from("type: task\nenv:\n");
+        for i in 0..300 {
+            text.push_str(&format!("  - VAR_{i}=x\n"));
+        }
+        text.push_str("volumes:\n");
+        for i in 0..100 {
+            text.push_str(&format!(
+                "  - name: v{i}\n    path: |\n      - not an item\n"
+            ));
+        }
+        let s = split(&text);
+        let kinds: Vec<ChunkKind> = s.chunks.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds[0], ChunkKind::Entries);
+        assert_eq!(kinds[1], ChunkKind::ListHeader);
+        assert!(
+            kinds.iter().filter(|k| **k == ChunkKind::ListItems).count() > 4,
+            "{kinds:?}"
+        );
+        // Every group starts at a real item, never inside a block scalar.
+        for c in s.chunks.iter().filter(|c| c.kind == ChunkKind::ListItems) {
+            let at = &text[c.range.start as usize..];
+            assert!(
+                at.starts_with("  - VAR_") || at.starts_with("  - name: "),
+                "{at:.30}"
+            );
+        }
+        // An edit inside one item changes one group; the others keep their text.
+        let edited = text.replacen("VAR_150=x", "VAR_150=xy", 1);
+        let s2 = split(&edited);
+        let text_of =
+            |t: &str, c: &Chunk| t[c.range.start as usize..c.range.end as usize].to_string();
+        let a: Vec<String> = s.chunks.iter().map(|c| text_of(&text, c)).collect();
+        let b: Vec<String> = s2.chunks.iter().map(|c| text_of(&edited, c)).collect();
+        let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        let suffix = a
+            .iter()
+            .rev()
+            .zip(b.iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        assert!(
+            prefix + suffix + 3 >= a.len(),
+            "only {prefix} + {suffix} of {} groups kept",
+            a.len()
+        );
     }
 }

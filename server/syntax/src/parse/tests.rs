@@ -98,13 +98,19 @@ fn check(text: &str, expect: Expect) {
     expect.assert_eq(&rendered);
 }
 
-pub(crate) fn assert_same_as_parse(old: &Parse, text: &str) {
+fn assert_same_as_parse(old: &Parse, text: &str) {
     let full = parse(text);
     let re = reparse(old, text);
     assert_eq!(
         format!("{:?}{:?}", re.root, re.errors),
         format!("{:?}{:?}", full.root, full.errors),
         "reparse differs for {text:?}"
+    );
+    let owned = reparse_owned(old.clone(), text);
+    assert_eq!(
+        format!("{:?}{:?}", owned.root, owned.errors),
+        format!("{:?}{:?}", full.root, full.errors),
+        "reparse_owned differs for {text:?}"
     );
 }
 

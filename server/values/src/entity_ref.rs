@@ -59,6 +59,7 @@ pub fn parse_value(value: &Value) -> Result<EntityRef, ValueError> {
                 let text = match v.as_input() {
                     Some(Input::Str(s)) => Some(s.to_string()),
                     Some(Input::Int(i)) => Some(i.to_string()),
+                    Some(Input::Float(f)) => Some(crate::py::py_float_repr(f)),
                     Some(Input::Null) if key == "project" => None,
                     _ => {
                         return Err(type_error(

@@ -21,7 +21,9 @@ pub struct UnixUser {
 pub fn parse(input: &Input) -> Result<UnixUser, ValueError> {
     match *input {
         Input::Str(s) => parse_str(s),
+        // The `user` field turns YAML numbers into their text first.
         Input::Int(i) => parse_str(&i.to_string()),
+        Input::Float(f) => parse_str(&crate::py::py_float_repr(f)),
         _ => Err(type_error(
             "user",
             "`user[:group]`",
@@ -123,5 +125,11 @@ mod tests {
         .assert_eq(&show("1000:-1000"));
         assert!(show("").starts_with("error"));
         assert_eq!(parse(&Input::Int(1000)).unwrap().user, Id::Number(1000));
+        assert_eq!(
+            parse(&Input::Float(1.5)).unwrap().user,
+            Id::Name("1.5".into())
+        );
+        assert!(parse(&Input::Int(-1)).is_err());
+        assert!(parse(&Input::Bool(true)).is_err());
     }
 }

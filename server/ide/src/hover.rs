@@ -6,9 +6,9 @@
 //! Offer previews are appended by [`crate::offers`] through [`HoverTarget`].
 
 use dstack_model::{ConfigType, Property, RemovedProperty, Shape, model};
-use dstack_syntax::{Node, NodeKind, PathSeg, TextRange};
-use dstack_values::Input;
+use dstack_syntax::{Node, NodeKind, Parse, PathSeg, TextRange};
 
+use crate::bridge;
 use crate::walk::{self, Spot};
 use crate::{AnalysisConfig, Document};
 
@@ -184,7 +184,6 @@ fn value_hover(doc: &Document, path: &[PathSeg], node: &Node) -> Option<String> 
         });
     }
     let w = walk::walk(doc, path);
-    let input = Input::from_scalar(&scalar.value);
     if let Some(s) = enum_value_markdown(&w.shapes, &scalar.text) {
         return Some(s);
     }
@@ -193,7 +192,7 @@ fn value_hover(doc: &Document, path: &[PathSeg], node: &Node) -> Option<String> 
         let Some(syntax) = shape.syntax() else {
             continue;
         };
-        match describe_value(syntax, &input) {
+        match describe_value(syntax, node, &doc.parse) {
             Some(Ok(text)) => return Some(text),
             Some(Err(e)) => {
                 first_error.get_or_insert(e);
@@ -257,32 +256,27 @@ fn enum_value_markdown(shapes: &[&Shape], text: &str) -> Option<String> {
     None
 }
 
-/// What dstack reads from a scalar of a named syntax; `None` when the syntax has no description.
-/// Until the diagnostics bridge lands this is the one place naming syntaxes → value parsers.
-fn describe_value(syntax: &str, input: &Input) -> Option<Result<String, String>> {
+/// What dstack reads from a scalar of a named syntax; `None` when the syntax has nothing to say.
+/// Parsing and most descriptions go through the diagnostics bridge, so hover and diagnostics agree.
+fn describe_value(syntax: &str, node: &Node, parse: &Parse) -> Option<Result<String, String>> {
+    if let Err(e) = bridge::check_syntax(syntax, node, parse) {
+        return Some(Err(bridge::error_message(&e)));
+    }
+    if let Some(text) = bridge::describe(syntax, node, parse) {
+        return Some(Ok(text));
+    }
+    // Shorthands the bridge validates but does not describe.
     use dstack_values as v;
-    let res: Result<String, v::ValueError> = match syntax {
-        "gpu" => v::gpu::parse(input).map(|s| v::gpu::describe(&s)),
-        "cpu" => v::cpu::parse(input).map(|s| v::cpu::describe(&s)),
-        "memory" => v::memory::parse(input).map(v::memory::describe),
-        "memory-range" => v::range::parse_memory(input).map(|r| v::range::describe_memory(&r)),
-        "int-range" | "fleet-nodes" => {
-            v::range::parse_int(input).map(|r| v::range::describe_int(&r))
-        }
-        "duration" => v::duration::parse(input).map(v::duration::describe),
-        "off-duration" => v::duration::parse_offable(input).map(v::duration::describe_setting),
-        "idle-duration" => v::duration::parse_idle(input).map(v::duration::describe_setting),
-        "volume-mount" => v::volume::parse(input).map(|m| v::volume::describe(&m)),
-        "port-mapping" => v::ports::parse(input).map(|m| v::ports::describe(&m)),
-        "service-port" => v::ports::parse_service_port(&v::Value::from(*input))
+    let input = bridge::input(node)?;
+    let res = match syntax {
+        "volume-mount" => v::volume::parse(&input).map(|m| v::volume::describe(&m)),
+        "port-mapping" => v::ports::parse(&input).map(|m| v::ports::describe(&m)),
+        "service-port" => v::ports::parse_service_port(&v::Value::from(input))
             .map(|m| v::ports::describe_service(&m)),
-        "env" => v::env::parse_item(input).map(|e| v::env::describe(&e)),
-        "compute-capability" => {
-            v::compute_capability::parse(input).map(v::compute_capability::describe)
-        }
+        "env" => v::env::parse_item(&input).map(|e| v::env::describe(&e)),
         _ => return None,
     };
-    Some(res.map_err(|e| e.to_string()))
+    Some(res.map_err(|e| bridge::error_message(&e)))
 }
 
 fn type_markdown(t: &ConfigType) -> String {

@@ -215,9 +215,7 @@ fn invalid_value_says_why() {
     );
     check_headline(
         "type: task\nmax_duration: 2H$0\n",
-        expect![
-            "[2H] dstack cannot read this value: cannot parse the duration `2H`: the unit must be lowercase (or `off`) (example: `2h`)"
-        ],
+        expect![[r#"[2H] dstack cannot read this value: cannot parse the duration `2H`: the unit must be lowercase; did you mean `2h`? (or `off`)"#]],
     );
 }
 

@@ -10,9 +10,11 @@ fn unknown(code_: &'static str, key: &str, allowed: &str, example: &'static str)
 }
 
 fn number(v: &Value) -> Option<f64> {
+    // pydantic's lax float: numbers, bools and numeric strings.
     match v.as_input()? {
         Input::Int(i) => Some(i as f64),
         Input::Float(f) => Some(f),
+        Input::Bool(b) => Some(f64::from(u8::from(b))),
         Input::Str(s) => crate::py::py_float(s),
         _ => None,
     }
@@ -30,11 +32,16 @@ pub fn parse_retry(value: &Value) -> Result<Option<Retry>, ValueError> {
     const EX: &str = "{on_events: [no-capacity], duration: 1h}";
     match value {
         Value::Scalar(_) => match value.as_input() {
-            Some(Input::Bool(true)) => Ok(Some(Retry {
-                on_events: None,
-                duration: None,
-            })),
-            Some(Input::Bool(false)) | Some(Input::Null) => Ok(None),
+            Some(Input::Null) => Ok(None),
+            // pydantic's lax bool: `yes`, `on`, `1`… also switch retries on.
+            Some(other) if crate::py::pydantic_bool(&other).is_some() => {
+                Ok(crate::py::pydantic_bool(&other)
+                    .filter(|b| *b)
+                    .map(|_| Retry {
+                        on_events: None,
+                        duration: None,
+                    }))
+            }
             Some(other) => Err(type_error(
                 "retry",
                 "`true`, `false` or a mapping",
@@ -114,24 +121,16 @@ pub fn parse_utilization_policy(value: &Value) -> Result<(i128, i128), ValueErro
     for (key, v) in entries {
         match key.as_str() {
             "min_gpu_utilization" => {
-                let n = match v.as_input() {
-                    Some(Input::Int(i)) => i,
-                    Some(Input::Str(s)) => crate::py::pydantic_int_str(s).ok_or_else(|| {
+                let n = v
+                    .as_input()
+                    .and_then(|i| crate::py::pydantic_int(&i))
+                    .ok_or_else(|| {
                         ValueError::new(
                             "utilization-policy",
                             "`min_gpu_utilization` is a whole percentage",
                         )
                         .example(EX)
-                    })?,
-                    _ => {
-                        return Err(type_error(
-                            "utilization-policy",
-                            "a percentage",
-                            v.type_name(),
-                            EX,
-                        ));
-                    }
-                };
+                    })?;
                 if !(0..=100).contains(&n) {
                     return Err(ValueError::new(
                         "utilization-policy",
@@ -282,7 +281,14 @@ pub fn parse_backend_options(value: &Value) -> Result<Vec<&'static str>, ValueEr
             ));
         };
         for (key, v) in entries {
-            let input = v.as_input().unwrap_or(Input::Null);
+            let Some(input) = v.as_input() else {
+                return Err(type_error(
+                    "backend-options",
+                    &format!("a value for `{key}`"),
+                    v.type_name(),
+                    EX,
+                ));
+            };
             match key.as_str() {
                 "type" if input == Input::Str("vastai") => {}
                 "type" => {
@@ -308,7 +314,7 @@ pub fn parse_backend_options(value: &Value) -> Result<Vec<&'static str>, ValueEr
                 }
                 "min_score" if input == Input::Null => {}
                 "min_score" => {
-                    if !matches!(input, Input::Int(i) if i >= 0) {
+                    if crate::py::pydantic_int(&input).is_none_or(|i| i < 0) {
                         return Err(ValueError::new(
                             "backend-options",
                             "`min_score` is a whole number, 0 or more",
@@ -339,12 +345,28 @@ pub fn parse_backend_options(value: &Value) -> Result<Vec<&'static str>, ValueEr
 }
 
 /// Dev environment `ide` + `version`: `version` needs `ide`, and Windsurf versions are `version@commit`.
-pub fn check_ide_version(ide: Option<&Input>, version: Option<&str>) -> Result<(), ValueError> {
-    let ide = match ide {
-        None | Some(Input::Null) => None,
-        Some(i) => Some(IDE.check(i)?),
+pub fn check_ide_version(ide: Option<&Value>, version: Option<&Value>) -> Result<(), ValueError> {
+    let ide = match ide.map(|v| (v, v.as_input())) {
+        None | Some((_, Some(Input::Null))) => None,
+        Some((_, Some(i))) => Some(IDE.check(&i)?),
+        Some((v, None)) => return Err(type_error("ide", "an IDE name", v.type_name(), "vscode")),
     };
-    let version = version.filter(|v| !v.is_empty());
+    // Numbers become text (`coerce_numbers_to_str`); an empty version counts as unset.
+    let version: Option<String> = match version.map(|v| (v, v.as_input())) {
+        None | Some((_, Some(Input::Null))) => None,
+        Some((_, Some(Input::Str(s)))) => Some(s.to_string()),
+        Some((_, Some(Input::Int(i)))) => Some(i.to_string()),
+        Some((_, Some(Input::Float(f)))) => Some(crate::py::py_float_repr(f)),
+        Some((v, _)) => {
+            return Err(type_error(
+                "ide",
+                "a version string",
+                v.type_name(),
+                "\"1.96.0\"",
+            ));
+        }
+    };
+    let version = version.as_deref().filter(|v| !v.is_empty());
     match (ide, version) {
         (None, Some(_)) => {
             Err(ValueError::new("ide", "`version` requires `ide` to be set").example("ide: vscode"))
@@ -469,12 +491,16 @@ mod tests {
         };
         assert!(parse_backend_options(&Value::Seq(vec![vast(100)])).is_ok());
         assert!(parse_backend_options(&Value::Seq(vec![vast(100), vast(200)])).is_err());
-        let ws = Input::Str("windsurf");
-        assert!(check_ide_version(Some(&ws), Some("1.0.0@abc123")).is_ok());
-        assert!(check_ide_version(Some(&ws), Some("1.106.0")).is_err());
-        assert!(check_ide_version(Some(&ws), Some("1.106.0@ghij")).is_err());
-        assert!(check_ide_version(Some(&ws), Some("@abc")).is_err());
-        assert!(check_ide_version(None, Some("1.80.0")).is_err());
-        assert!(check_ide_version(Some(&Input::Str("zed")), Some("0.100.0")).is_ok());
+        let ws = Value::str("windsurf");
+        let v = |s: &str| Value::str(s);
+        assert!(check_ide_version(Some(&ws), Some(&v("1.0.0@abc123"))).is_ok());
+        assert!(check_ide_version(Some(&ws), Some(&v("1.106.0"))).is_err());
+        assert!(check_ide_version(Some(&ws), Some(&v("1.106.0@ghij"))).is_err());
+        assert!(check_ide_version(Some(&ws), Some(&v("@abc"))).is_err());
+        assert!(check_ide_version(None, Some(&v("1.80.0"))).is_err());
+        assert!(check_ide_version(None, Some(&Value::int(5))).is_err());
+        assert!(check_ide_version(Some(&Value::Seq(vec![])), None).is_err());
+        assert!(check_ide_version(Some(&v("zed")), Some(&v("0.100.0"))).is_ok());
+        assert!(check_ide_version(Some(&v("zed")), Some(&v(""))).is_ok());
     }
 }

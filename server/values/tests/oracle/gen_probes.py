@@ -55,6 +55,18 @@ def run(kind, x):
         return True
     if kind=='unix_user': return dump(U.UnixUser.parse(x))
     if kind=='instance_selector': return P.Profile.model_validate({'name':'x','instances':x}).model_dump(mode='json')['instances']
+    if kind=='retry':
+        r = C.TaskConfiguration.model_validate({'type':'task','commands':['x'],'retry':x}).retry
+        return r if (r is None or isinstance(r, bool)) else dump(r)
+    if kind=='utilization_policy': return dump(P.UtilizationPolicy.model_validate(x))
+    if kind=='scaling': return dump(C.ScalingSpec.model_validate(x))
+    if kind=='backend_options': return P.Profile.model_validate({'name':'x','backend_options':x}).model_dump(mode='json')['backend_options']
+    if kind=='dev_env_ide':
+        r = C.DevEnvironmentConfigurationParams.model_validate(x); return {'ide': r.ide, 'version': r.version}
+    if kind=='blocks':
+        from dstack._internal.core.models import fleets as F2
+        return F2.FleetConfiguration.model_validate({'type':'fleet','blocks':x}).blocks
+    if kind=='https': return C.ServiceConfiguration.model_validate({'type':'service','commands':['x'],'port':80,'https':x}).https
     if kind=='replicas': return dump(C._validate_replica_range(R.Range[int].model_validate(x)))
     if kind=='gateway':
         g = C.ServiceConfiguration.model_validate({'type':'service','commands':['x'],'port':80,'gateway':x}).gateway

@@ -486,18 +486,14 @@ pub fn run(kind: &str, input: &J) -> Option<Outcome> {
         // Only the verdict is compared: dstack's dump lists every optional field.
         "backend_options" => policies::parse_backend_options(&v).map(|_| None).map_err(e),
         "dev_env_ide" => {
-            let ide = v.get("ide").and_then(Value::as_input);
-            let version = v
-                .get("version")
-                .and_then(Value::as_input)
-                .and_then(|i| i.as_str().map(str::to_string));
-            policies::check_ide_version(ide.as_ref(), version.as_deref())
-                .map(|()| {
-                    Some(J::obj(vec![
-                        ("ide", J::opt_s(ide.and_then(|i| i.as_str()))),
-                        ("version", J::opt_s(version.as_deref())),
-                    ]))
-                })
+            let (ide, version) = (v.get("ide"), v.get("version"));
+            let text = |x: Option<&Value>| match x.and_then(Value::as_input) {
+                Some(Input::Str(s)) => J::s(s),
+                Some(Input::Int(i)) => J::s(&i.to_string()),
+                _ => J::Null,
+            };
+            policies::check_ide_version(ide, version)
+                .map(|()| Some(J::obj(vec![("ide", text(ide)), ("version", text(version))])))
                 .map_err(e)
         }
         "port_mapping" => ports::parse(&scalar_input(&v))
@@ -542,6 +538,16 @@ pub fn run(kind: &str, input: &J) -> Option<Outcome> {
             })
             .map_err(e)
         }
+        "blocks" => enums::parse_blocks(&scalar_input(&v))
+            .map(|b| Some(b.map(J::Int).unwrap_or_else(|| J::s("auto"))))
+            .map_err(e),
+        // The verdict only: dstack keeps `"yes"` as `true`, which is not our concern here.
+        "https" => match v {
+            Value::Scalar(_) => enums::check_https(&scalar_input(&v))
+                .map(|()| None)
+                .map_err(e),
+            _ => Err("not a scalar".to_string()),
+        },
         "replicas" => range::parse_replicas(&v)
             .map(|r| Some(int_range(&r)))
             .map_err(e),
@@ -562,6 +568,7 @@ pub fn run(kind: &str, input: &J) -> Option<Outcome> {
         "retry" => policies::parse_retry(&v)
             .map(|r| {
                 Some(match (&v, r) {
+                    (Value::Scalar(ScalarValue::Null), _) => J::Null,
                     (Value::Scalar(_), r) => J::Bool(r.is_some()),
                     (_, Some(r)) => J::obj(vec![
                         (

@@ -554,6 +554,10 @@ fn path_above(
         if crate::split::doc_marker(line).is_some() {
             break;
         }
+        if let Mode::Container(0) = mode {
+            // Nothing can hold a key at column 0 but the root.
+            break;
+        }
         let shape = Shape::of(line);
         if shape.blank {
             continue;
@@ -571,7 +575,14 @@ fn path_above(
                                 }
                                 mode = Mode::SeqOwner { col: d, count: 0 };
                             }
-                            None => mode = Mode::Container(k),
+                            None => {
+                                // The sibling's own path, minus its key, is the container.
+                                if let Some(mut prefix) = tree.key_path(s + k, line, k) {
+                                    prefix.pop();
+                                    return (finish(prefix, rev), sibling);
+                                }
+                                mode = Mode::Container(k);
+                            }
                         }
                         continue;
                     }
@@ -601,6 +612,13 @@ fn path_above(
             }
             Mode::SeqOwner { col, count } => {
                 if shape.dashes.first() == Some(&col) && shape.indent == col {
+                    // A sibling item: if the tree knows its index, ours follows from it.
+                    if let Some(mut prefix) = tree.item_path(s + col) {
+                        if let Some(PathSeg::Index(i)) = prefix.last_mut() {
+                            *i += count + 1;
+                        }
+                        return (finish(prefix, rev), sibling);
+                    }
                     mode = Mode::SeqOwner {
                         col,
                         count: count + 1,

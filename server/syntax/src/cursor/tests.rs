@@ -239,3 +239,29 @@ fn deep_list_uses_the_tree() {
         expect![[r#"Key env[2000] partial="NEW" replace=28899..28902 indent=4 after_dash"#]],
     );
 }
+
+#[test]
+fn top_level_line_after_a_long_file() {
+    let mut text = String::from("type: task\nenv:\n");
+    for i in 0..3000 {
+        text.push_str(&format!("  - VAR_{i}=x\n"));
+    }
+    text.push_str("na$0\n");
+    check(
+        &text,
+        expect![[r#"Key (root) partial="na" replace=43906..43908 indent=0"#]],
+    );
+}
+
+#[test]
+fn key_deep_in_a_long_mapping() {
+    let mut text = String::from("x-vars:\n");
+    for i in 0..3000 {
+        text.push_str(&format!("  key_{i}: {i}\n"));
+    }
+    text.push_str("  new_$0\n");
+    check(
+        &text,
+        expect![[r#"Key x-vars partial="new_" replace=48790..48794 indent=2"#]],
+    );
+}

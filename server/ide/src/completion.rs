@@ -10,6 +10,8 @@ use dstack_syntax::{
 };
 use dstack_values::ValueCompletion;
 
+mod catalog_hints;
+
 use crate::hover::{property_markdown, type_markdown_for};
 use crate::walk::{self, objects_for};
 use crate::{AnalysisConfig, Document};
@@ -204,7 +206,10 @@ fn key_completions(doc: &Document, ctx: &CursorContext, offset: u32) -> Vec<Comp
     }
     // A list item may also be a scalar (`- aws`, `- my-vol:/data`): offer those values too.
     if matches!(path.last(), Some(PathSeg::Index(_))) && present.is_empty() {
-        out.extend(values_for_shapes(&w.shapes, ctx, 5000));
+        match region_values(doc, ctx, &w, true) {
+            Some(regions) => out.extend(regions),
+            None => out.extend(values_for_shapes(&w.shapes, ctx, 5000)),
+        }
     }
     out
 }
@@ -238,12 +243,60 @@ fn value_completions(doc: &Document, ctx: &CursorContext) -> Vec<CompletionItem>
         return type_values(ctx);
     }
     let w = walk::walk(doc, &ctx.path);
+    let is_item = matches!(ctx.path.last(), Some(PathSeg::Index(_)));
+    if let Some(items) = region_values(doc, ctx, &w, is_item) {
+        return items;
+    }
     if w.shapes.is_empty()
         && let Some(items) = item_read_as_mapping(doc, ctx)
     {
         return items;
     }
     values_for_shapes(&w.shapes, ctx, 0)
+}
+
+/// `regions` items and `region` values: the regions the catalog knows for the document's
+/// backends (`backends:` of a run or fleet, `backend:` of a volume or gateway).
+fn region_values(
+    doc: &Document,
+    ctx: &CursorContext,
+    w: &walk::Walk<'_>,
+    is_item: bool,
+) -> Option<Vec<CompletionItem>> {
+    let name = w.nearest_property?.name.as_str();
+    if !(name == "regions" && is_item || name == "region" && !is_item) {
+        return None;
+    }
+    let root = doc.parse.root.as_ref()?;
+    let mut backends: Vec<&str> = Vec::new();
+    if let Some(b) = walk::scalar_of_key(&doc.parse, root, "backend") {
+        backends.push(b);
+    }
+    if let Some(list) = walk::child(&doc.parse, root, &PathSeg::Key("backends".to_string())) {
+        for item in list.as_sequence().unwrap_or_default() {
+            if let Some(s) = item.as_scalar() {
+                backends.push(s.text.as_str());
+            }
+        }
+    }
+    let (replace, _) = value_span(ctx);
+    let items = catalog_hints::hints()
+        .regions(&backends)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (region, bs))| CompletionItem {
+            label: region.clone(),
+            kind: CompletionKind::Value,
+            detail: Some(format!("{} region", bs.join(", "))),
+            documentation: None,
+            insert_text: region,
+            is_snippet: false,
+            replace,
+            sort_text: Some(format!("{i:05}")),
+            deprecated: false,
+        })
+        .collect();
+    Some(items)
 }
 
 /// `- my-vol:` reads as a one-key mapping `{my-vol: null}` while the user is typing the string
@@ -352,10 +405,12 @@ fn values_for_shapes(shapes: &[&Shape], ctx: &CursorContext, base: usize) -> Vec
                     } else {
                         CompletionKind::Value
                     };
-                    let rank = if kind == CompletionKind::Gpu {
-                        offer_rank(&c.label).unwrap_or(c.sort as usize)
-                    } else {
-                        c.sort as usize
+                    // GPU names first, the ones with most offers in the catalog on top; then
+                    // the other tokens (count, memory, vendor) in the values crate's order.
+                    let rank = match (kind, offer_rank(&c.label)) {
+                        (CompletionKind::Gpu, Some(r)) => r,
+                        (CompletionKind::Gpu, None) => 300 + c.sort as usize,
+                        _ => 600 + c.sort as usize,
                     };
                     push(c.label, c.insert, kind, c.detail, shape_base + rank, false);
                 }
@@ -411,10 +466,9 @@ fn is_gpu_name(label: &str) -> bool {
         && dstack_values::gpu_names::Vendor::from_token(label).is_none()
 }
 
-/// Where offer counts will rank GPU names (most offers first). The offers catalog does not expose
-/// counts yet; until it does, the values crate's order stands.
-fn offer_rank(_gpu_name: &str) -> Option<usize> {
-    None
+/// GPU names with more offers in the catalog come first.
+fn offer_rank(gpu_name: &str) -> Option<usize> {
+    catalog_hints::hints().gpu_rank(gpu_name)
 }
 
 /// The replace range and the partial text of a value, without an opening quote.

@@ -103,7 +103,7 @@ fn nested_keys_on_an_empty_line() {
 fn half_typed_key_without_colon() {
     check_labels(
         "type: task\nresources:\n  gpu: A100\n  me$0\n",
-        expect!["cpu memory shm_size disk"],
+        expect![[r#"cpu memory shm_size disk"#]],
     );
 }
 
@@ -180,11 +180,11 @@ fn keys_of_a_list_item_after_dash() {
     );
     check_labels(
         "type: service\nport: 80\nprobes:\n  - $0\n",
-        expect!["type url method headers body timeout interval ready_after until_ready"],
+        expect![[r#"type url method headers body timeout interval ready_after until_ready"#]],
     );
     check_labels(
         "type: task\ngroups:\n  - name: a\n    commands: [x]\n  - $0\n",
-        expect!["name nodes resources commands ports"],
+        expect![[r#"name nodes resources commands ports"#]],
     );
 }
 
@@ -192,11 +192,11 @@ fn keys_of_a_list_item_after_dash() {
 fn second_key_of_a_list_item() {
     check_labels(
         "type: task\nvolumes:\n  - name: v\n    $0\n",
-        expect!["path"],
+        expect![[r#"path"#]],
     );
     check_labels(
         "type: task\nvolumes:\n  - instance_path: /mnt\n    $0\n",
-        expect!["path optional"],
+        expect![[r#"path optional"#]],
     );
 }
 
@@ -204,15 +204,15 @@ fn second_key_of_a_list_item() {
 fn union_keys_follow_the_discriminator() {
     check_labels(
         "type: volume\nbackend: gcp\n$0",
-        expect!["name auto_cleanup_duration tags size volume_id region availability_zone"],
+        expect![[r#"name auto_cleanup_duration tags size volume_id region availability_zone"#]],
     );
     check_labels(
         "type: service\nmodel:\n  format: tgi\n  $0\n",
-        expect!["type name chat_template eos_token"],
+        expect![[r#"type name chat_template eos_token"#]],
     );
     check_labels(
         "type: gateway\ncertificate:\n  type: acm\n  $0\n",
-        expect!["arn"],
+        expect![[r#"arn"#]],
     );
 }
 
@@ -222,11 +222,11 @@ fn union_keys_follow_the_discriminator() {
 fn type_values_list_all_seven() {
     check_labels(
         "type: $0",
-        expect!["dev-environment task service fleet gateway volume preset"],
+        expect![[r#"dev-environment task service fleet gateway volume preset"#]],
     );
     check_labels(
         "type: se$0\n",
-        expect!["dev-environment task service fleet gateway volume preset"],
+        expect![[r#"dev-environment task service fleet gateway volume preset"#]],
     );
 }
 
@@ -242,36 +242,39 @@ fn enum_values() {
     );
     check_labels(
         "type: task\ncreation_policy: $0\n",
-        expect!["reuse reuse-or-create"],
+        expect![[r#"reuse reuse-or-create"#]],
     );
     check_labels(
         "type: dev-environment\nide: $0\n",
-        expect!["vscode cursor windsurf zed"],
+        expect![[r#"vscode cursor windsurf zed"#]],
     );
     check_labels(
         "type: task\npython: $0\n",
-        expect!["3.9 3.10 3.11 3.12 3.13 3.14 3.15"],
+        expect![[r#"3.9 3.10 3.11 3.12 3.13 3.14 3.15"#]],
     );
     check_labels(
         "type: task\nstartup_order: $0\n",
-        expect!["any master-first workers-first"],
+        expect![[r#"any master-first workers-first"#]],
     );
-    check_labels("type: service\nscaling:\n  metric: $0\n", expect!["rps"]);
+    check_labels(
+        "type: service\nscaling:\n  metric: $0\n",
+        expect![[r#"rps"#]],
+    );
     check_labels(
         "type: service\nmodel:\n  format: $0\n",
-        expect!["openai tgi"],
+        expect![[r#"openai tgi"#]],
     );
     check_labels(
         "type: gateway\ncertificate:\n  type: $0\n",
-        expect!["lets-encrypt acm gcp-cm"],
+        expect![[r#"lets-encrypt acm gcp-cm"#]],
     );
     check_labels(
         "type: volume\nbackend: $0\n",
-        expect!["aws gcp runpod kubernetes daytona lium"],
+        expect![[r#"aws gcp runpod kubernetes daytona lium"#]],
     );
     check_labels(
         "type: service\ngroups:\n  - replicas: 1\n    router:\n      type: $0\n",
-        expect!["smg dynamo"],
+        expect![[r#"smg dynamo"#]],
     );
 }
 
@@ -279,19 +282,19 @@ fn enum_values() {
 fn list_item_enum_values() {
     check_labels(
         "type: task\nbackends:\n  - $0\n",
-        expect![
-            "amddevcloud aws azure cloudrift crusoe cudo daytona digitalocean dstack gcp hotaisle jarvislabs kubernetes lambda lium remote nebius oci runpod seeweb tensordock vastai verda vultr slurm datacrunch"
-        ],
+        expect![[
+            r#"amddevcloud aws azure cloudrift crusoe cudo daytona digitalocean dstack gcp hotaisle jarvislabs kubernetes lambda lium remote nebius oci runpod seeweb tensordock vastai verda vultr slurm datacrunch"#
+        ]],
     );
     check_labels(
         "type: task\nbackends: [aws, g$0]\n",
-        expect![
-            "amddevcloud aws azure cloudrift crusoe cudo daytona digitalocean dstack gcp hotaisle jarvislabs kubernetes lambda lium remote nebius oci runpod seeweb tensordock vastai verda vultr slurm datacrunch"
-        ],
+        expect![[
+            r#"amddevcloud aws azure cloudrift crusoe cudo daytona digitalocean dstack gcp hotaisle jarvislabs kubernetes lambda lium remote nebius oci runpod seeweb tensordock vastai verda vultr slurm datacrunch"#
+        ]],
     );
     check_labels(
         "type: task\nretry:\n  on_events:\n    - $0\n",
-        expect!["no-capacity interruption error"],
+        expect![[r#"no-capacity interruption error"#]],
     );
 }
 
@@ -312,21 +315,21 @@ fn gpu_names_and_vendors() {
         "type: task\nresources:\n  gpu: H$0\n",
         5,
         expect![[r#"
-        gpu H100 — NVIDIA H100, 80 GB
-        gpu H100NVL — NVIDIA H100NVL, 94 GB
-        gpu H200 — NVIDIA H200, 141 GB
-        gpu H200NVL — NVIDIA H200NVL, 141 GB
-    "#]],
+            gpu H100 — NVIDIA H100, 80 GB
+            gpu H200 — NVIDIA H200, 141 GB
+            gpu H100NVL — NVIDIA H100NVL, 94 GB
+            gpu H200NVL — NVIDIA H200NVL, 141 GB
+        "#]],
     );
     check_labels(
         "type: task\nresources:\n  gpu: amd:$0\n",
-        expect![
-            "1 2 4 8 1.. 2..8 16GB.. 24GB.. 40GB.. 80GB.. MI100 MI210 MI250 MI250X MI300A MI300X MI308X MI325X MI350X MI355X"
-        ],
+        expect![[
+            r#"MI300X MI100 MI210 MI250 MI250X MI300A MI308X MI325X MI350X MI355X 1 2 4 8 1.. 2..8 16GB.. 24GB.. 40GB.. 80GB.."#
+        ]],
     );
     check_labels(
         "type: task\nresources:\n  gpu: A100:$0\n",
-        expect!["1 2 4 8 1.. 2..8 40GB 80GB"],
+        expect![[r#"1 2 4 8 1.. 2..8 40GB 80GB"#]],
     );
 }
 
@@ -347,19 +350,19 @@ fn gpu_completion_keeps_the_earlier_tokens() {
 fn sizes_and_durations() {
     check_labels(
         "type: task\nresources:\n  memory: 24$0\n",
-        expect!["24GB.. 24GB"],
+        expect![[r#"24GB.. 24GB"#]],
     );
     check_labels(
         "type: task\nresources:\n  shm_size: 1$0\n",
-        expect!["16GB.. 16GB 128GB.. 128GB 1TB.. 1TB"],
+        expect![[r#"16GB.. 16GB 128GB.. 128GB 1TB.. 1TB"#]],
     );
     check_labels(
         "type: task\nmax_duration: $0\n",
-        expect!["off 30s 5m 10m 30m 1h 2h 6h 12h 1d 3d 1w true false"],
+        expect![[r#"off 30s 5m 10m 30m 1h 2h 6h 12h 1d 3d 1w true false"#]],
     );
     check_labels(
         "type: task\nretry:\n  duration: $0\n",
-        expect!["30s 5m 10m 30m 1h 2h 6h 12h 1d 3d 1w"],
+        expect![[r#"30s 5m 10m 30m 1h 2h 6h 12h 1d 3d 1w"#]],
     );
 }
 
@@ -367,7 +370,7 @@ fn sizes_and_durations() {
 fn volume_shorthand_paths() {
     check_labels(
         "type: task\nvolumes:\n  - my-vol:$0\n",
-        expect!["/data /workflow /root/.cache /models"],
+        expect![[r#"/data /workflow /root/.cache /models"#]],
     );
 }
 
@@ -389,9 +392,9 @@ fn empty_file_offers_a_skeleton_per_type() {
     );
     check_labels(
         "# my config\n\n$0",
-        expect![
-            "type: dev-environment type: task type: service type: fleet type: gateway type: volume type: preset"
-        ],
+        expect![[
+            r#"type: dev-environment type: task type: service type: fleet type: gateway type: volume type: preset"#
+        ]],
     );
     check_apply(
         "$0",
@@ -413,7 +416,7 @@ fn empty_file_offers_a_skeleton_per_type() {
 fn unterminated_quote_above() {
     check_labels(
         "type: task\nname: \"my-run\n\nresources:\n  gpu: 1\n  me$0\n",
-        expect!["cpu memory shm_size disk"],
+        expect![[r#"cpu memory shm_size disk"#]],
     );
 }
 
@@ -421,7 +424,7 @@ fn unterminated_quote_above() {
 fn tab_indentation() {
     check_labels(
         "type: task\nresources:\n\tgpu: 1\n\tdi$0\n",
-        expect!["cpu memory shm_size gpu disk"],
+        expect![[r#"cpu memory shm_size gpu disk"#]],
     );
 }
 
@@ -429,9 +432,9 @@ fn tab_indentation() {
 fn wrong_indentation() {
     check_labels(
         "type: task\nresources:\n    gpu: A100\n  disk: $0\n",
-        expect![
-            "8GB.. 8GB 16GB.. 16GB 24GB.. 24GB 32GB.. 32GB 40GB.. 40GB 48GB.. 48GB 64GB.. 64GB 80GB.. 80GB 96GB.. 96GB 128GB.. 128GB 256GB.. 256GB 512GB.. 512GB 1TB.. 1TB"
-        ],
+        expect![[
+            r#"8GB.. 8GB 16GB.. 16GB 24GB.. 24GB 32GB.. 32GB 40GB.. 40GB 48GB.. 48GB 64GB.. 64GB 80GB.. 80GB 96GB.. 96GB 128GB.. 128GB 256GB.. 256GB 512GB.. 512GB 1TB.. 1TB"#
+        ]],
     );
 }
 
@@ -439,7 +442,7 @@ fn wrong_indentation() {
 fn unclosed_flow_mapping() {
     check_labels(
         "type: task\nresources:\n  gpu: {name: A100, co$0\n",
-        expect!["vendor count memory total_memory compute_capability"],
+        expect![[r#"vendor count memory total_memory compute_capability"#]],
     );
 }
 
@@ -452,7 +455,7 @@ fn second_document_gets_nothing() {
 fn crlf_line_endings() {
     check_labels(
         "type: task\r\nresources:\r\n  gpu: 1\r\n  di$0\r\n",
-        expect!["cpu memory shm_size disk"],
+        expect![[r#"cpu memory shm_size disk"#]],
     );
     check_apply(
         "type: task\r\nresou$0",
@@ -468,7 +471,7 @@ fn crlf_line_endings() {
 fn cjk_before_the_cursor() {
     check_labels(
         "type: task\nname: 模型😀\nspot_policy: a$0\n",
-        expect!["spot on-demand auto"],
+        expect![[r#"spot on-demand auto"#]],
     );
 }
 
@@ -493,4 +496,48 @@ fn no_duplicate_labels_anywhere() {
         labels.dedup();
         assert_eq!(n, labels.len(), "duplicates in {fixture:?}");
     }
+}
+
+#[test]
+fn regions_of_the_chosen_backends() {
+    check_first(
+        "type: task\nbackends: [aws]\nregions:\n  - $0\n",
+        3,
+        expect![[r#"
+            value ap-northeast-1 — aws region
+            value ap-southeast-1 — aws region
+            value ca-central-1 — aws region
+        "#]],
+    );
+    check_first(
+        "type: volume\nbackend: gcp\nregion: $0\n",
+        3,
+        expect![[r#"
+            value asia-northeast1 — gcp region
+            value asia-southeast1 — gcp region
+            value europe-west1 — gcp region
+        "#]],
+    );
+    check_first(
+        "type: gateway\nregion: $0\n",
+        2,
+        expect![[r#"
+        value ap-northeast-1 — aws region
+        value ap-southeast-1 — aws region
+    "#]],
+    );
+}
+
+#[test]
+fn gpu_names_ranked_by_offers() {
+    check_first(
+        "type: task\nresources:\n  gpu: $0\n",
+        4,
+        expect![[r#"
+            gpu A100 — NVIDIA A100, 40 GB/80 GB
+            gpu T4 — NVIDIA T4, 16 GB
+            gpu L4 — NVIDIA L4, 24 GB
+            gpu H100 — NVIDIA H100, 80 GB
+        "#]],
+    );
 }

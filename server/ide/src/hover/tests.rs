@@ -104,7 +104,7 @@ fn key_removed() {
 fn key_in_a_list_item() {
     check_headline(
         "type: task\nvolumes:\n  - name: v\n    pa$0th: /data\n",
-        expect!["[path] **`volumes[].path`** (required)"],
+        expect![[r#"[path] **`volumes[].path`** (required)"#]],
     );
 }
 
@@ -112,11 +112,11 @@ fn key_in_a_list_item() {
 fn key_in_a_union_variant() {
     check_headline(
         "type: service\nmodel:\n  format: tgi\n  chat_tem$0plate: x\n",
-        expect!["[chat_template] **`model.chat_template`**"],
+        expect![[r#"[chat_template] **`model.chat_template`**"#]],
     );
     check_headline(
         "type: volume\nbackend: gcp\nsi$0ze: 10GB\n",
-        expect!["[size] **`size`**"],
+        expect![[r#"[size] **`size`**"#]],
     );
 }
 
@@ -135,11 +135,11 @@ fn gpu_values() {
     );
     check_headline(
         "type: task\nresources:\n  gpu: 24GB..40GB:2$0\n",
-        expect!["[24GB..40GB:2] 2 × any GPU with 24 GB to 40 GB each"],
+        expect![[r#"[24GB..40GB:2] 2 × any GPU with 24 GB to 40 GB each"#]],
     );
     check_headline(
         "type: task\nresources:\n  gpu: amd:MI300X:8$0\n",
-        expect!["[amd:MI300X:8] 8 × AMD MI300X"],
+        expect![[r#"[amd:MI300X:8] 8 × AMD MI300X"#]],
     );
 }
 
@@ -147,34 +147,37 @@ fn gpu_values() {
 fn size_values() {
     check_headline(
         "type: task\nresources:\n  memory: 8GB..$0\n",
-        expect!["[8GB..] at least 8 GB"],
+        expect![[r#"[8GB..] at least 8 GB"#]],
     );
     check_headline(
         "type: task\nresources:\n  disk: 100GB..1TB$0\n",
-        expect!["[100GB..1TB] 100 GB to 1 TB"],
+        expect![[r#"[100GB..1TB] 100 GB to 1 TB"#]],
     );
     check_headline(
         "type: task\nresources:\n  shm_size: 16GB$0\n",
-        expect!["[16GB] exactly 16 GB"],
+        expect![[r#"[16GB] exactly 16 GB"#]],
     );
     check_headline(
         "type: task\nresources:\n  cpu: arm:8..$0\n",
-        expect![
-            "[arm:8..] at least 8 CPU cores, ARM (aarch64); dstack's server requires `image` for ARM"
-        ],
+        expect![[
+            r#"[arm:8..] at least 8 CPU cores, ARM (aarch64); dstack's server requires `image` for ARM"#
+        ]],
     );
 }
 
 #[test]
 fn duration_values() {
-    check_headline("type: task\nmax_duration: 2h$0\n", expect!["[2h] 2 hours"]);
+    check_headline(
+        "type: task\nmax_duration: 2h$0\n",
+        expect![[r#"[2h] 2 hours"#]],
+    );
     check_headline(
         "type: task\nidle_duration: off$0\n",
-        expect!["[off] off (no limit)"],
+        expect![[r#"[off] off (no limit)"#]],
     );
     check_headline(
         "type: task\nretry:\n  duration: 1d$0\n",
-        expect!["[1d] 1 day"],
+        expect![[r#"[1d] 1 day"#]],
     );
 }
 
@@ -189,7 +192,7 @@ fn volume_values() {
     );
     check_headline(
         "type: task\nvolumes:\n  - /mnt/x:/x$0\n",
-        expect!["[/mnt/x:/x] instance path `/mnt/x` mounted at `/x`"],
+        expect![[r#"[/mnt/x:/x] instance path `/mnt/x` mounted at `/x`"#]],
     );
 }
 
@@ -197,13 +200,13 @@ fn volume_values() {
 fn ports_and_env_values() {
     check_headline(
         "type: task\nports:\n  - 8000:80$0\n",
-        expect!["[8000:80] container port 80 forwarded to local port 8000"],
+        expect![[r#"[8000:80] container port 80 forwarded to local port 8000"#]],
     );
     check_headline(
         "type: task\nenv:\n  - HF_TOKEN$0\n",
-        expect![
-            "[HF_TOKEN] `HF_TOKEN` is taken from the environment where `dstack apply` runs; it must be set there"
-        ],
+        expect![[
+            r#"[HF_TOKEN] `HF_TOKEN` is taken from the environment where `dstack apply` runs; it must be set there"#
+        ]],
     );
 }
 
@@ -211,11 +214,13 @@ fn ports_and_env_values() {
 fn invalid_value_says_why() {
     check_headline(
         "type: task\nresources:\n  gpu: A100:$0\n",
-        expect!["(none) "],
+        expect![[r#"(none) "#]],
     );
     check_headline(
         "type: task\nmax_duration: 2H$0\n",
-        expect![[r#"[2H] dstack cannot read this value: cannot parse the duration `2H`: the unit must be lowercase; did you mean `2h`? (or `off`)"#]],
+        expect![[
+            r#"[2H] dstack cannot read this value: cannot parse the duration `2H`: the unit must be lowercase; did you mean `2h`? (or `off`)"#
+        ]],
     );
 }
 
@@ -230,9 +235,9 @@ fn enum_values() {
     );
     check_headline(
         "type: service\ngroups:\n  - replicas: 1\n    router:\n      type: sglang$0\n",
-        expect![
-            "[sglang] **`smg`** — Shepherd Model Gateway; dstack keeps its list of workers up to date"
-        ],
+        expect![[
+            r#"[sglang] **`smg`** — Shepherd Model Gateway; dstack keeps its list of workers up to date"#
+        ]],
     );
 }
 
@@ -251,9 +256,9 @@ fn type_values() {
     );
     check_headline(
         "type: job$0\n",
-        expect![
-            "[job] `job` is not a configuration type. Use one of `dev-environment`, `task`, `service`, `fleet`, `gateway`, `volume`, `preset`"
-        ],
+        expect![[
+            r#"[job] `job` is not a configuration type. Use one of `dev-environment`, `task`, `service`, `fleet`, `gateway`, `volume`, `preset`"#
+        ]],
     );
 }
 

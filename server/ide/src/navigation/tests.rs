@@ -125,24 +125,27 @@ fn check_reference(fixture_text: &str, expect: Expect) {
 fn volume_references() {
     check_reference(
         "type: task\nvolumes:\n  - my-v$0ol:/data\n",
-        expect!["Volume my-vol [my-vol]"],
+        expect![[r#"Volume my-vol [my-vol]"#]],
     );
     check_reference(
         "type: task\nvolumes:\n  - my-vol:/da$0ta\n",
-        expect!["Volume my-vol [my-vol]"],
+        expect![[r#"Volume my-vol [my-vol]"#]],
     );
-    check_reference("type: task\nvolumes:\n  - /mnt/x$0:/x\n", expect!["none"]);
+    check_reference(
+        "type: task\nvolumes:\n  - /mnt/x$0:/x\n",
+        expect![[r#"none"#]],
+    );
     check_reference(
         "type: task\nvolumes:\n  - name: v$0ol\n    path: /data\n",
-        expect!["Volume vol [vol]"],
+        expect![[r#"Volume vol [vol]"#]],
     );
     check_reference(
         "type: task\nvolumes:\n  - name: [a, b$0b]\n    path: /data\n",
-        expect!["Volume bb [bb]"],
+        expect![[r#"Volume bb [bb]"#]],
     );
     check_reference(
         "type: task\ngroups:\n  - name: g\n    volumes:\n      - v$0:/data\n",
-        expect!["Volume v [v]"],
+        expect![[r#"Volume v [v]"#]],
     );
 }
 
@@ -150,19 +153,19 @@ fn volume_references() {
 fn fleet_references() {
     check_reference(
         "type: task\nfleets:\n  - gpu-$0fleet\n",
-        expect!["Fleet gpu-fleet [gpu-fleet]"],
+        expect![[r#"Fleet gpu-fleet [gpu-fleet]"#]],
     );
     check_reference(
         "type: task\nfleets: [main/gpu-$0fleet]\n",
-        expect!["Fleet gpu-fleet [gpu-fleet] in project main"],
+        expect![[r#"Fleet gpu-fleet [gpu-fleet] in project main"#]],
     );
     check_reference(
         "type: task\nfleets:\n  - name: f$0\n    project: other\n",
-        expect!["Fleet f [f] in project other"],
+        expect![[r#"Fleet f [f] in project other"#]],
     );
     check_reference(
         "type: task\ninstances:\n  - fleet: my-$0fleet\n    instance: 0\n",
-        expect!["Fleet my-fleet [my-fleet]"],
+        expect![[r#"Fleet my-fleet [my-fleet]"#]],
     );
 }
 
@@ -170,18 +173,18 @@ fn fleet_references() {
 fn gateway_references() {
     check_reference(
         "type: service\ngateway: my-$0gw\n",
-        expect!["Gateway my-gw [my-gw]"],
+        expect![[r#"Gateway my-gw [my-gw]"#]],
     );
     check_reference(
         "type: service\ngateway: team/my-$0gw\n",
-        expect!["Gateway my-gw [my-gw] in project team"],
+        expect![[r#"Gateway my-gw [my-gw] in project team"#]],
     );
     check_reference(
         "type: service\ngateway:\n  name: g$0w\n",
-        expect!["Gateway gw [gw]"],
+        expect![[r#"Gateway gw [gw]"#]],
     );
-    check_reference("type: service\ngateway: tr$0ue\n", expect!["none"]);
-    check_reference("type: service\nname: my-$0gw\n", expect!["none"]);
+    check_reference("type: service\ngateway: tr$0ue\n", expect![[r#"none"#]]);
+    check_reference("type: service\nname: my-$0gw\n", expect![[r#"none"#]]);
 }
 
 #[test]
@@ -194,11 +197,11 @@ fn definitions() {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    expect!["Volume my-vol [my-vol]"]
+    expect![[r#"Volume my-vol [my-vol]"#]]
         .assert_eq(&defs("type: volume\nname: my-vol\nbackend: aws\n"));
-    expect!["Fleet gpu-fleet [gpu-fleet]"]
+    expect![[r#"Fleet gpu-fleet [gpu-fleet]"#]]
         .assert_eq(&defs("type: fleet\nname: gpu-fleet\nnodes: 2\n"));
-    expect!["Gateway gw [gw]"].assert_eq(&defs("name: gw\ntype: gateway\n"));
+    expect![[r#"Gateway gw [gw]"#]].assert_eq(&defs("name: gw\ntype: gateway\n"));
     expect![[""]].assert_eq(&defs("type: task\nname: t\n"));
     expect![[""]].assert_eq(&defs("type: volume\nbackend: aws\n"));
 }

@@ -85,9 +85,12 @@ struct Frame {
 }
 
 struct Builder<'a> {
+    /// The chunk's original text (all offsets below are into it).
     src: &'a str,
     base: u32,
+    /// Character positions of the text saphyr scanned (the original, or a padded copy).
     map: CharMap<'a>,
+    padding: Padding,
     stack: Vec<Frame>,
     root: Option<Node>,
     errors: Vec<SyntaxError>,
@@ -99,11 +102,75 @@ struct Builder<'a> {
 }
 
 /// Parse one chunk (a standalone piece of YAML text) that starts at `base` in the document.
+///
+/// PyYAML does not check the indentation of continuation lines inside quotes and flow
+/// collections (`gpu: {name: A100,⏎count: 2}`); saphyr does. When saphyr rejects such a line
+/// for that reason alone, the parse is retried on a copy with those lines indented further,
+/// and positions are mapped back to the original text.
 pub(crate) fn parse_chunk(src: &str, base: u32) -> ChunkTree {
+    let mut pads: Vec<(usize, usize)> = Vec::new();
+    for _ in 0..4 {
+        let (tree, more) = parse_padded(src, base, &pads);
+        if more.is_empty() {
+            return tree;
+        }
+        pads.extend(more);
+        pads.sort_unstable();
+        pads.dedup_by_key(|p| p.0);
+    }
+    parse_padded(src, base, &pads).0
+}
+
+/// Spaces inserted at line starts: `(patched offset of the first space, count, spaces inserted before)`.
+struct Padding(Vec<(usize, usize, usize)>);
+
+impl Padding {
+    /// Build the padded text: `pads` are `(original line start, spaces)`, sorted.
+    fn apply(src: &str, pads: &[(usize, usize)]) -> (String, Padding) {
+        let mut out = String::with_capacity(src.len() + pads.iter().map(|p| p.1).sum::<usize>());
+        let mut table = Vec::with_capacity(pads.len());
+        let mut from = 0;
+        let mut inserted = 0;
+        for &(at, n) in pads {
+            let at = at.min(src.len());
+            if at < from || !src.is_char_boundary(at) {
+                continue;
+            }
+            out.push_str(&src[from..at]);
+            table.push((out.len(), n, inserted));
+            out.extend(std::iter::repeat_n(' ', n));
+            inserted += n;
+            from = at;
+        }
+        out.push_str(&src[from..]);
+        (out, Padding(table))
+    }
+
+    /// A byte offset of the padded text as an offset of the original text.
+    fn original(&self, p: usize) -> usize {
+        let i = self.0.partition_point(|&(start, _, _)| start <= p);
+        match i.checked_sub(1).and_then(|i| self.0.get(i)) {
+            None => p,
+            Some(&(start, n, before)) if p < start + n => start - before,
+            Some(&(_, n, before)) => p - before - n,
+        }
+    }
+}
+
+fn parse_padded(src: &str, base: u32, pads: &[(usize, usize)]) -> (ChunkTree, Vec<(usize, usize)>) {
+    let (padded, padding) = if pads.is_empty() {
+        (None, Padding(Vec::new()))
+    } else {
+        let (text, padding) = Padding::apply(src, pads);
+        (Some(text), padding)
+    };
+    let scanned: &str = padded.as_deref().unwrap_or(src);
+    let mut retry = Vec::new();
     let mut b = Builder {
         src,
         base,
-        map: CharMap::new(src),
+        map: CharMap::new(scanned),
+        padding,
         stack: Vec::new(),
         root: None,
         errors: Vec::new(),
@@ -111,7 +178,7 @@ pub(crate) fn parse_chunk(src: &str, base: u32) -> ChunkTree {
         error_at: None,
         special: false,
     };
-    let mut parser = Parser::new_from_str(src);
+    let mut parser = Parser::new_from_str(scanned);
     let mut documents = 0;
     loop {
         let (event, span) = match parser.next_event() {
@@ -123,6 +190,7 @@ pub(crate) fn parse_chunk(src: &str, base: u32) -> ChunkTree {
                     b.unknown_alias(&err);
                     continue;
                 }
+                retry = b.continuation_pads(&err);
                 b.scan_error(&err);
                 break;
             }
@@ -174,11 +242,12 @@ pub(crate) fn parse_chunk(src: &str, base: u32) -> ChunkTree {
     while !b.stack.is_empty() {
         b.close(None);
     }
-    ChunkTree {
+    let tree = ChunkTree {
         root: b.root,
         errors: b.errors,
         special: b.special,
-    }
+    };
+    (tree, retry)
 }
 
 fn short_tag(tag: &Tag) -> String {
@@ -190,9 +259,51 @@ fn short_tag(tag: &Tag) -> String {
 }
 
 impl Builder<'_> {
+    /// A saphyr character position as a byte offset of the original chunk.
+    fn pos(&self, char_idx: usize) -> usize {
+        self.padding
+            .original(self.map.byte(char_idx))
+            .min(self.src.len())
+    }
+
+    /// For an error PyYAML would not raise (a badly indented continuation line inside quotes or
+    /// a flow collection), the line starts to indent further so that saphyr accepts them.
+    fn continuation_pads(&self, err: &ScanError) -> Vec<(usize, usize)> {
+        let info = err.info();
+        let open = if info.contains("invalid indentation in quoted scalar") {
+            Some(self.pos(err.marker().index()))
+        } else if info.contains("invalid indentation in flow construct") {
+            self.stack.iter().find(|f| f.flow).map(|f| f.start)
+        } else {
+            None
+        };
+        let Some(open) = open else { return Vec::new() };
+        let bytes = self.src.as_bytes();
+        let Some(close) = construct_end(bytes, open) else {
+            return Vec::new();
+        };
+        let (line_start, _) = line_bounds(self.src, open);
+        let mut content = line_start;
+        while content < open && matches!(bytes[content], b' ' | b'-' | b'?') {
+            content += 1;
+        }
+        let amount = content - line_start + 1;
+        let mut pads = Vec::new();
+        let mut i = open;
+        while i < close {
+            let at_break =
+                bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            if at_break && i + 1 <= close {
+                pads.push((i + 1, amount));
+            }
+            i += 1;
+        }
+        pads
+    }
+
     fn span(&mut self, span: Span) -> (usize, usize) {
-        let s = self.map.byte(span.start.index());
-        let e = self.map.byte(span.end.index()).max(s);
+        let s = self.pos(span.start.index());
+        let e = self.pos(span.end.index()).max(s);
         self.last_end = self.last_end.max(e);
         (s, e)
     }
@@ -522,7 +633,7 @@ impl Builder<'_> {
     }
 
     fn unknown_alias(&mut self, err: &ScanError) {
-        let s = self.map.byte(err.marker().index());
+        let s = self.pos(err.marker().index());
         let bytes = self.src.as_bytes();
         let mut e = s + 1;
         while e < bytes.len()
@@ -543,7 +654,7 @@ impl Builder<'_> {
     }
 
     fn scan_error(&mut self, err: &ScanError) {
-        let pos = self.map.byte(err.marker().index()).min(self.src.len());
+        let pos = self.pos(err.marker().index()).min(self.src.len());
         let (mut s, mut e, message) = describe_error(self.src, pos, err.info());
         if err.info().contains("flow") {
             // Point at the bracket that was never closed, not at where the scanner gave up.
@@ -555,6 +666,54 @@ impl Builder<'_> {
         self.error(s, e, message);
         self.error_at = Some(self.range(s, e));
     }
+}
+
+/// The end of the quoted scalar or flow collection opening at `open` (inclusive), if it closes.
+fn construct_end(bytes: &[u8], open: usize) -> Option<usize> {
+    let first = *bytes.get(open)?;
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut i = open;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) => {
+                if q == b'"' && b == b'\\' {
+                    i += 1;
+                } else if b == q && q == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                    i += 1;
+                } else if b == q {
+                    quote = None;
+                    if depth == 0 {
+                        return Some(i);
+                    }
+                }
+            }
+            None => match b {
+                b'"' | b'\''
+                    if i == open
+                        || matches!(bytes[i - 1], b' ' | b'[' | b'{' | b',' | b'\n' | b':') =>
+                {
+                    quote = Some(b)
+                }
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 && matches!(first, b'[' | b'{') {
+                        return Some(i);
+                    }
+                }
+                b'#' if i > 0 && matches!(bytes[i - 1], b' ' | b'\t') => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
 }
 
 fn skip_space_and_comments(bytes: &[u8], mut p: usize, limit: usize) -> usize {

@@ -387,3 +387,33 @@ fn tags() {
         "#]],
     );
 }
+
+#[test]
+fn continuation_lines_pyyaml_accepts() {
+    // PyYAML ignores the indentation of lines inside quotes and flow collections.
+    check(
+        "resources:\n  gpu: {name: A100,\n  count: 2}\na: \"x\ny\"\nb: [1,\n2]\nc:\n  - k: 'p\n  q'\n",
+        expect![[r#"
+            map 0..79
+              key Plain "resources" 0..9 str v @0
+                map 13..42
+                  key Plain "gpu" 13..16 str v @13
+                    map 18..42
+                      key Plain "name" 19..23 str v @19
+                        Plain "A100" 25..29 str v @25
+                      key Plain "count" 33..38 str v @33
+                        Plain "2" 40..41 Int(2) v @40
+              key Plain "a" 43..44 str v @43
+                DoubleQuoted "x y" 46..51 src="\"x\ny\"" str @47
+              key Plain "b" 52..53 str v @52
+                seq 55..61
+                  Plain "1" 56..57 Int(1) v @56
+                  Plain "2" 59..60 Int(2) v @59
+              key Plain "c" 62..63 str v @62
+                seq 67..79
+                  map 69..79
+                    key Plain "k" 69..70 str v @69
+                      SingleQuoted "p q" 72..79 src="'p\n  q'" str @73
+        "#]],
+    );
+}

@@ -39,6 +39,9 @@ pub struct CompletionItem {
     pub sort_text: Option<String>,
     /// Shown struck through (deprecated keys and values).
     pub deprecated: bool,
+    /// After inserting, ask the editor to open completion again (a key whose values we offer:
+    /// `type: `, enums, booleans, GPU specs…). LSP: `command: editor.action.triggerSuggest`.
+    pub retrigger: bool,
 }
 
 pub fn completions(doc: &Document, offset: u32, config: &AnalysisConfig) -> Vec<CompletionItem> {
@@ -129,6 +132,7 @@ fn skeletons(ctx: &CursorContext) -> Vec<CompletionItem> {
             replace: ctx.replace,
             sort_text: Some(format!("{i:04}")),
             deprecated: false,
+            retrigger: false,
         });
     }
     out
@@ -153,6 +157,7 @@ fn key_completions(doc: &Document, ctx: &CursorContext, offset: u32) -> Vec<Comp
         .unwrap_or_default();
     let after = doc.text.get(ctx.replace.end as usize..).unwrap_or("");
     let has_colon = after.trim_start_matches([' ', '\t']).starts_with(':');
+    let in_flow = in_flow_collection(&doc.text, ctx.replace.start);
     let indent = " ".repeat(ctx.indent as usize + 2);
     let newline = line_ending(&doc.text, offset);
 
@@ -171,6 +176,8 @@ fn key_completions(doc: &Document, ctx: &CursorContext, offset: u32) -> Vec<Comp
         }
         let insert_text = if has_colon {
             p.name.clone()
+        } else if in_flow {
+            format!("{}: $0", p.name)
         } else {
             match p.value_kind() {
                 ValueKind::Scalar => format!("{}: $0", p.name),
@@ -202,6 +209,7 @@ fn key_completions(doc: &Document, ctx: &CursorContext, offset: u32) -> Vec<Comp
             replace: ctx.replace,
             sort_text: Some(format!("{rank:04}")),
             deprecated: p.deprecated.is_some(),
+            retrigger: !has_colon && (p.name == "type" || offers_values(p)),
         });
     }
     // A list item may also be a scalar (`- aws`, `- my-vol:/data`): offer those values too.
@@ -212,6 +220,38 @@ fn key_completions(doc: &Document, ctx: &CursorContext, offset: u32) -> Vec<Comp
         }
     }
     out
+}
+
+/// True when values for the key are offered right after `key: ` (enums, booleans, syntaxes).
+fn offers_values(p: &Property) -> bool {
+    p.value_kind() == ValueKind::Scalar
+        && p.non_null_shapes().any(|s| match s {
+            Shape::Enum { .. } | Shape::Boolean => true,
+            Shape::String {
+                syntax: Some(syn), ..
+            } => !syntax_values(syn, "").is_empty(),
+            _ => false,
+        })
+}
+
+/// The cursor's line has an unclosed `{` or `[` before `offset`: keys go inline there.
+fn in_flow_collection(text: &str, offset: u32) -> bool {
+    let before = text.get(..offset as usize).unwrap_or("");
+    let line = before.rsplit(['\n', '\r']).next().unwrap_or("");
+    let mut depth = 0i32;
+    let mut quote = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '{' | '[') => depth += 1,
+            (None, '}' | ']') => depth -= 1,
+            (None, '#') => break,
+            _ => {}
+        }
+    }
+    depth > 0
 }
 
 /// Keys already written in the mapping, except the one being typed at the cursor.
@@ -294,6 +334,7 @@ fn region_values(
             replace,
             sort_text: Some(format!("{i:05}")),
             deprecated: false,
+            retrigger: false,
         })
         .collect();
     Some(items)
@@ -340,6 +381,7 @@ fn type_values(ctx: &CursorContext) -> Vec<CompletionItem> {
             replace,
             sort_text: Some(format!("{i:04}")),
             deprecated: false,
+            retrigger: false,
         })
         .collect()
 }
@@ -364,6 +406,7 @@ fn values_for_shapes(shapes: &[&Shape], ctx: &CursorContext, base: usize) -> Vec
             replace,
             sort_text: Some(format!("{sort:05}")),
             deprecated,
+            retrigger: false,
         });
     };
     for (si, shape) in shapes.iter().enumerate() {

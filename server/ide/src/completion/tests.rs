@@ -541,3 +541,28 @@ fn gpu_names_ranked_by_offers() {
         "#]],
     );
 }
+
+#[test]
+fn keys_inside_a_flow_mapping_stay_inline() {
+    check_apply(
+        "type: task\nretry: {dur$0}\n",
+        "on_events",
+        expect![[r#"
+        type: task
+        retry: {on_events: $0}
+    "#]],
+    );
+}
+
+#[test]
+fn keys_with_values_ask_for_completion_again() {
+    let (doc, offset) = crate::test_util::fixture("name: x\nsp$0\n");
+    let items = crate::completions(&doc, offset, &crate::AnalysisConfig::default());
+    let retrigger: Vec<&str> = items
+        .iter()
+        .filter(|i| i.retrigger)
+        .map(|i| i.label.as_str())
+        .filter(|l| ["type", "spot_policy", "name", "image", "resources"].contains(l))
+        .collect();
+    assert_eq!(retrigger, ["type", "spot_policy"]);
+}

@@ -293,7 +293,7 @@ impl Builder<'_> {
         while i < close {
             let at_break =
                 bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-            if at_break && i + 1 <= close {
+            if at_break && i < close {
                 pads.push((i + 1, amount));
             }
             i += 1;
@@ -678,9 +678,9 @@ fn construct_end(bytes: &[u8], open: usize) -> Option<usize> {
         let b = bytes[i];
         match quote {
             Some(q) => {
-                if q == b'"' && b == b'\\' {
-                    i += 1;
-                } else if b == q && q == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                let escape = (q == b'"' && b == b'\\')
+                    || (b == q && q == b'\'' && bytes.get(i + 1) == Some(&b'\''));
+                if escape {
                     i += 1;
                 } else if b == q {
                     quote = None;

@@ -35,7 +35,10 @@ pub fn parse_value(value: &Value) -> Result<(i128, i128), ValueError> {
                 )
                 .example("[8, 0]"));
             };
-            Ok((part_value(a)?, part_value(b)?))
+            Ok((
+                part_value(a).map_err(|e| e.in_item(0))?,
+                part_value(b).map_err(|e| e.in_item(1))?,
+            ))
         }
         Value::Map(_) => Err(type_error(
             "compute-capability",

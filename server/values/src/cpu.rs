@@ -78,32 +78,36 @@ pub fn parse_value(value: &Value) -> Result<CpuSpec, ValueError> {
         Value::Map(entries) => {
             let mut spec = CpuSpec::default();
             for (key, v) in entries {
-                match key.as_str() {
-                    "arch" => {
-                        spec.arch = match v.as_input() {
-                            Some(Input::Null) => None,
-                            Some(Input::Str(s)) => {
-                                Some(CpuArch::from_token(s).ok_or_else(|| arch_error(s))?)
-                            }
-                            _ => {
-                                return Err(type_error(
-                                    "cpu-spec",
-                                    "`x86` or `arm`",
-                                    v.type_name(),
-                                    "arm",
-                                ));
+                let mut each = || -> Result<(), ValueError> {
+                    match key.as_str() {
+                        "arch" => {
+                            spec.arch = match v.as_input() {
+                                Some(Input::Null) => None,
+                                Some(Input::Str(s)) => {
+                                    Some(CpuArch::from_token(s).ok_or_else(|| arch_error(s))?)
+                                }
+                                _ => {
+                                    return Err(type_error(
+                                        "cpu-spec",
+                                        "`x86` or `arm`",
+                                        v.type_name(),
+                                        "arm",
+                                    ));
+                                }
                             }
                         }
+                        "count" => spec.count = range::parse_int_value(v)?,
+                        other => {
+                            return Err(ValueError::new(
+                                "cpu-spec",
+                                format!("unknown CPU property `{other}`: use `arch` and `count`"),
+                            )
+                            .example("{arch: arm, count: 4..}"));
+                        }
                     }
-                    "count" => spec.count = range::parse_int_value(v)?,
-                    other => {
-                        return Err(ValueError::new(
-                            "cpu-spec",
-                            format!("unknown CPU property `{other}`: use `arch` and `count`"),
-                        )
-                        .example("{arch: arm, count: 4..}"));
-                    }
-                }
+                    Ok(())
+                };
+                each().map_err(|e| e.in_key(key))?;
             }
             Ok(spec)
         }

@@ -23,14 +23,18 @@ pub fn parse_value(value: &Value) -> Result<MemoryRange, ValueError> {
         Value::Map(entries) => {
             let mut size = None;
             for (key, v) in entries {
-                if key != "size" {
-                    return Err(ValueError::new(
-                        "disk",
-                        format!("unknown disk property `{key}`: only `size` is allowed"),
-                    )
-                    .example("{size: 200GB..}"));
-                }
-                size = Some(range::parse_memory_value(v)?);
+                let mut each = || -> Result<(), ValueError> {
+                    if key != "size" {
+                        return Err(ValueError::new(
+                            "disk",
+                            format!("unknown disk property `{key}`: only `size` is allowed"),
+                        )
+                        .example("{size: 200GB..}"));
+                    }
+                    size = Some(range::parse_memory_value(v)?);
+                    Ok(())
+                };
+                each().map_err(|e| e.in_key(key))?;
             }
             size.ok_or_else(|| {
                 ValueError::new("disk", "`size` is required").example("{size: 200GB..}")

@@ -56,31 +56,35 @@ pub fn parse_value(value: &Value) -> Result<EntityRef, ValueError> {
             let mut project = None;
             let mut name = None;
             for (key, v) in entries {
-                let text = match v.as_input() {
-                    Some(Input::Str(s)) => Some(s.to_string()),
-                    Some(Input::Int(i)) => Some(i.to_string()),
-                    Some(Input::Float(f)) => Some(crate::py::py_float_repr(f)),
-                    Some(Input::Null) if key == "project" => None,
-                    _ => {
-                        return Err(type_error(
-                            "entity-ref",
-                            "a string",
-                            v.type_name(),
-                            "my-fleet",
-                        ));
+                let mut each = || -> Result<(), ValueError> {
+                    let text = match v.as_input() {
+                        Some(Input::Str(s)) => Some(s.to_string()),
+                        Some(Input::Int(i)) => Some(i.to_string()),
+                        Some(Input::Float(f)) => Some(crate::py::py_float_repr(f)),
+                        Some(Input::Null) if key == "project" => None,
+                        _ => {
+                            return Err(type_error(
+                                "entity-ref",
+                                "a string",
+                                v.type_name(),
+                                "my-fleet",
+                            ));
+                        }
+                    };
+                    match key.as_str() {
+                        "project" => project = text,
+                        "name" => name = text,
+                        other => {
+                            return Err(ValueError::new(
+                                "entity-ref",
+                                format!("unknown property `{other}`: use `project` and `name`"),
+                            )
+                            .example("{project: main, name: my-fleet}"));
+                        }
                     }
+                    Ok(())
                 };
-                match key.as_str() {
-                    "project" => project = text,
-                    "name" => name = text,
-                    other => {
-                        return Err(ValueError::new(
-                            "entity-ref",
-                            format!("unknown property `{other}`: use `project` and `name`"),
-                        )
-                        .example("{project: main, name: my-fleet}"));
-                    }
-                }
+                each().map_err(|e| e.in_key(key))?;
             }
             match name {
                 Some(name) => Ok(EntityRef { project, name }),

@@ -82,37 +82,41 @@ pub fn parse_value(value: &Value) -> Result<Vec<EnvVar>, ValueError> {
     match value {
         Value::Seq(items) => {
             let mut out: Vec<EnvVar> = Vec::new();
-            for item in items {
-                let var = match item.as_input() {
-                    Some(Input::Int(i)) => parse_item(&Input::Str(&i.to_string()))?,
-                    Some(Input::Float(f)) => parse_item(&Input::Str(&py_float_repr(f)))?,
-                    Some(input) => parse_item(&input)?,
-                    None => {
-                        return Err(type_error(
+            for (index, item) in items.iter().enumerate() {
+                let mut each = || -> Result<(), ValueError> {
+                    let var = match item.as_input() {
+                        Some(Input::Int(i)) => parse_item(&Input::Str(&i.to_string()))?,
+                        Some(Input::Float(f)) => parse_item(&Input::Str(&py_float_repr(f)))?,
+                        Some(input) => parse_item(&input)?,
+                        None => {
+                            return Err(type_error(
+                                "env",
+                                "a `KEY=VALUE` string",
+                                item.type_name(),
+                                EXAMPLE,
+                            ));
+                        }
+                    };
+                    if out.iter().any(|v| v.key == var.key) {
+                        return Err(ValueError::new(
                             "env",
-                            "a `KEY=VALUE` string",
-                            item.type_name(),
-                            EXAMPLE,
-                        ));
+                            format!("duplicate environment variable {}", code(&var.key)),
+                        )
+                        .example(EXAMPLE));
                     }
+                    out.push(var);
+                    Ok(())
                 };
-                if out.iter().any(|v| v.key == var.key) {
-                    return Err(ValueError::new(
-                        "env",
-                        format!("duplicate environment variable {}", code(&var.key)),
-                    )
-                    .example(EXAMPLE));
-                }
-                out.push(var);
+                each().map_err(|e| e.in_item(index))?;
             }
             Ok(out)
         }
         Value::Map(entries) => {
             let mut out: Vec<EnvVar> = Vec::new();
             for (key, v) in entries {
-                let value = match v {
-                    Value::Scalar(scalar) => {
-                        match Input::from_scalar(scalar) {
+                let mut each = || -> Result<(), ValueError> {
+                    let value = match v {
+                        Value::Scalar(scalar) => match Input::from_scalar(scalar) {
                             Input::Str(s) => EnvValue::Value(s.to_string()),
                             Input::Int(i) => EnvValue::Value(i.to_string()),
                             Input::Float(f) => EnvValue::Value(py_float_repr(f)),
@@ -124,35 +128,37 @@ pub fn parse_value(value: &Value) -> Result<Vec<EnvVar>, ValueError> {
                                 };
                                 return Err(ValueError::new("env", format!("the value of {} must be a string or a number, not {}: {hint}", code(key), other.type_name())).example("DEBUG: \"true\""));
                             }
-                        }
-                    }
-                    // `{KEY: {key: OTHER}}` is silently taken as a pass-through by dstack.
-                    Value::Map(inner)
-                        if inner.len() == 1
-                            && matches!(inner.first(), Some((k, Value::Scalar(ScalarValue::Str(_)))) if k == "key") =>
-                    {
-                        match inner.first() {
-                            Some((_, Value::Scalar(ScalarValue::Str(from)))) => {
-                                EnvValue::PassThrough(from.clone())
+                        },
+                        // `{KEY: {key: OTHER}}` is silently taken as a pass-through by dstack.
+                        Value::Map(inner)
+                            if inner.len() == 1
+                                && matches!(inner.first(), Some((k, Value::Scalar(ScalarValue::Str(_)))) if k == "key") =>
+                        {
+                            match inner.first() {
+                                Some((_, Value::Scalar(ScalarValue::Str(from)))) => {
+                                    EnvValue::PassThrough(from.clone())
+                                }
+                                _ => EnvValue::PassThrough(key.clone()),
                             }
-                            _ => EnvValue::PassThrough(key.clone()),
                         }
-                    }
-                    other => {
-                        return Err(type_error(
-                            "env",
-                            "a string value",
-                            other.type_name(),
-                            "DEBUG: \"1\"",
-                        ));
-                    }
+                        other => {
+                            return Err(type_error(
+                                "env",
+                                "a string value",
+                                other.type_name(),
+                                "DEBUG: \"1\"",
+                            ));
+                        }
+                    };
+                    // PyYAML keeps the last of duplicate keys.
+                    out.retain(|v| &v.key != key);
+                    out.push(EnvVar {
+                        key: key.clone(),
+                        value,
+                    });
+                    Ok(())
                 };
-                // PyYAML keeps the last of duplicate keys.
-                out.retain(|v| &v.key != key);
-                out.push(EnvVar {
-                    key: key.clone(),
-                    value,
-                });
+                each().map_err(|e| e.in_key(key))?;
             }
             Ok(out)
         }

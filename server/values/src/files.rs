@@ -58,18 +58,21 @@ pub fn parse_value(value: &Value) -> Result<FileMapping, ValueError> {
             EXAMPLE,
         )),
         Value::Map(_) => {
-            let get = |k: &str| match value.get(k).and_then(Value::as_input) {
-                Some(Input::Str(s)) => Ok(s.to_string()),
-                Some(other) => Err(type_error(
-                    "file-mapping",
-                    &format!("a string for `{k}`"),
-                    other.type_name(),
-                    EXAMPLE,
-                )),
-                None => Err(
-                    ValueError::new("file-mapping", format!("`{k}` is required"))
-                        .example("{local_path: ./data, path: /data}"),
-                ),
+            let get = |k: &str| {
+                let res = match value.get(k).and_then(Value::as_input) {
+                    Some(Input::Str(s)) => Ok(s.to_string()),
+                    Some(other) => Err(type_error(
+                        "file-mapping",
+                        &format!("a string for `{k}`"),
+                        other.type_name(),
+                        EXAMPLE,
+                    )),
+                    None => Err(
+                        ValueError::new("file-mapping", format!("`{k}` is required"))
+                            .example("{local_path: ./data, path: /data}"),
+                    ),
+                };
+                res.map_err(|e| e.in_key(k))
             };
             if let Some((k, _)) = value
                 .as_map()

@@ -291,32 +291,36 @@ fn strip_tpu_prefix(names: Vec<String>) -> (Vec<String>, bool) {
 fn parse_mapping(entries: &[(String, Value)]) -> Result<GpuSpec, ValueError> {
     let mut spec = GpuSpec::default();
     for (key, value) in entries {
-        let is_null = matches!(value.as_input(), Some(Input::Null));
-        match key.as_str() {
-            "vendor" => {
-                spec.vendor = match value.as_input() {
-                    Some(Input::Null) => None,
-                    Some(Input::Str(s)) => Some(Vendor::from_token(s).ok_or_else(|| {
-                        ValueError::new("gpu-spec", format!("`{s}` is not a GPU vendor: use nvidia, amd, google (tpu), intel or tenstorrent")).example("nvidia")
-                    })?),
-                    _ => return Err(type_error("gpu-spec", "a vendor name", value.type_name(), "nvidia")),
+        let mut each = || -> Result<(), ValueError> {
+            let is_null = matches!(value.as_input(), Some(Input::Null));
+            match key.as_str() {
+                "vendor" => {
+                    spec.vendor = match value.as_input() {
+                        Some(Input::Null) => None,
+                        Some(Input::Str(s)) => Some(Vendor::from_token(s).ok_or_else(|| {
+                            ValueError::new("gpu-spec", format!("`{s}` is not a GPU vendor: use nvidia, amd, google (tpu), intel or tenstorrent")).example("nvidia")
+                        })?),
+                        _ => return Err(type_error("gpu-spec", "a vendor name", value.type_name(), "nvidia")),
+                    }
+                }
+                "name" => {
+                    spec.names = match value {
+                        _ if is_null => None,
+                        Value::Seq(items) => Some(items.iter().enumerate().map(|(i, n)| name_item(n).map_err(|e| e.in_item(i))).collect::<Result<_, _>>()?),
+                        other => Some(vec![name_item(other)?]),
+                    };
+                }
+                "count" => spec.count = range::parse_int_value(value)?,
+                "memory" => spec.memory = if is_null { None } else { Some(range::parse_memory_value(value)?) },
+                "total_memory" => spec.total_memory = if is_null { None } else { Some(range::parse_memory_value(value)?) },
+                "compute_capability" => spec.compute_capability = if is_null { None } else { Some(compute_capability::parse_value(value)?) },
+                other => {
+                    return Err(ValueError::new("gpu-spec", format!("unknown GPU property `{other}`: use vendor, name, count, memory, total_memory or compute_capability")).example("{name: A100, count: 2}"));
                 }
             }
-            "name" => {
-                spec.names = match value {
-                    _ if is_null => None,
-                    Value::Seq(items) => Some(items.iter().map(name_item).collect::<Result<_, _>>()?),
-                    other => Some(vec![name_item(other)?]),
-                };
-            }
-            "count" => spec.count = range::parse_int_value(value)?,
-            "memory" => spec.memory = if is_null { None } else { Some(range::parse_memory_value(value)?) },
-            "total_memory" => spec.total_memory = if is_null { None } else { Some(range::parse_memory_value(value)?) },
-            "compute_capability" => spec.compute_capability = if is_null { None } else { Some(compute_capability::parse_value(value)?) },
-            other => {
-                return Err(ValueError::new("gpu-spec", format!("unknown GPU property `{other}`: use vendor, name, count, memory, total_memory or compute_capability")).example("{name: A100, count: 2}"));
-            }
-        }
+            Ok(())
+        };
+        each().map_err(|e| e.in_key(key))?;
     }
     if let Some(names) = spec.names.take() {
         let (names, deprecated) = strip_tpu_prefix(names);

@@ -60,14 +60,14 @@ pub fn parse_item(value: &Value) -> Result<InstanceSelector, ValueError> {
                 ["name"] => text("name").map(InstanceSelector::Name),
                 ["hostname"] => text("hostname").map(InstanceSelector::Hostname),
                 k if k.contains(&"fleet") && k.iter().all(|x| *x == "fleet" || *x == "instance") => {
-                    let fleet = entity_ref::parse_value(value.get("fleet").unwrap_or(&Value::null()))?;
+                    let fleet = entity_ref::parse_value(value.get("fleet").unwrap_or(&Value::null())).map_err(|e| e.in_key("fleet"))?;
                     let instance = match value.get("instance").and_then(Value::as_input) {
                         Some(input) if pydantic_int(&input).is_some() => pydantic_int(&input).unwrap_or(-1),
                         Some(other) => return Err(type_error("instance-selector", "an instance number", other.type_name(), EXAMPLE)),
                         None => return Err(ValueError::new("instance-selector", "`instance` is required with `fleet`").example(EXAMPLE)),
                     };
                     if instance < 0 {
-                        return Err(ValueError::new("instance-selector", "`instance` must be 0 or more").example(EXAMPLE));
+                        return Err(ValueError::new("instance-selector", "`instance` must be 0 or more").example(EXAMPLE).in_key("instance"));
                     }
                     Ok(InstanceSelector::FleetInstance { fleet, instance })
                 }
@@ -96,7 +96,11 @@ pub fn parse_value(value: &Value) -> Result<Vec<InstanceSelector>, ValueError> {
             "`instances` needs at least one item",
         )
         .example(EXAMPLE)),
-        Value::Seq(items) => items.iter().map(parse_item).collect(),
+        Value::Seq(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| parse_item(item).map_err(|e| e.in_item(i)))
+            .collect(),
         other => Err(type_error(
             "instance-selector",
             "a list of selectors",

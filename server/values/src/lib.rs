@@ -178,6 +178,16 @@ pub struct ValueError {
     pub example: Option<&'static str>,
     /// A corrected text for a quick fix: it replaces `range` (the whole scalar when `range` is `None`).
     pub fix: Option<String>,
+    /// Where inside a mapping/list value the error is (`["count"]`, `[Index(1)]`); empty = the value itself.
+    /// `range` is then relative to the scalar at that path.
+    pub path: Vec<PathPart>,
+}
+
+/// One step into a mapping (by key) or a list (by index).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    Key(String),
+    Index(usize),
 }
 
 impl ValueError {
@@ -188,7 +198,18 @@ impl ValueError {
             range: None,
             example: None,
             fix: None,
+            path: Vec::new(),
         }
+    }
+    /// Marks the error as being under mapping key `key` (outermost key last to be added).
+    pub fn in_key(mut self, key: &str) -> ValueError {
+        self.path.insert(0, PathPart::Key(key.to_string()));
+        self
+    }
+    /// Marks the error as being in list item `index`.
+    pub fn in_item(mut self, index: usize) -> ValueError {
+        self.path.insert(0, PathPart::Index(index));
+        self
     }
     pub fn with_fix(mut self, fix: impl Into<String>) -> ValueError {
         self.fix = Some(fix.into());
@@ -352,6 +373,47 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "`ondemand` is not a valid `spot_policy`: use one of `spot`, `on-demand`, `auto`; did you mean `on-demand`? (example: `spot`)"
+        );
+    }
+
+    #[test]
+    fn paths_into_mappings_and_lists() {
+        let map = |pairs: Vec<(&str, Value)>| {
+            Value::Map(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+        };
+        let e = gpu::parse_value(&map(vec![("memory", map(vec![("min", Value::str("8G"))]))]))
+            .unwrap_err();
+        assert_eq!(
+            e.path,
+            [PathPart::Key("memory".into()), PathPart::Key("min".into())]
+        );
+        assert_eq!(e.fix.as_deref(), Some("8GB"));
+        let e =
+            env::parse_value(&Value::Seq(vec![Value::str("A=1"), Value::str("1B")])).unwrap_err();
+        assert_eq!((e.path, e.range), (vec![PathPart::Index(1)], Some((0, 2))));
+        let e = volume::parse_value(&map(vec![
+            ("name", Value::Seq(vec![Value::str("a"), Value::bool(true)])),
+            ("path", Value::str("/d")),
+        ]))
+        .unwrap_err();
+        assert_eq!(e.path, [PathPart::Key("name".into()), PathPart::Index(1)]);
+        let e = schedule::parse_cron_value(&Value::Seq(vec![
+            Value::str("0 0 * * *"),
+            Value::str("0 0 * * 7"),
+        ]))
+        .unwrap_err();
+        assert_eq!((e.path, e.range), (vec![PathPart::Index(1)], Some((8, 9))));
+        let e = volume::parse_value(&map(vec![
+            ("instance_path", Value::str("rel")),
+            ("path", Value::str("/d")),
+        ]))
+        .unwrap_err();
+        assert_eq!(e.path, [PathPart::Key("instance_path".into())]);
+        assert!(
+            duration::parse(&Input::Str("x"))
+                .unwrap_err()
+                .path
+                .is_empty()
         );
     }
 }

@@ -51,30 +51,36 @@ pub fn parse_value(value: &Value) -> Result<FleetNodes, ValueError> {
         Value::Map(entries) => {
             let (mut min, mut target, mut max) = (None, None, None);
             for (key, v) in entries {
-                let n = match v.as_input() {
-                    Some(Input::Null) => None,
-                    Some(input) => Some(int(&input)?),
-                    None => {
-                        return Err(type_error(
-                            "fleet-nodes",
-                            "a whole number",
-                            v.type_name(),
-                            "2",
-                        ));
+                let mut each = || -> Result<(), ValueError> {
+                    let n = match v.as_input() {
+                        Some(Input::Null) => None,
+                        Some(input) => Some(int(&input)?),
+                        None => {
+                            return Err(type_error(
+                                "fleet-nodes",
+                                "a whole number",
+                                v.type_name(),
+                                "2",
+                            ));
+                        }
+                    };
+                    match key.as_str() {
+                        "min" => min = n,
+                        "target" => target = n,
+                        "max" => max = n,
+                        other => {
+                            return Err(ValueError::new(
+                                "fleet-nodes",
+                                format!(
+                                    "unknown property `{other}`: use `min`, `target` and `max`"
+                                ),
+                            )
+                            .example("{min: 0, target: 2, max: 4}"));
+                        }
                     }
+                    Ok(())
                 };
-                match key.as_str() {
-                    "min" => min = n,
-                    "target" => target = n,
-                    "max" => max = n,
-                    other => {
-                        return Err(ValueError::new(
-                            "fleet-nodes",
-                            format!("unknown property `{other}`: use `min`, `target` and `max`"),
-                        )
-                        .example("{min: 0, target: 2, max: 4}"));
-                    }
-                }
+                each().map_err(|e| e.in_key(key))?;
             }
             (min, target, max)
         }

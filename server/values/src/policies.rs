@@ -59,9 +59,9 @@ pub fn parse_retry(value: &Value) -> Result<Option<Retry>, ValueError> {
         Value::Map(entries) => {
             let (mut events, mut dur) = (None, None);
             for (key, v) in entries {
-                match key.as_str() {
-                    "on_events" => {
-                        events = match v {
+                let mut each = || -> Result<(), ValueError> {
+                    match key.as_str() {
+                        "on_events" => events = match v {
                             Value::Seq(items) if items.is_empty() => return Err(ValueError::new(
                                 "retry",
                                 "`on_events` cannot be empty: leave it out to retry on every event",
@@ -70,8 +70,11 @@ pub fn parse_retry(value: &Value) -> Result<Option<Retry>, ValueError> {
                             Value::Seq(items) => Some(
                                 items
                                     .iter()
-                                    .map(|i| {
-                                        RETRY_EVENTS.check(&i.as_input().unwrap_or(Input::Null))
+                                    .enumerate()
+                                    .map(|(index, i)| {
+                                        RETRY_EVENTS
+                                            .check(&i.as_input().unwrap_or(Input::Null))
+                                            .map_err(|e| e.in_item(index))
                                     })
                                     .collect::<Result<Vec<_>, _>>()?,
                             ),
@@ -84,19 +87,28 @@ pub fn parse_retry(value: &Value) -> Result<Option<Retry>, ValueError> {
                                     EX,
                                 ));
                             }
-                        }
-                    }
-                    "duration" => {
-                        dur = match v.as_input() {
-                            Some(Input::Null) => None,
-                            Some(input) => Some(duration::parse(&input)?),
-                            None => {
-                                return Err(type_error("retry", "a duration", v.type_name(), "1h"));
+                        },
+                        "duration" => {
+                            dur = match v.as_input() {
+                                Some(Input::Null) => None,
+                                Some(input) => Some(duration::parse(&input)?),
+                                None => {
+                                    return Err(type_error(
+                                        "retry",
+                                        "a duration",
+                                        v.type_name(),
+                                        "1h",
+                                    ));
+                                }
                             }
                         }
+                        other => {
+                            return Err(unknown("retry", other, "`on_events` and `duration`", EX));
+                        }
                     }
-                    other => return Err(unknown("retry", other, "`on_events` and `duration`", EX)),
-                }
+                    Ok(())
+                };
+                each().map_err(|e| e.in_key(key))?;
             }
             Ok(Some(Retry {
                 on_events: events,
@@ -119,47 +131,51 @@ pub fn parse_utilization_policy(value: &Value) -> Result<(i128, i128), ValueErro
     };
     let (mut util, mut window) = (None, None);
     for (key, v) in entries {
-        match key.as_str() {
-            "min_gpu_utilization" => {
-                let n = v
-                    .as_input()
-                    .and_then(|i| crate::py::pydantic_int(&i))
-                    .ok_or_else(|| {
-                        ValueError::new(
+        let mut each = || -> Result<(), ValueError> {
+            match key.as_str() {
+                "min_gpu_utilization" => {
+                    let n = v
+                        .as_input()
+                        .and_then(|i| crate::py::pydantic_int(&i))
+                        .ok_or_else(|| {
+                            ValueError::new(
+                                "utilization-policy",
+                                "`min_gpu_utilization` is a whole percentage",
+                            )
+                            .example(EX)
+                        })?;
+                    if !(0..=100).contains(&n) {
+                        return Err(ValueError::new(
                             "utilization-policy",
-                            "`min_gpu_utilization` is a whole percentage",
+                            "`min_gpu_utilization` must be between 0 and 100",
                         )
-                        .example(EX)
-                    })?;
-                if !(0..=100).contains(&n) {
-                    return Err(ValueError::new(
-                        "utilization-policy",
-                        "`min_gpu_utilization` must be between 0 and 100",
-                    )
-                    .example(EX));
+                        .example(EX));
+                    }
+                    util = Some(n);
                 }
-                util = Some(n);
-            }
-            "time_window" => {
-                let secs = duration::parse(&v.as_input().unwrap_or(Input::Null))?;
-                if secs < 300 {
-                    return Err(ValueError::new(
-                        "utilization-policy",
-                        "`time_window` must be at least 5m",
-                    )
-                    .example(EX));
+                "time_window" => {
+                    let secs = duration::parse(&v.as_input().unwrap_or(Input::Null))?;
+                    if secs < 300 {
+                        return Err(ValueError::new(
+                            "utilization-policy",
+                            "`time_window` must be at least 5m",
+                        )
+                        .example(EX));
+                    }
+                    window = Some(secs);
                 }
-                window = Some(secs);
+                other => {
+                    return Err(unknown(
+                        "utilization-policy",
+                        other,
+                        "`min_gpu_utilization` and `time_window`",
+                        EX,
+                    ));
+                }
             }
-            other => {
-                return Err(unknown(
-                    "utilization-policy",
-                    other,
-                    "`min_gpu_utilization` and `time_window`",
-                    EX,
-                ));
-            }
-        }
+            Ok(())
+        };
+        each().map_err(|e| e.in_key(key))?;
     }
     match (util, window) {
         (Some(u), Some(w)) => Ok((u, w)),
@@ -197,53 +213,58 @@ pub fn parse_scaling(value: &Value) -> Result<Scaling, ValueError> {
     };
     let mut metric = false;
     for (key, v) in entries {
-        let dur = |v: &Value| duration::parse(&v.as_input().unwrap_or(Input::Null));
-        match key.as_str() {
-            "metric" => match v.as_input() {
-                Some(Input::Str("rps")) => metric = true,
-                _ => {
-                    return Err(ValueError::new(
-                        "scaling",
-                        "`metric` must be `rps` (requests per second)",
-                    )
-                    .example(EX));
-                }
-            },
-            "target" => {
-                let t = number(v).ok_or_else(|| {
-                    ValueError::new("scaling", "`target` is a number").example(EX)
-                })?;
-                if t.is_nan() || t <= 0.0 {
-                    return Err(
-                        ValueError::new("scaling", "`target` must be greater than 0").example(EX),
-                    );
-                }
-                s.target = t;
-            }
-            "window" => {
-                if !matches!(v.as_input(), Some(Input::Null)) {
-                    let w = dur(v)?;
-                    if ![30, 60, 300].contains(&w) {
+        let mut each = || -> Result<(), ValueError> {
+            let dur = |v: &Value| duration::parse(&v.as_input().unwrap_or(Input::Null));
+            match key.as_str() {
+                "metric" => match v.as_input() {
+                    Some(Input::Str("rps")) => metric = true,
+                    _ => {
                         return Err(ValueError::new(
                             "scaling",
-                            "`window` must be one of `30s`, `60s`, `300s`",
+                            "`metric` must be `rps` (requests per second)",
                         )
-                        .example("60s"));
+                        .example(EX));
                     }
-                    s.window = Some(w);
+                },
+                "target" => {
+                    let t = number(v).ok_or_else(|| {
+                        ValueError::new("scaling", "`target` is a number").example(EX)
+                    })?;
+                    if t.is_nan() || t <= 0.0 {
+                        return Err(
+                            ValueError::new("scaling", "`target` must be greater than 0")
+                                .example(EX),
+                        );
+                    }
+                    s.target = t;
+                }
+                "window" => {
+                    if !matches!(v.as_input(), Some(Input::Null)) {
+                        let w = dur(v)?;
+                        if ![30, 60, 300].contains(&w) {
+                            return Err(ValueError::new(
+                                "scaling",
+                                "`window` must be one of `30s`, `60s`, `300s`",
+                            )
+                            .example("60s"));
+                        }
+                        s.window = Some(w);
+                    }
+                }
+                "scale_up_delay" => s.scale_up_delay = dur(v)?,
+                "scale_down_delay" => s.scale_down_delay = dur(v)?,
+                other => {
+                    return Err(unknown(
+                        "scaling",
+                        other,
+                        "metric, target, window, scale_up_delay, scale_down_delay",
+                        EX,
+                    ));
                 }
             }
-            "scale_up_delay" => s.scale_up_delay = dur(v)?,
-            "scale_down_delay" => s.scale_down_delay = dur(v)?,
-            other => {
-                return Err(unknown(
-                    "scaling",
-                    other,
-                    "metric, target, window, scale_up_delay, scale_down_delay",
-                    EX,
-                ));
-            }
-        }
+            Ok(())
+        };
+        each().map_err(|e| e.in_key(key))?;
     }
     if !metric {
         return Err(ValueError::new("scaling", "`metric` is required (`rps`)").example(EX));
@@ -271,75 +292,83 @@ pub fn parse_backend_options(value: &Value) -> Result<Vec<&'static str>, ValueEr
         }
     };
     let mut seen: Vec<&'static str> = Vec::new();
-    for item in items {
-        let Value::Map(entries) = item else {
-            return Err(type_error(
-                "backend-options",
-                "a mapping",
-                item.type_name(),
-                EX,
-            ));
-        };
-        for (key, v) in entries {
-            let Some(input) = v.as_input() else {
+    for (index, item) in items.iter().enumerate() {
+        let mut each = || -> Result<(), ValueError> {
+            let Value::Map(entries) = item else {
                 return Err(type_error(
                     "backend-options",
-                    &format!("a value for `{key}`"),
-                    v.type_name(),
+                    "a mapping",
+                    item.type_name(),
                     EX,
                 ));
             };
-            match key.as_str() {
-                "type" if input == Input::Str("vastai") => {}
-                "type" => {
-                    return Err(ValueError::new(
-                        "backend-options",
-                        "only `vastai` has backend options in this dstack version",
-                    )
-                    .example(EX));
-                }
-                "offer_order" if input == Input::Null => {}
-                "offer_order" => {
-                    OFFER_ORDER.check(&input)?;
-                }
-                "min_reliability" if input == Input::Null => {}
-                "min_reliability" => {
-                    if !number(v).is_some_and(|r| (0.0..=1.0).contains(&r)) {
-                        return Err(ValueError::new(
+            for (key, v) in entries {
+                let each = || -> Result<(), ValueError> {
+                    let Some(input) = v.as_input() else {
+                        return Err(type_error(
                             "backend-options",
-                            "`min_reliability` is a number from 0 to 1",
-                        )
-                        .example("0.95"));
+                            &format!("a value for `{key}`"),
+                            v.type_name(),
+                            EX,
+                        ));
+                    };
+                    match key.as_str() {
+                        "type" if input == Input::Str("vastai") => {}
+                        "type" => {
+                            return Err(ValueError::new(
+                                "backend-options",
+                                "only `vastai` has backend options in this dstack version",
+                            )
+                            .example(EX));
+                        }
+                        "offer_order" if input == Input::Null => {}
+                        "offer_order" => {
+                            OFFER_ORDER.check(&input)?;
+                        }
+                        "min_reliability" if input == Input::Null => {}
+                        "min_reliability" => {
+                            if !number(v).is_some_and(|r| (0.0..=1.0).contains(&r)) {
+                                return Err(ValueError::new(
+                                    "backend-options",
+                                    "`min_reliability` is a number from 0 to 1",
+                                )
+                                .example("0.95"));
+                            }
+                        }
+                        "min_score" if input == Input::Null => {}
+                        "min_score" => {
+                            if crate::py::pydantic_int(&input).is_none_or(|i| i < 0) {
+                                return Err(ValueError::new(
+                                    "backend-options",
+                                    "`min_score` is a whole number, 0 or more",
+                                )
+                                .example("100"));
+                            }
+                        }
+                        other => {
+                            return Err(unknown(
+                                "backend-options",
+                                other,
+                                "type, offer_order, min_reliability, min_score",
+                                EX,
+                            ));
+                        }
                     }
-                }
-                "min_score" if input == Input::Null => {}
-                "min_score" => {
-                    if crate::py::pydantic_int(&input).is_none_or(|i| i < 0) {
-                        return Err(ValueError::new(
-                            "backend-options",
-                            "`min_score` is a whole number, 0 or more",
-                        )
-                        .example("100"));
-                    }
-                }
-                other => {
-                    return Err(unknown(
-                        "backend-options",
-                        other,
-                        "type, offer_order, min_reliability, min_score",
-                        EX,
-                    ));
-                }
+                    Ok(())
+                };
+                each().map_err(|e| e.in_key(key))?;
             }
-        }
-        if seen.contains(&"vastai") {
-            return Err(ValueError::new(
-                "backend-options",
-                "`backend_options` has a duplicate entry for backend `vastai`",
-            )
-            .example(EX));
-        }
-        seen.push("vastai");
+            if seen.contains(&"vastai") {
+                return Err(ValueError::new(
+                    "backend-options",
+                    "`backend_options` has a duplicate entry for backend `vastai`",
+                )
+                .example(EX));
+            }
+            seen.push("vastai");
+            Ok(())
+        };
+        each().map_err(|e| e.in_item(index))?;
     }
     Ok(seen)
 }

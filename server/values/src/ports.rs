@@ -143,27 +143,31 @@ fn parse_mapping(entries: &[(String, Value)]) -> Result<PortMapping, ValueError>
     let mut local_port = None;
     let mut container_port = None;
     for (key, v) in entries {
-        let number = match v.as_input() {
-            Some(Input::Null) if key == "local_port" => None,
-            Some(input) if crate::py::pydantic_int(&input).is_some() => Some(port_number(
-                crate::py::pydantic_int(&input).unwrap_or(-1),
-                None,
-            )?),
-            _ => return Err(type_error("port", "a port number", v.type_name(), "8080")),
-        };
-        match key.as_str() {
-            "local_port" => local_port = number,
-            "container_port" => container_port = number,
-            other => {
-                return Err(ValueError::new(
-                    "port",
-                    format!(
-                        "unknown port property `{other}`: use `local_port` and `container_port`"
-                    ),
-                )
-                .example("{container_port: 8080}"));
+        let mut each = || -> Result<(), ValueError> {
+            let number = match v.as_input() {
+                Some(Input::Null) if key == "local_port" => None,
+                Some(input) if crate::py::pydantic_int(&input).is_some() => Some(port_number(
+                    crate::py::pydantic_int(&input).unwrap_or(-1),
+                    None,
+                )?),
+                _ => return Err(type_error("port", "a port number", v.type_name(), "8080")),
+            };
+            match key.as_str() {
+                "local_port" => local_port = number,
+                "container_port" => container_port = number,
+                other => {
+                    return Err(ValueError::new(
+                        "port",
+                        format!(
+                            "unknown port property `{other}`: use `local_port` and `container_port`"
+                        ),
+                    )
+                    .example("{container_port: 8080}"));
+                }
             }
-        }
+            Ok(())
+        };
+        each().map_err(|e| e.in_key(key))?;
     }
     match container_port {
         Some(container_port) => Ok(PortMapping {

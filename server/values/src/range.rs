@@ -136,23 +136,27 @@ fn parse_value<T: Copy + PartialOrd + std::fmt::Display>(
             let mut min = None;
             let mut max = None;
             for (key, v) in entries {
-                let parsed = match v.as_input() {
-                    Some(input) => side(&input)?,
-                    None => return Err(type_error("range", "a value", v.type_name(), example)),
-                };
-                match key.as_str() {
-                    "min" => min = parsed,
-                    "max" => max = parsed,
-                    other => {
-                        return Err(ValueError::new(
-                            "range",
-                            format!(
-                                "unknown key `{other}`: a range mapping has only `min` and `max`"
-                            ),
-                        )
-                        .example(example));
+                let mut each = || -> Result<(), ValueError> {
+                    let parsed = match v.as_input() {
+                        Some(input) => side(&input)?,
+                        None => return Err(type_error("range", "a value", v.type_name(), example)),
+                    };
+                    match key.as_str() {
+                        "min" => min = parsed,
+                        "max" => max = parsed,
+                        other => {
+                            return Err(ValueError::new(
+                                "range",
+                                format!(
+                                    "unknown key `{other}`: a range mapping has only `min` and `max`"
+                                ),
+                            )
+                            .example(example));
+                        }
                     }
-                }
+                    Ok(())
+                };
+                each().map_err(|e| e.in_key(key))?;
             }
             check(Range { min, max }, &|| String::new(), example)
         }

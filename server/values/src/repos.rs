@@ -90,32 +90,36 @@ pub fn parse_value(value: &Value) -> Result<RepoSpec, ValueError> {
     let (mut local, mut url, mut branch, mut hash, mut path, mut skip) =
         (None, None, None, None, ".".to_string(), false);
     for (key, v) in entries {
-        let text = match v.as_input() {
-            Some(Input::Str(s)) => Some(s.to_string()),
-            Some(Input::Int(i)) => Some(i.to_string()),
-            Some(Input::Null) if key != "path" => None,
-            _ => {
-                return Err(type_error(
-                    "repo",
-                    &format!("a string for `{key}`"),
-                    v.type_name(),
-                    EXAMPLE,
-                ));
+        let mut each = || -> Result<(), ValueError> {
+            let text = match v.as_input() {
+                Some(Input::Str(s)) => Some(s.to_string()),
+                Some(Input::Int(i)) => Some(i.to_string()),
+                Some(Input::Null) if key != "path" => None,
+                _ => {
+                    return Err(type_error(
+                        "repo",
+                        &format!("a string for `{key}`"),
+                        v.type_name(),
+                        EXAMPLE,
+                    ));
+                }
+            };
+            match key.as_str() {
+                "local_path" => local = text,
+                "url" => url = text,
+                "branch" => branch = text,
+                "hash" => hash = text,
+                "path" => path = text.unwrap_or_default(),
+                "if_exists" => match text.as_deref() {
+                    Some("error") | None => skip = false,
+                    Some("skip") => skip = true,
+                    Some(other) => return Err(ValueError::new("repo", format!("`if_exists` is `error` or `skip`, not {}", code(other))).example("skip")),
+                },
+                other => return Err(ValueError::new("repo", format!("unknown repo property `{other}`: use local_path, url, branch, hash, path or if_exists")).example("{url: https://github.com/org/repo, path: /repo}")),
             }
+            Ok(())
         };
-        match key.as_str() {
-            "local_path" => local = text,
-            "url" => url = text,
-            "branch" => branch = text,
-            "hash" => hash = text,
-            "path" => path = text.unwrap_or_default(),
-            "if_exists" => match text.as_deref() {
-                Some("error") | None => skip = false,
-                Some("skip") => skip = true,
-                Some(other) => return Err(ValueError::new("repo", format!("`if_exists` is `error` or `skip`, not {}", code(other))).example("skip")),
-            },
-            other => return Err(ValueError::new("repo", format!("unknown repo property `{other}`: use local_path, url, branch, hash, path or if_exists")).example("{url: https://github.com/org/repo, path: /repo}")),
-        }
+        each().map_err(|e| e.in_key(key))?;
     }
     let source = match (
         local.filter(|s| !s.is_empty()),

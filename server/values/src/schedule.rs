@@ -172,14 +172,16 @@ pub fn parse_cron_value(value: &Value) -> Result<Vec<String>, ValueError> {
     let items: Vec<String> = match value {
         Value::Seq(items) => items
             .iter()
-            .map(|v| match v.as_input() {
+            .enumerate()
+            .map(|(index, v)| match v.as_input() {
                 Some(Input::Str(s)) => Ok(s.to_string()),
                 _ => Err(type_error(
                     "schedule",
                     "a cron expression string",
                     v.type_name(),
                     EXAMPLE,
-                )),
+                )
+                .in_item(index)),
             })
             .collect::<Result<_, _>>()?,
         Value::Scalar(_) => match value.as_input() {
@@ -209,8 +211,9 @@ pub fn parse_cron_value(value: &Value) -> Result<Vec<String>, ValueError> {
                 .example(EXAMPLE),
         );
     }
-    for item in &items {
-        check_cron(item)?;
+    let in_list = matches!(value, Value::Seq(_));
+    for (index, item) in items.iter().enumerate() {
+        check_cron(item).map_err(|e| if in_list { e.in_item(index) } else { e })?;
     }
     Ok(items)
 }

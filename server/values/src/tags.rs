@@ -37,38 +37,42 @@ pub fn parse_value(value: &Value) -> Result<Vec<(String, String)>, ValueError> {
     };
     let mut out = Vec::new();
     for (key, v) in entries {
-        let text = match v.as_input() {
-            Some(Input::Str(s)) => s.to_string(),
-            _ => {
-                return Err(type_error(
+        let mut each = || -> Result<(), ValueError> {
+            let text = match v.as_input() {
+                Some(Input::Str(s)) => s.to_string(),
+                _ => {
+                    return Err(type_error(
+                        "tags",
+                        &format!("a string value for tag {}", code(key)),
+                        v.type_name(),
+                        EXAMPLE,
+                    ));
+                }
+            };
+            if !is_valid_key(key) {
+                return Err(ValueError::new(
                     "tags",
-                    &format!("a string value for tag {}", code(key)),
-                    v.type_name(),
-                    EXAMPLE,
-                ));
+                    format!(
+                        "invalid tag key {}: 1–60 letters, digits, `_` or `-`",
+                        code(key)
+                    ),
+                )
+                .example(EXAMPLE));
             }
+            if !is_valid_value(&text) {
+                return Err(ValueError::new(
+                    "tags",
+                    format!(
+                        "invalid value for tag {}: up to 256 letters, digits, spaces and `.:/=_-+@`",
+                        code(key)
+                    ),
+                )
+                .example(EXAMPLE));
+            }
+            out.push((key.clone(), text));
+            Ok(())
         };
-        if !is_valid_key(key) {
-            return Err(ValueError::new(
-                "tags",
-                format!(
-                    "invalid tag key {}: 1–60 letters, digits, `_` or `-`",
-                    code(key)
-                ),
-            )
-            .example(EXAMPLE));
-        }
-        if !is_valid_value(&text) {
-            return Err(ValueError::new(
-                "tags",
-                format!(
-                    "invalid value for tag {}: up to 256 letters, digits, spaces and `.:/=_-+@`",
-                    code(key)
-                ),
-            )
-            .example(EXAMPLE));
-        }
-        out.push((key.clone(), text));
+        each().map_err(|e| e.in_key(key))?;
     }
     Ok(out)
 }

@@ -93,10 +93,13 @@ pub fn parse_value(value: &Value) -> Result<MountPoint, ValueError> {
                     "volume-mount",
                     format!("unknown volume property `{key}`: {hint}"),
                 )
-                .example("{name: my-vol, path: /data}"));
+                .example("{name: my-vol, path: /data}")
+                .in_key(key));
             }
             let path = match value.get("path") {
-                Some(v) => check_path(&string_field(v, "path")?)?,
+                Some(v) => string_field(v, "path")
+                    .and_then(|p| check_path(&p))
+                    .map_err(|e| e.in_key("path"))?,
                 None => {
                     return Err(ValueError::new("volume-mount", "`path` is required")
                         .example("{name: my-vol, path: /data}"));
@@ -104,7 +107,9 @@ pub fn parse_value(value: &Value) -> Result<MountPoint, ValueError> {
             };
             if instance {
                 let instance_path = match value.get("instance_path") {
-                    Some(v) => check_path(&string_field(v, "instance_path")?)?,
+                    Some(v) => string_field(v, "instance_path")
+                        .and_then(|p| check_path(&p))
+                        .map_err(|e| e.in_key("instance_path"))?,
                     None => {
                         return Err(
                             ValueError::new("volume-mount", "`instance_path` is required")
@@ -122,7 +127,8 @@ pub fn parse_value(value: &Value) -> Result<MountPoint, ValueError> {
                             "volume-mount",
                             "`optional` is `true` or `false`",
                         )
-                        .example("true"));
+                        .example("true")
+                        .in_key("optional"));
                     }
                 };
                 Ok(MountPoint::Instance {
@@ -134,9 +140,12 @@ pub fn parse_value(value: &Value) -> Result<MountPoint, ValueError> {
                 let names = match value.get("name") {
                     Some(Value::Seq(items)) => items
                         .iter()
-                        .map(|v| string_field(v, "name"))
+                        .enumerate()
+                        .map(|(i, v)| {
+                            string_field(v, "name").map_err(|e| e.in_item(i).in_key("name"))
+                        })
                         .collect::<Result<Vec<_>, _>>()?,
-                    Some(v) => vec![string_field(v, "name")?],
+                    Some(v) => vec![string_field(v, "name").map_err(|e| e.in_key("name"))?],
                     None => {
                         return Err(ValueError::new(
                             "volume-mount",

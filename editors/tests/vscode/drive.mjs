@@ -60,7 +60,7 @@ async function screenshot(name) {
 async function quickInput(prefix, text) {
   await page.keyboard.press(prefix);
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.waitFor({ state: 'visible', timeout: waitMs });
   await input.fill(text);
   return input;
 }
@@ -74,7 +74,7 @@ async function goTo(line, col) {
 
 async function runCommand(title) {
   await quickInput('F1', `>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: waitMs });
   await page.keyboard.press('Enter');
 }
 
@@ -86,15 +86,15 @@ try {
   mark('workbench');
 
   await quickInput('Control+p', opt.file);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15000 });
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: waitMs });
   await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 15000 });
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: waitMs });
   mark('file open');
 
   // YAML highlighting must survive: the editor's language is still YAML.
   const language = await until(
     () => page.locator('[id="status.editor.mode"]').innerText().then((t) => t.trim() || undefined),
-    10000,
+    waitMs,
   );
   report.seen.language = language ?? null;
   check('language mode is YAML', /yaml/i.test(language ?? ''));
@@ -117,7 +117,7 @@ try {
 
   await page.keyboard.press('Control+Shift+m');
   const rows = page.locator('.markers-panel .monaco-list-row');
-  await until(async () => (await rows.count()) > 0, 15000);
+  await until(async () => (await rows.count()) > 0, waitMs);
   report.seen.problems = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') || e.textContent));
   const line = expect.diagnostic.line;
   check(
@@ -138,7 +138,7 @@ try {
   const hoverText = await until(async () => {
     const text = await hover.innerText();
     return text.toLowerCase().includes(expect.hover.contains.toLowerCase()) ? text : undefined;
-  }, 15000);
+  }, waitMs);
   report.seen.hover = hoverText ?? (await hover.innerText().catch(() => null));
   check(`hover mentions "${expect.hover.contains}"`, hoverText);
   await screenshot('hover');
@@ -152,17 +152,18 @@ try {
   const seenLabels = await until(async () => {
     const all = await labels.evaluateAll((els) => els.map((e) => e.textContent));
     return expect.completion.labels.every((l) => all.includes(l)) ? all : undefined;
-  }, 15000);
+  }, waitMs);
   report.seen.completion = seenLabels ?? (await labels.evaluateAll((els) => els.map((e) => e.textContent)).catch(() => []));
   check(`completion offers ${expect.completion.labels.join(', ')}`, seenLabels);
   await screenshot('completion');
   await page.keyboard.press('Escape');
   mark('completion');
 
-  // The offers view: a webview beside the editor with a table.
+  // The offers view: a webview beside the editor with a table (sidebar hidden for room).
+  await page.keyboard.press('Control+b');
   await runCommand('dstack: Show matching offers');
   const frame = page.frameLocator('iframe.webview').first().frameLocator('#active-frame');
-  const heading = await until(() => frame.locator('h2').innerText(), 20000);
+  const heading = await until(() => frame.locator('h2').innerText(), waitMs);
   report.seen.offers_heading = heading ?? null;
   report.seen.offers_rows = await frame.locator('tbody tr').count().catch(() => 0);
   check('offers view shows a table', heading && report.seen.offers_rows > 0);

@@ -758,6 +758,71 @@ fn token_end(src: &str, pos: usize) -> usize {
     e
 }
 
+/// saphyr's messages (matched by a fragment) in our words; the first match wins.
+const MESSAGES: &[(&[&str], &str)] = &[
+    (
+        &["mapping values are not allowed"],
+        "unexpected `:` here: a value cannot start another `key: value` on the same line or deeper; check the indentation, or quote the value if the colon belongs to it",
+    ),
+    (
+        &["block mapping, did not find expected key"],
+        "this line does not line up with the keys above it: check its indentation",
+    ),
+    (
+        &["expected '-' indicator"],
+        "expected another list item (`- ...`) at this indentation: check the indentation of this line",
+    ),
+    (
+        &["flow sequence"],
+        "this `[...]` list is not closed: add `]` (items are separated by commas, e.g. `[a, b]`)",
+    ),
+    (
+        &["flow mapping"],
+        "this `{...}` mapping is not closed: add `}` (entries are separated by commas, e.g. `{name: A100, count: 2}`)",
+    ),
+    (
+        &["simple key", "expected ':'"],
+        "expected `:` after this key (write `key: value`)",
+    ),
+    (
+        &["did not find expected node content"],
+        "a value is missing here",
+    ),
+    (
+        &["block sequence entries are not allowed"],
+        "a list item (`- ...`) cannot start here: put it on its own line, indented under its key",
+    ),
+    (
+        &["recursion limit"],
+        "this value is nested too deeply to be analysed",
+    ),
+    (
+        &["unprintable", "byte order mark"],
+        "this character is not allowed in a YAML file (a control character or binary data)",
+    ),
+    (
+        &["trailing content after double-quoted"],
+        "unexpected text after the closing quote: put the whole value inside the quotes",
+    ),
+    (
+        &["block scalar"],
+        "this block text (`|` or `>`) is badly indented: indent every line of it more than its key",
+    ),
+    (
+        &["invalid indentation"],
+        "wrong indentation here: line it up with the entries it belongs to",
+    ),
+    (
+        &["document", "directive"],
+        "unexpected document marker or directive here",
+    ),
+    (
+        &["anchor or alias"],
+        "an anchor (`&name`) or alias (`*name`) needs a name made of letters, digits, `-` or `_`",
+    ),
+    (&["tag"], "this tag (`!...`) is not valid"),
+];
+
 /// The scanner's message in plain words, with the range it is about.
 fn describe_error(src: &str, pos: usize, info: &str) -> (usize, usize, String) {
     let (line_start, line_end) = line_bounds(src, pos);
@@ -803,48 +868,17 @@ fn describe_error(src: &str, pos: usize, info: &str) -> (usize, usize, String) {
             "tab character where YAML expects spaces: replace it with spaces".into(),
         );
     }
-    let message = if info.contains("mapping values are not allowed") {
-        "unexpected `:` here: a value cannot start another `key: value` on the same line or deeper; check the indentation, or quote the value if the colon belongs to it".to_string()
-    } else if info.contains("block mapping, did not find expected key") {
-        "this line does not line up with the keys above it: check its indentation".to_string()
-    } else if info.contains("expected '-' indicator") {
-        "expected another list item (`- ...`) at this indentation: check the indentation of this line".to_string()
-    } else if info.contains("flow sequence") {
-        "this `[...]` list is not closed: add `]` (items are separated by commas, e.g. `[a, b]`)"
-            .to_string()
-    } else if info.contains("flow mapping") {
-        "this `{...}` mapping is not closed: add `}` (entries are separated by commas, e.g. `{name: A100, count: 2}`)".to_string()
-    } else if info.contains("simple key") || info.contains("expected ':'") {
-        "expected `:` after this key (write `key: value`)".to_string()
-    } else if info.contains("did not find expected node content") {
-        "a value is missing here".to_string()
-    } else if info.contains("block sequence entries are not allowed") {
-        "a list item (`- ...`) cannot start here: put it on its own line, indented under its key"
-            .to_string()
-    } else if info.contains("recursion limit") {
-        "this value is nested too deeply to be analysed".to_string()
-    } else if info.contains("unprintable") || info.contains("byte order mark") {
-        "this character is not allowed in a YAML file (a control character or binary data)"
-            .to_string()
-    } else if info.contains("trailing content after double-quoted") {
-        "unexpected text after the closing quote: put the whole value inside the quotes".to_string()
-    } else if info.contains("unexpected character") {
+    let message = if info.contains("unexpected character") {
         let ch = src.get(pos..).and_then(|r| r.chars().next()).unwrap_or('?');
         format!("a value cannot start with `{ch}`: quote the value, e.g. \"{ch}...\"")
-    } else if info.contains("block scalar") {
-        "this block text (`|` or `>`) is badly indented: indent every line of it more than its key"
-            .to_string()
-    } else if info.contains("invalid indentation") {
-        "wrong indentation here: line it up with the entries it belongs to".to_string()
-    } else if info.contains("document") || info.contains("directive") {
-        "unexpected document marker or directive here".to_string()
-    } else if info.contains("anchor or alias") {
-        "an anchor (`&name`) or alias (`*name`) needs a name made of letters, digits, `-` or `_`"
-            .to_string()
-    } else if info.contains("tag") {
-        "this tag (`!...`) is not valid".to_string()
     } else {
-        format!("YAML syntax error: {info}")
+        MESSAGES
+            .iter()
+            .find(|(needles, _)| needles.iter().any(|n| info.contains(n)))
+            .map_or_else(
+                || format!("YAML syntax error: {info}"),
+                |(_, m)| m.to_string(),
+            )
     };
     (pos, tok, message)
 }

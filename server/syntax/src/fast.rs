@@ -86,13 +86,15 @@ pub(crate) fn parse_fast(src: &str, base: u32) -> Option<ChunkTree> {
     })
 }
 
-fn is_space_or_end(b: Option<&u8>) -> bool {
-    matches!(b, None | Some(b' '))
-}
-
 impl Fast<'_> {
     fn r(&self, s: usize, e: usize) -> TextRange {
         TextRange::new(self.base + s as u32, self.base + e as u32)
+    }
+
+    /// `- ` (or a lone `-`) at column `col` of `line`.
+    fn dash_at(&self, line: Line, col: usize) -> bool {
+        let at = line.start + col;
+        at < line.end && self.src[at] == b'-' && (at + 1 == line.end || self.src[at + 1] == b' ')
     }
 
     fn peek(&self) -> Option<Line> {
@@ -105,9 +107,7 @@ impl Fast<'_> {
             return None;
         }
         let at = line.start + col;
-        if self.src[at] == b'-'
-            && is_space_or_end(self.src.get(at + 1).filter(|_| at + 1 < line.end))
-        {
+        if self.dash_at(line, col) {
             return self.block_sequence(line, col, depth);
         }
         if self.key_colon(at, line.end).is_some() {
@@ -145,13 +145,7 @@ impl Fast<'_> {
             entries.push(Entry { key, value });
             match self.peek() {
                 Some(next) if next.indent == col => {
-                    if self.src[next.start + col] == b'-'
-                        && is_space_or_end(
-                            self.src
-                                .get(next.start + col + 1)
-                                .filter(|_| next.start + col + 1 < next.end),
-                        )
-                    {
+                    if self.dash_at(next, col) {
                         // A list at the key's own column only follows a key with no value.
                         return None;
                     }
@@ -199,9 +193,7 @@ impl Fast<'_> {
                     }
                     _ => self.null_at(dash + 1),
                 }
-            } else if self.src[c] == b'-'
-                && is_space_or_end(self.src.get(c + 1).filter(|_| c + 1 < line.end))
-            {
+            } else if self.dash_at(line, c - line.start) {
                 return None;
             } else if self.key_colon(c, line.end).is_some() {
                 // `- key: value` opens a mapping at the key's column.
@@ -220,15 +212,7 @@ impl Fast<'_> {
             };
             items.push(item);
             match self.peek() {
-                Some(next)
-                    if next.indent == col
-                        && self.src[next.start + col] == b'-'
-                        && is_space_or_end(
-                            self.src
-                                .get(next.start + col + 1)
-                                .filter(|_| next.start + col + 1 < next.end),
-                        ) =>
-                {
+                Some(next) if next.indent == col && self.dash_at(next, col) => {
                     line = next;
                     self.pos += 1;
                 }
@@ -275,16 +259,7 @@ impl Fast<'_> {
                     }
                     Some(node)
                 }
-                Some(next)
-                    if allow_indentless
-                        && next.indent == col
-                        && self.src[next.start + col] == b'-'
-                        && is_space_or_end(
-                            self.src
-                                .get(next.start + col + 1)
-                                .filter(|_| next.start + col + 1 < next.end),
-                        ) =>
-                {
+                Some(next) if allow_indentless && next.indent == col && self.dash_at(next, col) => {
                     self.block_sequence(next, col, depth + 1)
                 }
                 _ => Some(self.null_at(colon + 1)),

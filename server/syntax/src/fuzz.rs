@@ -5,7 +5,7 @@
 use crate::build;
 use crate::cursor::cursor_context;
 use crate::fast;
-use crate::parse::{Parse, parse, reparse, reparse_owned};
+use crate::parse::{Parse, parse};
 use crate::split;
 use crate::tree::{Node, NodeKind};
 
@@ -101,18 +101,7 @@ fn check_ranges(text: &str, node: &Node, depth: usize) {
 
 fn check_all(text: &str, old: &Parse, cursor_everywhere: bool) -> Parse {
     let p = parse(text);
-    let re = reparse(old, text);
-    assert_eq!(
-        format!("{:?}{:?}", re.root, re.errors),
-        format!("{:?}{:?}", p.root, p.errors),
-        "reparse differs: {text:?}"
-    );
-    let owned = reparse_owned(old.clone(), text);
-    assert_eq!(
-        format!("{:?}{:?}", owned.root, owned.errors),
-        format!("{:?}{:?}", p.root, p.errors),
-        "reparse_owned differs: {text:?}"
-    );
+    crate::parse::tests::assert_same_as_parse(old, text);
     if let Some(root) = &p.root {
         check_ranges(text, root, 0);
     }

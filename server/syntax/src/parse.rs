@@ -730,4 +730,4 @@ fn key_id(key: &Node) -> Option<KeyId<'_>> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -98,7 +98,7 @@ fn check(text: &str, expect: Expect) {
     expect.assert_eq(&rendered);
 }
 
-fn assert_same_as_parse(old: &Parse, text: &str) {
+pub(crate) fn assert_same_as_parse(old: &Parse, text: &str) {
     let full = parse(text);
     let re = reparse(old, text);
     assert_eq!(

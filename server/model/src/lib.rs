@@ -619,6 +619,31 @@ impl Model {
             .collect()
     }
 
+    /// The best dstack docs link for the key at `path`: the property's own link, else that of the
+    /// nearest enclosing object that has one, else the type's reference page.
+    pub fn docs_url_at_path<'m>(&'m self, type_name: &str, path: &[PathSeg]) -> Option<&'m str> {
+        let t = self.config_type(type_name)?;
+        if let Some(url) = self
+            .property_at_path(type_name, path)
+            .and_then(|p| p.docs_url.as_deref())
+        {
+            return Some(url);
+        }
+        let mut end = path.len();
+        while end > 0 {
+            end -= 1;
+            let prefix = path.get(..end).unwrap_or_default();
+            if let Some(url) = self
+                .objects_at_path(type_name, prefix)
+                .into_iter()
+                .find_map(|o| o.docs_url.as_deref())
+            {
+                return Some(url);
+            }
+        }
+        Some(t.docs_url.as_str())
+    }
+
     /// The removed top-level property `name` of a type, if the type ever had it.
     pub fn removed_property(&self, type_name: &str, name: &str) -> Option<&RemovedProperty> {
         self.root_objects(type_name)

@@ -77,6 +77,25 @@ fn property_lookups() {
 }
 
 #[test]
+fn docs_links_fall_back_to_the_enclosing_object_then_the_type() {
+    use PathSeg::{Index, Key};
+    let m = model();
+    expect!["https://dstack.ai/docs/reference/dstack.yml/task/#resources-gpu"].assert_eq(
+        m.docs_url_at_path("task", &[Key("resources"), Key("gpu"), Key("count")])
+            .unwrap_or_default(),
+    );
+    expect!["https://dstack.ai/docs/reference/dstack.yml/service/#probes"].assert_eq(
+        m.docs_url_at_path("service", &[Key("probes"), Index(0), Key("url")])
+            .unwrap_or_default(),
+    );
+    expect!["https://dstack.ai/docs/reference/dstack.yml/fleet/"].assert_eq(
+        m.docs_url_at_path("fleet", &[Key("placement")])
+            .unwrap_or_default(),
+    );
+    assert_eq!(m.docs_url_at_path("job", &[]), None);
+}
+
+#[test]
 fn value_kinds_for_insert_text() {
     let m = model();
     let kind = |obj: &str, key: &str| {

@@ -77,6 +77,22 @@ impl GpuSpec {
         }
     }
 
+    /// Names gpuhunt does not know, each with the closest known name if one is near (for a "did you mean").
+    /// dstack accepts any name, but offers are matched by name, so an unknown one usually matches nothing.
+    pub fn unknown_names(&self) -> Vec<(String, Option<&'static str>)> {
+        self.names
+            .iter()
+            .flatten()
+            .filter(|n| gpu_names::vendor_of(n).is_none())
+            .map(|n| {
+                (
+                    n.clone(),
+                    crate::closest(n, gpu_names::ACCELERATORS.iter().map(|a| a.name)),
+                )
+            })
+            .collect()
+    }
+
     /// Names whose known vendor differs from the explicit `vendor` (e.g. `amd:A100`): no offer can match them.
     pub fn vendor_mismatches(&self) -> Vec<(String, Vendor)> {
         let Some(vendor) = self.vendor else {
@@ -653,6 +669,15 @@ mod tests {
             vec![("A100".to_string(), Vendor::Nvidia)]
         );
         assert!(spec("nvidia:A100").vendor_mismatches().is_empty());
+        assert_eq!(
+            spec("A100G,H100,RTX5090X,Foo").unknown_names(),
+            vec![
+                ("A100G".to_string(), Some("A100")),
+                ("RTX5090X".to_string(), Some("RTX5090")),
+                ("Foo".to_string(), None)
+            ]
+        );
+        assert!(spec("v5litepod-8,tt-galaxy-wh").unknown_names().is_empty());
     }
 
     #[test]

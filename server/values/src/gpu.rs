@@ -368,9 +368,10 @@ pub fn describe(spec: &GpuSpec) -> String {
     }
     let count = match (spec.count.min, spec.count.max) {
         (Some(a), Some(b)) if a == b => format!("{a} ×"),
+        (Some(0), Some(b)) | (None, Some(b)) => format!("up to {b} ×"),
+        (Some(0), None) => "0 or more ×".to_string(),
         (Some(a), Some(b)) => format!("{a} to {b} ×"),
         (Some(a), None) => format!("at least {a} ×"),
-        (None, Some(b)) => format!("at most {b} ×"),
         (None, None) => "any number of".to_string(),
     };
     let vendor = spec
@@ -581,6 +582,8 @@ mod tests {
             .assert_eq(&show("nvidia:24GB"));
         expect![[r#"2 × NVIDIA A100"#]].assert_eq(&show("A100 : 2"));
         expect![[r#"no GPU"#]].assert_eq(&show("0"));
+        expect![[r#"0 or more × any GPU"#]].assert_eq(&show("0.."));
+        expect![[r#"up to 4 × NVIDIA H100"#]].assert_eq(&show("H100:..4"));
         expect![[r#"at least 1 × any GPU with 16 GB to 32 GB each"#]].assert_eq(&show("16GB..32"));
         expect![[r#"at least 1 × Tenstorrent n300"#]].assert_eq(&show("tt:n300"));
     }

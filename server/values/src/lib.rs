@@ -331,7 +331,7 @@ pub(crate) fn type_error(
 
 fn article(type_name: &str) -> String {
     match type_name {
-        "integer" | "list" => format!("an {type_name}"),
+        "integer" => format!("an {type_name}"),
         "null" => "null".to_string(),
         _ => format!("a {type_name}"),
     }

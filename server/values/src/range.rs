@@ -139,7 +139,14 @@ fn parse_value<T: Copy + PartialOrd + std::fmt::Display>(
                 let mut each = || -> Result<(), ValueError> {
                     let parsed = match v.as_input() {
                         Some(input) => side(&input)?,
-                        None => return Err(type_error("range", "a value", v.type_name(), example)),
+                        None => {
+                            return Err(type_error(
+                                "range",
+                                "a single number or size for `min` or `max`",
+                                v.type_name(),
+                                example,
+                            ));
+                        }
                     };
                     match key.as_str() {
                         "min" => min = parsed,

@@ -4,7 +4,7 @@
 //! partial token) and the model walk along that path ([`crate::walk`]); nothing else in the
 //! document is visited, so the cost does not grow with the file.
 
-use dstack_model::{Property, Shape, ValueKind, model};
+use dstack_model::{Object, Property, Shape, ValueKind, model};
 use dstack_syntax::{
     CursorContext, CursorKind, Node, NodeKind, Parse, PathSeg, TextRange, cursor_context,
 };
@@ -200,6 +200,9 @@ fn key_completions(doc: &Document, ctx: &CursorContext, offset: u32) -> Vec<Comp
             kind: CompletionKind::Property,
             detail: Some(if p.name == "type" && path.is_empty() {
                 "configuration type".to_string()
+            } else if let Some(tags) = tag_values(&objects, &p.name) {
+                // A union's tag: the values of every variant, not only the first one's.
+                format!("{}{tags}", if p.required { "required · " } else { "" })
             } else {
                 short_forms(p)
             }),
@@ -220,6 +223,17 @@ fn key_completions(doc: &Document, ctx: &CursorContext, offset: u32) -> Vec<Comp
         }
     }
     out
+}
+
+/// `openai|tgi` when `key` is the discriminator of the candidate objects (several variants).
+fn tag_values(objects: &[&Object], key: &str) -> Option<String> {
+    let values: Vec<&str> = objects
+        .iter()
+        .filter_map(|o| o.tag.as_ref())
+        .filter(|t| t.key == key)
+        .map(|t| t.value.as_str())
+        .collect();
+    (values.len() > 1).then(|| values.join("|"))
 }
 
 /// True when values for the key are offered right after `key: ` (enums, booleans, syntaxes).
@@ -283,6 +297,9 @@ fn value_completions(doc: &Document, ctx: &CursorContext) -> Vec<CompletionItem>
         return type_values(ctx);
     }
     let w = walk::walk(doc, &ctx.path);
+    if is_gpu_name_field(&ctx.path) {
+        return gpu_name_values(ctx);
+    }
     let is_item = matches!(ctx.path.last(), Some(PathSeg::Index(_)));
     if let Some(items) = region_values(doc, ctx, &w, is_item) {
         return items;
@@ -293,6 +310,36 @@ fn value_completions(doc: &Document, ctx: &CursorContext) -> Vec<CompletionItem>
         return items;
     }
     values_for_shapes(&w.shapes, ctx, 0)
+}
+
+/// `resources.gpu.name` (or an item of its list) in the mapping form of `gpu`.
+fn is_gpu_name_field(path: &[PathSeg]) -> bool {
+    let keys: Vec<&str> = path
+        .iter()
+        .filter_map(|s| match s {
+            PathSeg::Key(k) => Some(k.as_str()),
+            PathSeg::Index(_) => None,
+        })
+        .collect();
+    keys.ends_with(&["gpu", "name"])
+}
+
+/// GPU names only (no counts or sizes), ranked like the shorthand's.
+fn gpu_name_values(ctx: &CursorContext) -> Vec<CompletionItem> {
+    // The shorthand's shape, taken from the model rather than spelled out here.
+    let shorthand: Vec<&Shape> = model()
+        .object("resources")
+        .and_then(|o| o.property("gpu"))
+        .map(|p| {
+            p.shapes
+                .iter()
+                .filter(|s| s.syntax() == Some("gpu"))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut items = values_for_shapes(&shorthand, ctx, 0);
+    items.retain(|i| i.kind == CompletionKind::Gpu);
+    items
 }
 
 /// `regions` items and `region` values: the regions the catalog knows for the document's

@@ -566,3 +566,28 @@ fn keys_with_values_ask_for_completion_again() {
         .collect();
     assert_eq!(retrigger, ["type", "spot_policy"]);
 }
+
+#[test]
+fn gpu_names_in_the_mapping_form() {
+    check_first(
+        "type: task\nresources:\n  gpu:\n    name: [A100, $0]\n",
+        2,
+        expect![[r#"
+            gpu A100 — NVIDIA A100, 40 GB/80 GB
+            gpu T4 — NVIDIA T4, 16 GB
+        "#]],
+    );
+}
+
+#[test]
+fn a_union_tag_lists_every_variant() {
+    check_first(
+        "type: service\nport: 8000\nmodel:\n  $0",
+        3,
+        expect![[r#"
+        property type — chat
+        property name — required · string
+        property format — required · openai|tgi
+    "#]],
+    );
+}

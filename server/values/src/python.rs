@@ -23,20 +23,36 @@ pub fn parse(input: &Input) -> Result<&'static str, ValueError> {
             ));
         }
     };
-    VERSIONS
-        .iter()
-        .find(|v| **v == text)
-        .copied()
-        .ok_or_else(|| {
-            ValueError::new(
-                "python",
-                format!(
-                    "`{text}` is not a supported Python version: use one of {}",
-                    VERSIONS.join(", ")
-                ),
-            )
-            .example("\"3.12\"")
-        })
+    if let Some(v) = VERSIONS.iter().find(|v| **v == text) {
+        return Ok(v);
+    }
+    let mut message = format!(
+        "`{text}` is not a supported Python version: use one of {}",
+        VERSIONS.join(", ")
+    );
+    let fix = suggest(&text);
+    if let Some(fix) = fix {
+        message.push_str(&format!("; did you mean `{fix}`?"));
+    }
+    let e = ValueError::new("python", message).example("\"3.12\"");
+    Err(match fix {
+        Some(fix) => e.with_fix(fix),
+        None => e,
+    })
+}
+
+/// `" 3.12"` → `3.12`, `"3.1"` → `3.10` (the YAML float reading), `"3.09"` → `3.9`, `"3.12.1"` → `3.12`.
+fn suggest(text: &str) -> Option<&'static str> {
+    let t = text.trim();
+    let (major, rest) = t.split_once('.')?;
+    let minor = rest.split('.').next()?;
+    let minor = if minor == "1" {
+        "10".to_string()
+    } else {
+        minor.trim_start_matches('0').to_string()
+    };
+    let candidate = format!("{}.{minor}", major.trim_start_matches('0'));
+    VERSIONS.iter().find(|v| **v == candidate).copied()
 }
 
 /// Hover text; mentions the float quirk when it applied.
@@ -75,6 +91,12 @@ mod tests {
         assert!(parse(&Input::Str("3.8")).is_err());
         assert!(parse(&Input::Int(3)).is_err());
         assert!(parse(&Input::Str("3.12.1")).is_err());
+        let fix = |s: &str| parse(&Input::Str(s)).unwrap_err().fix;
+        assert_eq!(fix("3.12.1").as_deref(), Some("3.12"));
+        assert_eq!(fix(" 3.12").as_deref(), Some("3.12"));
+        assert_eq!(fix("3.1").as_deref(), Some("3.10"));
+        assert_eq!(fix("3.09").as_deref(), Some("3.9"));
+        assert_eq!(fix("3.8"), None);
         assert_eq!(
             complete("3.1").first().map(|c| c.insert.as_str()),
             Some("\"3.15\"")

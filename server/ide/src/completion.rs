@@ -126,7 +126,7 @@ fn skeletons(ctx: &CursorContext) -> Vec<CompletionItem> {
             kind: CompletionKind::Snippet,
             detail: Some(format!("new {} configuration", t.name)),
             documentation: type_markdown_for(&t.name)
-                .map(|md| format!("{md}\n\n```yaml\n{}\n```", strip_snippet(&t.skeleton))),
+                .map(|md| format!("{md}\n\n```yaml\n{}\n```", expand_snippet(&t.skeleton, ""))),
             insert_text: t.skeleton.clone(),
             is_snippet: true,
             replace: ctx.replace,
@@ -616,28 +616,37 @@ fn short_doc(doc: &str) -> String {
     doc.get(..end).unwrap_or(doc).trim().to_string()
 }
 
-/// `${1:my-volume}` → `my-volume`, for showing a skeleton as plain YAML.
-fn strip_snippet(s: &str) -> String {
+/// A snippet as plain text: `${1:x}` → `x`, `${1|a,b|}` → `a`, `$1` → nothing, `$0` → `cursor`.
+pub(crate) fn expand_snippet(s: &str, cursor: &str) -> String {
     let mut out = String::new();
     let mut rest = s;
-    while let Some(i) = rest.find("${") {
+    while let Some(i) = rest.find('$') {
         out.push_str(&rest[..i]);
-        let body = &rest[i + 2..];
-        let close = body.find('}').unwrap_or(body.len());
-        let inner = &body[..close];
-        let value = match inner.split_once(':') {
-            Some((_, v)) => v.to_string(),
-            None => inner
-                .split_once('|')
-                .and_then(|(_, v)| v.split([',', '|']).next())
-                .unwrap_or("")
-                .to_string(),
-        };
-        out.push_str(&value);
-        rest = body.get(close + 1..).unwrap_or("");
+        let tail = &rest[i + 1..];
+        if let Some(body) = tail.strip_prefix('{') {
+            let close = body.find('}').unwrap_or(body.len());
+            let inner = &body[..close];
+            let value = if let Some((_, v)) = inner.split_once(':') {
+                v.to_string()
+            } else if let Some((_, v)) = inner.split_once('|') {
+                v.split([',', '|']).next().unwrap_or("").to_string()
+            } else {
+                String::new()
+            };
+            out.push_str(&value);
+            rest = body.get(close + 1..).unwrap_or("");
+        } else {
+            let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+            match &tail[..digits] {
+                "" => out.push('$'),
+                "0" => out.push_str(cursor),
+                _ => {}
+            }
+            rest = &tail[digits..];
+        }
     }
     out.push_str(rest);
-    out.replace("$0", "")
+    out
 }
 
 /// The line break the document uses around `offset` (`\r\n` or `\n`), from the nearest line end.

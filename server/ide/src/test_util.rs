@@ -64,7 +64,7 @@ pub fn apply_completion(fixture_text: &str, label: &str) -> String {
     };
     let mut insert = item.insert_text.clone();
     if item.is_snippet {
-        insert = strip_tab_stops(&insert);
+        insert = crate::completion::expand_snippet(&insert, CURSOR);
     }
     let (start, end) = (item.replace.start as usize, item.replace.end as usize);
     let text = &doc.text;
@@ -72,37 +72,6 @@ pub fn apply_completion(fixture_text: &str, label: &str) -> String {
         (Some(before), Some(after)) => format!("{before}{insert}{after}").replace('\r', "\\r"),
         _ => "replace range outside the document".to_string(),
     }
-}
-
-/// `${1:x}` → `x`, `${1|a,b|}` → `a`, `$1` → ``, `$0` kept as the cursor marker.
-fn strip_tab_stops(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i + 1..];
-        if let Some(body) = tail.strip_prefix('{') {
-            let close = body.find('}').unwrap_or(body.len());
-            let inner = &body[..close];
-            let value = if let Some((_, v)) = inner.split_once(':') {
-                v.to_string()
-            } else if let Some((_, v)) = inner.split_once('|') {
-                v.split([',', '|']).next().unwrap_or("").to_string()
-            } else {
-                String::new()
-            };
-            out.push_str(&value);
-            rest = body.get(close + 1..).unwrap_or("");
-        } else {
-            let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
-            if &tail[..digits] == "0" {
-                out.push_str(CURSOR);
-            }
-            rest = &tail[digits..];
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Hover markdown at `$0`, or `(none)`.
@@ -138,9 +107,10 @@ mod tests {
     fn markers_and_tab_stops() {
         assert_eq!(extract_offset("ab$0c"), ("abc".to_string(), 2));
         assert_eq!(extract_range("a$0bc$0d").1, TextRange::new(1, 3));
-        assert_eq!(strip_tab_stops("gpu:\n  $0"), "gpu:\n  $0");
+        let expand = |s: &str| crate::completion::expand_snippet(s, CURSOR);
+        assert_eq!(expand("gpu:\n  $0"), "gpu:\n  $0");
         assert_eq!(
-            strip_tab_stops("name: ${1:my-vol}\nb: ${2|aws,gcp|}$0"),
+            expand("name: ${1:my-vol}\nb: ${2|aws,gcp|}$0"),
             "name: my-vol\nb: aws$0"
         );
     }

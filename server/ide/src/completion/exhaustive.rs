@@ -5,7 +5,7 @@
 //! (through objects, discriminated unions with their tag written, and lists), a minimal parent
 //! chain is written and the cursor is put on an empty key line inside it.
 
-use dstack_model::{Object, Shape, model};
+use dstack_model::{Object, Property, Shape, ValueKind, model};
 
 use crate::AnalysisConfig;
 use crate::test_util::{completion_labels, fixture};
@@ -38,10 +38,29 @@ struct Case {
     type_name: String,
     place: Place,
     key: String,
+    property: &'static Property,
+}
+
+/// What completion must offer after `key: `: every non-deprecated enum value, and `true`/`false`
+/// for booleans (scalar-valued keys only).
+fn expected_values(p: &Property) -> Vec<String> {
+    if p.value_kind() != ValueKind::Scalar || p.name == "type" {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = p
+        .enum_values()
+        .into_iter()
+        .filter(|v| !v.deprecated)
+        .map(|v| v.value.clone())
+        .collect();
+    if p.shapes.contains(&Shape::Boolean) {
+        out.extend(["true".to_string(), "false".to_string()]);
+    }
+    out
 }
 
 fn collect(
-    object: &Object,
+    object: &'static Object,
     place: &Place,
     depth: usize,
     seen: &mut Vec<String>,
@@ -55,6 +74,7 @@ fn collect(
                 type_name: type_name.to_string(),
                 place: place.clone(),
                 key: p.name.clone(),
+                property: p,
             });
         }
         if depth >= 6 {
@@ -192,6 +212,22 @@ fn every_property_is_completed_and_hovered_where_it_belongs() {
                 "completion: {} {}.{} not offered in\n{completion_fixture}",
                 case.type_name, place.path, case.key
             ));
+        }
+        // Enum values (and booleans) are offered after `key: `.
+        let expected_values = expected_values(&case.property);
+        if !expected_values.is_empty() {
+            let value_fixture = format!("{}{}{}: $0\n", place.above, place.line_start(), case.key);
+            let labels = completion_labels(&value_fixture);
+            let missing: Vec<&String> = expected_values
+                .iter()
+                .filter(|v| !labels.contains(v))
+                .collect();
+            if !missing.is_empty() {
+                misses.push(format!(
+                    "values: {} {}.{} lacks {missing:?} in\n{value_fixture}",
+                    case.type_name, place.path, case.key
+                ));
+            }
         }
         let (first, rest) = case.key.split_at(1);
         let hover_fixture = format!("{}{}{first}$0{rest}:\n", place.above, place.line_start());

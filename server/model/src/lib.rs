@@ -16,8 +16,10 @@
 //! - A [`Property`] has the accepted forms ([`Property::shapes`], alternatives, idiomatic form first),
 //!   `required`, the default as display text, docs, example, `since` and deprecation, and
 //!   [`Property::aliases`] (other accepted spellings of the key).
-//! - Object-level [`KeyRule`]s: [`Object::requires_any`] ("`commands` or `image`") and
-//!   [`Object::exclusive`] ("`image` and `python` exclude each other"), with dstack's truthiness.
+//! - Object-level [`KeyRule`]s: [`Object::requires_any`] ("`commands` or `image`"),
+//!   [`Object::exclusive`] ("`image` and `python` exclude each other") and [`Object::forbidden`]
+//!   ("`entrypoint` is not supported for dev environments"); the first two use dstack's
+//!   truthiness, `forbidden` rejects any non-null value.
 //! - A [`Shape`] is one accepted form of a value: a string (possibly in a named dstack [`Syntax`] such as
 //!   `gpu` or `duration`), integer/number with bounds, boolean, null, enum, object reference, discriminated
 //!   union, list or map.
@@ -146,6 +148,10 @@ pub struct Object {
     /// Rules "at most one of these keys may be present" (e.g. `image` and `python`).
     #[serde(default)]
     pub exclusive: Vec<KeyRule>,
+    /// Rules "none of these keys may have a value other than `null`": fields the model has but a
+    /// validator always rejects (e.g. `entrypoint` in a dev environment; even `""` is rejected).
+    #[serde(default)]
+    pub forbidden: Vec<KeyRule>,
 }
 
 /// A rule over which keys of an object may or must be set together. As in dstack's validators, a

@@ -123,6 +123,14 @@ fn object_schema(m: &Model, o: &Object) -> Value {
             .collect();
         rules.push(json!({"anyOf": set, "errorMessage": r.message}));
     }
+    for r in &o.forbidden {
+        for k in &r.keys {
+            rules.push(json!({
+                "not": {"required": [k], "properties": {k: {"not": {"type": "null"}}}},
+                "errorMessage": r.message,
+            }));
+        }
+    }
     for r in &o.exclusive {
         for (i, a) in r.keys.iter().enumerate() {
             for b in r.keys.iter().skip(i + 1) {

@@ -51,6 +51,9 @@ fn object_block(out: &mut String, o: &Object) {
     for r in &o.exclusive {
         let _ = writeln!(out, "  rule: at most one of {}", r.keys.join(", "));
     }
+    for r in &o.forbidden {
+        let _ = writeln!(out, "  rule: none of {}", r.keys.join(", "));
+    }
 }
 
 #[test]

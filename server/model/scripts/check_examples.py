@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check every property example in data/model.json against dstack itself.
+"""Check every property example and type skeleton in data/model.json against dstack itself.
 
 For each property of each object, builds a small configuration that contains the example at the
 place the object is reached from a type's root (plus the required keys around it), writes it to a
@@ -16,6 +16,7 @@ ORACLE_SCRIPT is a script that takes configuration files and prints one JSON lin
 import argparse
 import json
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -193,6 +194,13 @@ def main():
     found = paths_to_objects(m, objects)
     cases = []
     with tempfile.TemporaryDirectory() as tmp:
+        # Each type's skeleton with its tab stops filled with their defaults (first choice).
+        for t in m["types"]:
+            text = re.sub(r"\$\{\d+\|([^,|]*)[^}]*\}", r"\1", t["skeleton"])
+            text = re.sub(r"\$\{\d+:([^}]*)\}", r"\1", text)
+            f = pathlib.Path(tmp) / f"skeleton-{t['name']}.dstack.yml"
+            f.write_text(text)
+            cases.append((f"skeleton {t['name']}", f, text))
         for oid, o in objects.items():
             if o.get("fragment") or oid not in found:
                 continue

@@ -5,6 +5,10 @@
 //! `service` have, what values does `spot_policy` take, what is `gpu`'s shorthand called" asks [`model()`].
 //! The JSON Schema in `schemas/dstack.schema.json` is generated from the same data (see [`schema`]).
 //!
+//! Checks of the data: the crate's tests (integrity, API, an `expect_file!` listing of every
+//! object, schema staleness), and `scripts/check_examples.py`, which runs dstack 0.22.5 itself
+//! on one file per property example and per type skeleton (all accepted).
+//!
 //! # Vocabulary
 //!
 //! - A [`ConfigType`] is one of the seven values of `type:` (`dev-environment`, `task`, `service`, `fleet`,
@@ -54,7 +58,7 @@
 //! - discriminated unions ([`Shape::Union`]) need their tag key unless [`Shape::Union`]`::default`
 //!   names a variant; the tag must match exactly;
 //! - list shapes accept only lists (a scalar is not wrapped);
-//! - [`KeyRule`]s use Python truthiness, as dstack's validators do.
+//! - [`KeyRule`]s `requires_any` and `exclusive` use Python truthiness, as dstack's validators do.
 
 pub mod schema;
 

@@ -60,6 +60,15 @@ pub fn completions(doc: &Document, offset: u32, config: &AnalysisConfig) -> Vec<
     };
     let mut seen = std::collections::HashSet::new();
     items.retain(|i| seen.insert(i.label.clone()));
+    // `key:` with no space yet: `key:A100` would be one plain scalar, so insert the space too.
+    if ctx.kind == CursorKind::Value {
+        for item in &mut items {
+            let start = item.replace.start as usize;
+            if start > 0 && doc.text.as_bytes().get(start - 1) == Some(&b':') {
+                item.insert_text.insert(0, ' ');
+            }
+        }
+    }
     items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
     items
 }
@@ -613,7 +622,13 @@ fn short_forms(p: &Property) -> String {
 /// The start of a doc paragraph, up to the first clause, for a one-line detail.
 fn short_doc(doc: &str) -> String {
     let end = doc.find([',', ':', '.', ';']).unwrap_or(doc.len());
-    doc.get(..end).unwrap_or(doc).trim().to_string()
+    let clause = doc.get(..end).unwrap_or(doc).trim();
+    if clause.chars().count() > 60 {
+        let cut: String = clause.chars().take(59).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        clause.to_string()
+    }
 }
 
 /// A snippet as plain text: `${1:x}` → `x`, `${1|a,b|}` → `a`, `$1` → nothing, `$0` → `cursor`.

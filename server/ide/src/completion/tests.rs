@@ -591,3 +591,15 @@ fn a_union_tag_lists_every_variant() {
     "#]],
     );
 }
+
+#[test]
+fn a_value_right_after_the_colon_gets_a_space() {
+    check_apply(
+        "type: task\nspot_policy:$0\n",
+        "auto",
+        expect![[r#"
+        type: task
+        spot_policy: auto
+    "#]],
+    );
+}

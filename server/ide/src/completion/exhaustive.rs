@@ -214,7 +214,7 @@ fn every_property_is_completed_and_hovered_where_it_belongs() {
             ));
         }
         // Enum values (and booleans) are offered after `key: `.
-        let expected_values = expected_values(&case.property);
+        let expected_values = expected_values(case.property);
         if !expected_values.is_empty() {
             let value_fixture = format!("{}{}{}: $0\n", place.above, place.line_start(), case.key);
             let labels = completion_labels(&value_fixture);

@@ -265,7 +265,7 @@ pub fn check(s: &str, context: &Context) -> Result<Interpolated, ValueError> {
         } else {
             String::new()
         };
-        return Err(ValueError::new("interpolation", format!("{} cannot be resolved here: only {} are allowed{hint} (write `$${{` for a literal `${{`)", code(&r.name), context.allowed()))
+        return Err(ValueError::new("interpolation", format!("{} cannot be resolved here: only {} are allowed{hint} (write `$${{{{` for a literal `${{{{`)", code(&r.name), context.allowed()))
             .example("${{ secrets.HF_TOKEN }}")
             .at(r.range.0 as usize, r.range.1 as usize));
     }
@@ -409,7 +409,7 @@ mod tests {
         expect![[r#"ok "echo ${HOME} $HOME" []"#]].assert_eq(&run("echo ${HOME} $HOME", &c));
         expect![[r#"ok "ray --address=${{ groups[0].nodes[0].IP_ADDRESS }}:6379" [("groups[0].nodes[0].IP_ADDRESS", Deferred)]"#]]
             .assert_eq(&run("ray --address=${{ groups[0].nodes[0].IP_ADDRESS }}:6379", &c));
-        expect!["error Some((5, 20)): `env.HOME` cannot be resolved here: only `${{ run.args }}`, `${{ secrets.NAME }}` and `${{ groups[i].nodes[j].IP_ADDRESS }}` are allowed; the shell's `$NAME` works in commands (write `$${` for a literal `${`) (example: `${{ secrets.HF_TOKEN }}`)"]
+        expect!["error Some((5, 20)): `env.HOME` cannot be resolved here: only `${{ run.args }}`, `${{ secrets.NAME }}` and `${{ groups[i].nodes[j].IP_ADDRESS }}` are allowed; the shell's `$NAME` works in commands (write `$${{` for a literal `${{`) (example: `${{ secrets.HF_TOKEN }}`)"]
             .assert_eq(&run("echo ${{ env.HOME }}", &c));
         expect![[r#"error Some((5, 23)): illegal reference name `secrets.a-b`: a reference is `namespace.name`, each part starting with a letter or `_` and using only letters, digits and `_` (example: `${{ secrets.HF_TOKEN }}`)"#]]
             .assert_eq(&run("echo ${{ secrets.a-b }}", &c));

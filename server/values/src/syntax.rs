@@ -5,8 +5,8 @@
 use crate::py::py_float_repr;
 use crate::{
     Input, Value, ValueCompletion, ValueError, code, compute_capability, cpu, disk, duration,
-    entity_ref, enums, env, files, gpu, memory, names, nodes, ports, python, range, repos,
-    schedule, tags, user, volume,
+    entity_ref, enums, env, files, gpu, interpolation, memory, names, nodes, ports, python, range,
+    repos, schedule, tags, user, volume,
 };
 
 /// Numbers reach string fields as their text (pydantic's `coerce_numbers_to_str`).
@@ -60,9 +60,29 @@ pub fn describe(name: &str, value: &Value) -> Option<Result<String, ValueError>>
             .map(|()| format!("group {}", code(text.as_deref().unwrap_or("")))),
         "shell" => enums::check_shell(&text_input?)
             .map(|()| format!("commands run with {}", code(text.as_deref().unwrap_or("")))),
+        "command" => interpolation::check(text.as_deref()?, &interpolation::Context::Commands)
+            .map(|r| describe_refs(&r)),
         _ => return None,
     };
     Some(res)
+}
+
+fn describe_refs(r: &interpolation::Interpolated) -> String {
+    if r.references.is_empty() {
+        return "a shell command".to_string();
+    }
+    let lines: Vec<String> = r
+        .references
+        .iter()
+        .map(|x| {
+            format!(
+                "- {}: {}",
+                code(&format!("${{{{ {} }}}}", x.name)),
+                interpolation::describe_reference(&x.name)
+            )
+        })
+        .collect();
+    format!("a shell command with references:\n\n{}", lines.join("\n"))
 }
 
 /// Checks `value` against the syntax `name`; `None` when the syntax is unknown here.
@@ -142,6 +162,8 @@ mod tests {
             ("resource-name", Value::str("My-run")),
             ("group-name", Value::str("prefill")),
             ("shell", Value::str("zsh")),
+            ("command", Value::str("python train.py ${{ run.args }}")),
+            ("command", Value::str("echo ${{ env.HOME }}")),
             ("absolute-path", Value::str("/x")),
         ];
         let out: Vec<String> = cases
@@ -175,6 +197,8 @@ mod tests {
             resource-name: error: invalid name `My-run`: 2–41 characters, lowercase letters, digits and `-`, starting with a letter (example: `my-run-1`)
             group-name: group `prefill`
             shell: error: `zsh` is not a valid shell: use `sh`, `bash` or an absolute path such as `/bin/zsh` (example: `bash`)
+            command: a shell command with references:
+            command: error: `env.HOME` cannot be resolved here: only `${{ run.args }}`, `${{ secrets.NAME }}` and `${{ groups[i].nodes[j].IP_ADDRESS }}` are allowed; the shell's `$NAME` works in commands (write `$${{` for a literal `${{`) (example: `${{ secrets.HF_TOKEN }}`)
             absolute-path: none"#]]
         .assert_eq(&out.join("\n"));
     }

@@ -59,10 +59,15 @@ fn parse_str(s: &str) -> Result<i128, ValueError> {
         _ => None,
     };
     match (digits_end, unit) {
+        // Python's ints are unbounded; beyond i128 we give up rather than overflow.
         (1.., Some(mult)) => body[..digits_end]
             .parse::<i128>()
-            .map(|n| n * mult)
-            .map_err(|_| bad_duration(s)),
+            .ok()
+            .and_then(|n| n.checked_mul(mult))
+            .ok_or_else(|| {
+                ValueError::new("duration", format!("the duration `{s}` is too large"))
+                    .example(EXAMPLE)
+            }),
         _ => Err(bad_duration(s)),
     }
 }
@@ -273,6 +278,8 @@ mod tests {
         assert_eq!(s("1w"), "604800");
         assert_eq!(s("45s"), "45");
         assert_eq!(s("2h\n"), "7200");
+        assert!(s("99999999999999999999999999999999999999w").starts_with("error"));
+        assert!(s("999999999999999999999999999999999999999999999w").starts_with("error"));
         assert_eq!(parse(&Input::Float(1.9)), Ok(1));
         assert_eq!(parse(&Input::Bool(true)), Ok(1));
     }

@@ -119,6 +119,13 @@ fn parsers_never_panic() {
             Value::str(&s),
             Value::Scalar(ScalarValue::Float(rng.next() as f64 / 7.0)),
             Value::int(rng.next() as i128 - 1000),
+            Value::int(if rng.next() % 2 == 0 {
+                i128::MAX
+            } else {
+                i128::MIN
+            }),
+            Value::Scalar(ScalarValue::Float(f64::NAN)),
+            Value::Scalar(ScalarValue::Float(-f64::INFINITY)),
         ];
         let map = Value::Map(vec![
             (rng.text(), Value::str(&rng.text())),

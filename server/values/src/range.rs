@@ -244,13 +244,22 @@ pub fn describe_memory(range: &MemoryRange) -> String {
     describe_with(range, &|v: f64| format_gb(v))
 }
 
-fn describe_with<T: Copy + PartialEq>(range: &Range<T>, f: &dyn Fn(T) -> String) -> String {
-    match (range.min, range.max) {
+fn describe_with<T: Copy + PartialOrd + Default>(
+    range: &Range<T>,
+    f: &dyn Fn(T) -> String,
+) -> String {
+    let text = match (range.min, range.max) {
         (Some(a), Some(b)) if a == b => format!("exactly {}", f(a)),
         (Some(a), Some(b)) => format!("{} to {}", f(a), f(b)),
         (Some(a), None) => format!("at least {}", f(a)),
         (None, Some(b)) => format!("at most {}", f(b)),
         (None, None) => "any".to_string(),
+    };
+    // dstack accepts negative bounds (`float()`/`int()` do), but nothing can match a negative maximum.
+    if range.max.is_some_and(|m| m < T::default()) {
+        format!("{text} (negative: dstack accepts it, but nothing can match)")
+    } else {
+        text
     }
 }
 
@@ -400,5 +409,9 @@ mod tests {
         ));
         expect![[r#"2 to 8"#]].assert_eq(&describe_int(&parse_int(&Input::Str("2..8")).unwrap()));
         expect![[r#"at most 8"#]].assert_eq(&describe_int(&parse_int(&Input::Str("..8")).unwrap()));
+        expect![[r#"exactly -8 GB (negative: dstack accepts it, but nothing can match)"#]]
+            .assert_eq(&describe_memory(
+                &parse_memory(&Input::Str("-8GB")).unwrap(),
+            ));
     }
 }

@@ -243,6 +243,21 @@ def variants(objects, oid, p):
                 yield f"le {s['le']}", s["le"], True
                 above = s["le"] + 1 if s["kind"] == "integer" else s["le"] * 1.01 + 0.01
                 yield f"above {s['le']}", above, False
+    takes_text = any(s["kind"] == "string" for s in shapes)
+    syntax_text = any(s["kind"] == "string" and (s.get("syntax") or s.get("pattern")) for s in shapes)
+    if "list" in kinds and not syntax_text:
+        yield "scalar for a list", "xyz", takes_text
+        for s in shapes:
+            if s["kind"] == "list" and s.get("min_items"):
+                yield "empty list", [], False
+    if kinds & {"object", "union"} and not takes_text:
+        yield "scalar for a mapping", "xyz", False
+    if kinds <= {"boolean", "null"}:
+        yield "word for a boolean", "maybe", False
+        yield "yes for a boolean", "yes", True
+    if kinds & {"integer"} and not takes_text:
+        low = max([s.get("ge", 1) for s in shapes if s["kind"] == "integer"] + [1])
+        yield "numeric text for an integer", str(low), True
     plain = [s for s in shapes if s["kind"] == "string" and not s.get("syntax") and not s.get("pattern")
              and not s.get("min_len")]
     if plain:

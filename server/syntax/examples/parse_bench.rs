@@ -90,9 +90,30 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse::<usize>().ok())
     {
-        // `parse_bench N`: only parse, many times (for profiling).
+        // `parse_bench N [owned]`: only parse (or only reparse_owned), many times, for profiling.
         let text = generate(n);
-        println!("parse {}", time(50, || parse(&text)));
+        if std::env::args().nth(2).as_deref() == Some("owned") {
+            let old = parse(&text);
+            let at = text.find("step 000100").map_or(text.len() / 2, |p| p + 5);
+            let mut edited = text.clone();
+            edited.insert(at, 'x');
+            // Alternate between the two texts, each reparse consuming the previous result.
+            let mut current = old;
+            let mut times = Vec::new();
+            for i in 0..200 {
+                let t = Instant::now();
+                current = reparse_owned(current, if i % 2 == 0 { &edited } else { &text });
+                times.push(t.elapsed());
+            }
+            times.sort();
+            println!(
+                "reparse_owned min {:.2?} median {:.2?}",
+                times[0],
+                times[times.len() / 2]
+            );
+        } else {
+            println!("parse {}", time(50, || parse(&text)));
+        }
         return;
     }
     for n in [5_000, 50_000] {

@@ -30,6 +30,8 @@ pub struct Parse {
     single: bool,
     /// Where the first YAML document ends; the tree knows nothing after it.
     doc_end: u32,
+    /// Where a second document starts, if there is one.
+    second_doc: Option<TextRange>,
     /// Every `&anchor` in document order, with the way to reach its node from the root.
     anchors: Vec<AnchorDef>,
 }
@@ -75,33 +77,74 @@ enum Piece {
 /// Reused nodes are cloned; [`reparse_owned`] moves them instead and is faster on large files.
 pub fn reparse(old: &Parse, new_text: &str) -> Parse {
     let entries = old.root.as_ref().and_then(Node::as_mapping).unwrap_or(&[]);
-    reparse_from(
-        &old.text,
-        &old.chunks,
-        old.single,
-        OldNodes::Borrowed(entries),
-        new_text,
-    )
+    reparse_from(OldParse::of(old), OldNodes::Borrowed(entries), new_text)
 }
 
 /// Like [`reparse`], but takes the old parse by value and moves its unchanged subtrees into the
 /// new tree instead of cloning them (only their offsets are shifted).
 pub fn reparse_owned(old: Parse, new_text: &str) -> Parse {
-    let Parse {
-        root,
-        text,
-        chunks,
-        single,
-        ..
-    } = old;
-    let entries = match root {
+    let mut old = old;
+    let entries = match old.root.take() {
         Some(Node {
             kind: NodeKind::Mapping(entries),
             ..
         }) => entries,
         _ => Vec::new(),
     };
-    reparse_from(&text, &chunks, single, OldNodes::Owned(entries), new_text)
+    reparse_from(OldParse::of(&old), OldNodes::Owned(entries), new_text)
+}
+
+/// What `reparse` needs of the previous parse besides its nodes.
+struct OldParse<'a> {
+    text: &'a str,
+    chunks: &'a [ChunkInfo],
+    single: bool,
+    doc_end: u32,
+    second_doc: Option<TextRange>,
+}
+
+impl OldParse<'_> {
+    fn of(p: &Parse) -> OldParse<'_> {
+        OldParse {
+            text: &p.text,
+            chunks: &p.chunks,
+            single: p.single,
+            doc_end: p.doc_end,
+            second_doc: p.second_doc,
+        }
+    }
+
+    /// The split of `new_text`, resumed from this parse's split where the text is unchanged.
+    fn resplit(&self, new_text: &str) -> Split {
+        let previous: Vec<split::Chunk> = self
+            .chunks
+            .iter()
+            .map(|c| split::Chunk {
+                range: c.range,
+                kind: c.kind,
+            })
+            .collect();
+        let prev = (!self.single && !previous.is_empty()).then_some(split::Previous {
+            text: self.text,
+            chunks: &previous,
+            doc_end: self.doc_end,
+            second_doc: self.second_doc,
+        });
+        split::split_after(new_text, prev)
+    }
+}
+
+#[cfg(test)]
+impl Parse {
+    pub(crate) fn source_text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// The split `reparse(old, text)` uses (tests check it equals a fresh split).
+#[cfg(test)]
+pub(crate) fn resplit_for_test(old: &Parse, text: &str) -> Split {
+    OldParse::of(old).resplit(text)
 }
 
 /// Where reused nodes come from: a borrowed old tree (cloned) or an owned one (moved out).
@@ -161,14 +204,9 @@ impl OldNodes<'_> {
     }
 }
 
-fn reparse_from(
-    old_text: &str,
-    old_chunks: &[ChunkInfo],
-    old_single: bool,
-    mut old_nodes: OldNodes<'_>,
-    new_text: &str,
-) -> Parse {
-    let split = split::split(new_text);
+fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) -> Parse {
+    let (old_text, old_chunks, old_single) = (old.text, old.chunks, old.single);
+    let split = old.resplit(new_text);
     let reusable = !split.single && !old_single && !old_chunks.is_empty();
     let n_old = old_chunks.len();
     let n_new = split.chunks.len();
@@ -357,6 +395,7 @@ fn reparse_from(
         chunks,
         single: split.single,
         doc_end: split.doc_end,
+        second_doc: split.second_doc,
         anchors: Vec::new(),
     };
     parse.finish(&split);

@@ -417,3 +417,44 @@ fn continuation_lines_pyyaml_accepts() {
         "#]],
     );
 }
+
+#[test]
+fn successive_edits_in_a_long_list() {
+    let mut text = String::from("type: task\nenv:\n");
+    for i in 0..400 {
+        text.push_str(&format!("  - VAR_{i}=value-{i}\n"));
+    }
+    text.push_str("commands:\n");
+    for i in 0..300 {
+        text.push_str(&format!("  - echo \"step {i}\" && run '{i}'\n"));
+    }
+    text.push_str("port: 80\n");
+    type Edit = Box<dyn Fn(&str) -> String>;
+    let edits: Vec<Edit> = vec![
+        Box::new(|t| t.replacen("VAR_200=", "VAR_200=x", 1)),
+        Box::new(|t| t.replacen("  - VAR_201=value-201\n", "", 1)),
+        Box::new(|t| t.replacen("  - VAR_5=value-5\n", "  - VAR_5=value-5\n  - NEW=1\n", 1)),
+        // A top-level key in the middle of the list splits it in two, then goes away again.
+        Box::new(|t| t.replacen("  - VAR_300=", "cut: 1\n  - VAR_300=", 1)),
+        Box::new(|t| t.replacen("cut: 1\n", "", 1)),
+        // A quote left open swallows items, then is closed.
+        Box::new(|t| t.replacen("\"step 150\"", "\"step 150", 1)),
+        Box::new(|t| t.replacen("\"step 150", "\"step 150\"", 1)),
+        Box::new(|t| t.replacen("  - echo \"step 299\" && run '299'\n", "", 1)),
+        Box::new(|t| t.replacen("port: 80\n", "", 1)),
+    ];
+    let mut old = parse(&text);
+    for edit in &edits {
+        let next = edit(&text);
+        assert_ne!(next, text, "edit did nothing");
+        assert_eq!(
+            resplit_for_test(&old, &next),
+            crate::split::split(&next),
+            "resumed split differs"
+        );
+        assert_same_as_parse(&old, &next);
+        old = reparse(&old, &next);
+        text = next;
+    }
+    assert!(old.errors.is_empty(), "{:?}", old.errors);
+}

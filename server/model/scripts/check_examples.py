@@ -270,6 +270,8 @@ def main():
     ap.add_argument("python")
     ap.add_argument("--shapes", action="store_true",
                     help="also probe nullability, enum values, case, bounds and number-to-string coercion")
+    ap.add_argument("--keep", help="also write the files and dstack's verdicts (ORACLE.jsonl) to this folder, "
+                                   "e.g. to check schemas/dstack.schema.json with schemas/check_corpus.py")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     m, objects = load_model()
@@ -308,6 +310,15 @@ def main():
                         probes.append(expected)
         out = subprocess.run([args.python, args.oracle] + [str(c[1]) for c in cases],
                              capture_output=True, text=True).stdout
+        if args.keep:
+            keep = pathlib.Path(args.keep)
+            keep.mkdir(parents=True, exist_ok=True)
+            lines = []
+            for (label, f, _), line in zip(cases, out.splitlines()):
+                v = json.loads(line)
+                (keep / f.name).write_text(f.read_text())
+                lines.append(json.dumps({"file": f.name, "ok": v["ok"], "error": v["error"], "label": label}))
+            (keep / "ORACLE.jsonl").write_text("\n".join(lines) + "\n")
     verdicts = [json.loads(line) for line in out.splitlines() if line.strip()]
     expected = [True] * examples + probes
     bad = 0

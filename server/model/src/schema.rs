@@ -432,7 +432,12 @@ fn bounds(
         ("maximum", le),
         ("exclusiveMaximum", lt),
     ] {
-        if let Some(v) = v {
+        // Beyond 2^53 a JSON number is not exact, so a bound there could reject the bound itself
+        // (rate limit `rps`); such values are never written by hand, so the bound is left out.
+        if let Some(v) = v.filter(|v| {
+            v.as_f64()
+                .is_some_and(|f| f.abs() < 9_007_199_254_740_992.0)
+        }) {
             s.insert(k.into(), v);
         }
     }

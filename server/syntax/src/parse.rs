@@ -51,6 +51,20 @@ struct ChunkInfo {
     special: bool,
 }
 
+impl ChunkInfo {
+    fn placeholder() -> ChunkInfo {
+        ChunkInfo {
+            range: TextRange::default(),
+            kind: ChunkKind::Entries,
+            entry: 0,
+            first: 0,
+            n: 0,
+            errors: Vec::new(),
+            special: false,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 struct AnchorDef {
     name: String,
@@ -210,9 +224,23 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
     let reusable = !split.single && !old_single && !old_chunks.is_empty();
     let n_old = old_chunks.len();
     let n_new = split.chunks.len();
+    // A chunk is unchanged when it lies in the text's common prefix at the same place, or in
+    // its common suffix at the same distance from the end; near the edit, compare the text.
+    let (text_prefix, text_suffix) = split::common_ends(old_text.as_bytes(), new_text.as_bytes());
+    let delta = new_text.len() as i64 - old_text.len() as i64;
+    let tail = (new_text.len() - text_suffix) as u32;
     let same = |i: usize, j: usize| {
         let (a, b) = (&old_chunks[i], &split.chunks[j]);
-        a.kind == b.kind && chunk_text(old_text, a.range) == chunk_text(new_text, b.range)
+        if a.kind != b.kind || a.range.len() != b.range.len() {
+            return false;
+        }
+        if a.range == b.range && b.range.end as usize <= text_prefix {
+            return true;
+        }
+        if b.range.start >= tail && a.range.start as i64 + delta == b.range.start as i64 {
+            return true;
+        }
+        chunk_text(old_text, a.range) == chunk_text(new_text, b.range)
     };
     // Chunks equal at the front, then at the back (without overlapping the front).
     let mut prefix = 0;
@@ -233,6 +261,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
     let mut single_root = None;
     // The list being filled by `ListItems` chunks: its entry index in `entries`.
     let mut open_list: Option<usize> = None;
+    let mut parts: Vec<(Piece, ChunkInfo)> = Vec::with_capacity(n_new);
     for (i, chunk) in split.chunks.iter().enumerate() {
         let reuse = if i < prefix {
             Some(i)
@@ -314,16 +343,39 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                 (piece, errors, special)
             }
         };
-        let mut info = ChunkInfo {
-            range: chunk.range,
-            kind: chunk.kind,
-            entry: 0,
-            first: 0,
-            n: 0,
-            errors,
-            special,
+        parts.push((
+            piece,
+            ChunkInfo {
+                range: chunk.range,
+                kind: chunk.kind,
+                entry: 0,
+                first: 0,
+                n: 0,
+                errors,
+                special,
+            },
+        ));
+    }
+    // Join the pieces; each list's items vector is sized once for all its groups.
+    let mut k = 0;
+    while k < parts.len() {
+        let items_after = |from: usize| -> usize {
+            parts[from..]
+                .iter()
+                .take_while(|(_, info)| info.kind == ChunkKind::ListItems)
+                .map(|(p, _)| if let Piece::Items(v) = p { v.len() } else { 0 })
+                .sum()
         };
-        if chunk.kind != ChunkKind::ListItems {
+        let capacity = if parts[k].1.kind == ChunkKind::ListHeader {
+            items_after(k + 1)
+        } else {
+            0
+        };
+        let (piece, mut info) =
+            std::mem::replace(&mut parts[k], (Piece::Nothing, ChunkInfo::placeholder()));
+        let chunk = info.range;
+        k += 1;
+        if info.kind != ChunkKind::ListItems {
             open_list = None;
         }
         match piece {
@@ -334,13 +386,13 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
             }
             Piece::Header(key) => {
                 // The list's dash starts the value; items are added by the chunks that follow.
-                let key = key.unwrap_or_else(|| error_node(chunk.range.start));
+                let key = key.unwrap_or_else(|| error_node(chunk.start));
                 let at = TextRange::empty(key.range.end);
                 info.entry = entries.len();
                 open_list = Some(entries.len());
                 let value = Node {
                     range: at,
-                    kind: NodeKind::Sequence(Vec::new()),
+                    kind: NodeKind::Sequence(Vec::with_capacity(capacity)),
                     anchor: None,
                     tag: None,
                 };
@@ -351,8 +403,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                     info.entry = open_list.unwrap_or(0);
                     if let NodeKind::Sequence(list) = &mut e.value.kind {
                         if list.is_empty() {
-                            let dash =
-                                chunk.range.start + leading_spaces(new_text, chunk.range.start);
+                            let dash = chunk.start + leading_spaces(new_text, chunk.start);
                             e.value.range = TextRange::empty(dash);
                         }
                         info.first = list.len();

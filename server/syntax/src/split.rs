@@ -341,6 +341,31 @@ pub(crate) fn split(text: &str) -> Split {
     split_after(text, None)
 }
 
+/// The lengths of the common prefix and of the common suffix (not overlapping it) of two texts.
+pub(crate) fn common_ends(a: &[u8], b: &[u8]) -> (usize, usize) {
+    const BLOCK: usize = 256;
+    let n = a.len().min(b.len());
+    // Whole blocks first (compared by memcmp), then byte by byte in the first unequal block.
+    let mut p = 0;
+    while p + BLOCK <= n && a[p..p + BLOCK] == b[p..p + BLOCK] {
+        p += BLOCK;
+    }
+    while p < n && a[p] == b[p] {
+        p += 1;
+    }
+    let max = n - p;
+    let mut s = 0;
+    while s + BLOCK <= max
+        && a[a.len() - s - BLOCK..a.len() - s] == b[b.len() - s - BLOCK..b.len() - s]
+    {
+        s += BLOCK;
+    }
+    while s < max && a[a.len() - s - 1] == b[b.len() - s - 1] {
+        s += 1;
+    }
+    (p, s)
+}
+
 /// What `reparse` knows of the previous split, so that it can resume instead of starting over.
 pub(crate) struct Previous<'a> {
     pub text: &'a str,
@@ -369,15 +394,7 @@ pub(crate) fn split_after(text: &str, prev: Option<Previous<'_>>) -> Split {
     };
     let Some(prev) = prev else { return fresh() };
     let old = prev.text.as_bytes();
-    let prefix = old.iter().zip(bytes).take_while(|(a, b)| a == b).count();
-    let max_suffix = old.len().min(bytes.len()) - prefix;
-    let suffix = old
-        .iter()
-        .rev()
-        .zip(bytes.iter().rev())
-        .take(max_suffix)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let (prefix, suffix) = common_ends(old, bytes);
     let delta = bytes.len() as i64 - old.len() as i64;
     // The last chunk (not the first, which holds the prologue) whose first line lies wholly
     // before the first change.
@@ -871,5 +888,33 @@ mod list_tests {
             "only {prefix} + {suffix} of {} groups kept",
             a.len()
         );
+    }
+}
+
+#[cfg(test)]
+mod common_ends_tests {
+    use super::common_ends;
+
+    #[test]
+    fn prefix_and_suffix_never_overlap() {
+        let long = "ab".repeat(600);
+        let cases = [
+            ("", ""),
+            ("abc", "abc"),
+            ("abc", "abxc"),
+            ("aaa", "aaaa"),
+            ("xaaa", "aaa"),
+            (long.as_str(), "ab"),
+        ];
+        let out: Vec<(usize, usize)> = cases
+            .iter()
+            .map(|(a, b)| common_ends(a.as_bytes(), b.as_bytes()))
+            .collect();
+        expect_test::expect!["[(0, 0), (3, 0), (2, 1), (3, 0), (0, 3), (2, 0)]"]
+            .assert_eq(&format!("{out:?}"));
+        let mut edited = long.clone();
+        edited.insert(700, 'z');
+        let (p, s) = common_ends(long.as_bytes(), edited.as_bytes());
+        assert_eq!((p, s), (700, long.len() - 700));
     }
 }

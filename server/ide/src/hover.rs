@@ -105,6 +105,7 @@ pub(crate) fn property_markdown(doc: &Document, path: &[PathSeg], p: &Property) 
     out.push_str("\n\n");
     out.push_str(p.doc.trim());
     let mut facts: Vec<String> = Vec::new();
+    let values = all_enum_values(p);
     let forms: Vec<String> = p.non_null_shapes().map(describe_shape).collect();
     if !forms.is_empty() {
         let mut accepts = forms.join("; ");
@@ -116,8 +117,9 @@ pub(crate) fn property_markdown(doc: &Document, path: &[PathSeg], p: &Property) 
     if let Some(d) = &p.default {
         facts.push(format!("Default: {}", code(d)));
     }
-    let values = p.enum_values();
-    if !values.is_empty() && values.len() <= 30 {
+    if path.len() == 1 && p.name == "type" {
+        facts.push(format!("Types: {}", all_type_names()));
+    } else if !values.is_empty() && values.len() <= 30 {
         let shown: Vec<String> = values
             .iter()
             .map(|v| {
@@ -192,7 +194,7 @@ fn value_hover(doc: &Document, path: &[PathSeg], node: &Node) -> Option<String> 
         let Some(syntax) = shape.syntax() else {
             continue;
         };
-        match describe_value(syntax, node, &doc.parse) {
+        match describe_value(syntax, node, &doc.parse, referent(path)) {
             Some(Ok(text)) => return Some(text),
             Some(Err(e)) => {
                 first_error.get_or_insert(e);
@@ -206,6 +208,14 @@ fn value_hover(doc: &Document, path: &[PathSeg], node: &Node) -> Option<String> 
     let p = w.nearest_property?;
     let key_path: Vec<PathSeg> = trim_to_property(path);
     Some(property_markdown(doc, &key_path, p))
+}
+
+/// What an entity reference at `path` names: a fleet (`fleets`, `instances[].fleet`) or a gateway.
+fn referent(path: &[PathSeg]) -> &'static str {
+    let fleet = path
+        .iter()
+        .any(|s| matches!(s, PathSeg::Key(k) if k == "fleets" || k == "fleet"));
+    if fleet { "fleet" } else { "gateway" }
 }
 
 /// The path up to and including the last key (a list item's hover falls back to its list's docs).
@@ -258,7 +268,12 @@ fn enum_value_markdown(shapes: &[&Shape], text: &str) -> Option<String> {
 
 /// What dstack reads from a scalar of a named syntax; `None` when the syntax has nothing to say.
 /// Parsing and most descriptions go through the diagnostics bridge, so hover and diagnostics agree.
-fn describe_value(syntax: &str, node: &Node, parse: &Parse) -> Option<Result<String, String>> {
+fn describe_value(
+    syntax: &str,
+    node: &Node,
+    parse: &Parse,
+    what: &str,
+) -> Option<Result<String, String>> {
     if let Err(e) = bridge::check_syntax(syntax, node, parse) {
         return Some(Err(bridge::error_message(&e)));
     }
@@ -274,6 +289,17 @@ fn describe_value(syntax: &str, node: &Node, parse: &Parse) -> Option<Result<Str
         "service-port" => v::ports::parse_service_port(&v::Value::from(input))
             .map(|m| v::ports::describe_service(&m)),
         "env" => v::env::parse_item(&input).map(|e| v::env::describe(&e)),
+        "fleet-nodes" => {
+            v::nodes::parse_value(&v::Value::from(input)).map(|n| v::nodes::describe(&n))
+        }
+        "entity-ref" => v::entity_ref::parse(&input).map(|r| v::entity_ref::describe(&r, what)),
+        "user" => v::user::parse(&input).map(|u| v::user::describe(&u)),
+        "repo" => v::repos::parse(&input).map(|r| v::repos::describe(&r)),
+        "file-mapping" => v::files::parse(&input).map(|m| v::files::describe(&m)),
+        "cron" => match input.as_str() {
+            Some(expr) => v::schedule::check_cron(expr).map(|()| v::schedule::describe(expr)),
+            None => return None,
+        },
         _ => return None,
     };
     Some(res.map_err(|e| bridge::error_message(&e)))
@@ -309,9 +335,27 @@ fn all_type_names() -> String {
         .join(", ")
 }
 
-/// One accepted form, with a couple of examples for dstack's own syntaxes.
+/// Enum values of the property, its own or its list items', in model order.
+fn all_enum_values(p: &Property) -> Vec<&dstack_model::EnumValue> {
+    let mut out = p.enum_values();
+    for item in p.list_items().unwrap_or_default() {
+        if let Shape::Enum { values, .. } = item {
+            out.extend(values.iter());
+        }
+    }
+    out
+}
+
+/// One accepted form, with a couple of examples for dstack's own syntaxes. Enum values are
+/// listed once, on their own line, so here they are only referred to.
 fn describe_shape(shape: &Shape) -> String {
-    let base = shape.describe();
+    let base = match shape {
+        Shape::Enum { .. } => "one of the values below".to_string(),
+        Shape::List { items, .. } if items.iter().all(|i| matches!(i, Shape::Enum { .. })) => {
+            "a list of the values below".to_string()
+        }
+        _ => shape.describe(),
+    };
     match shape.syntax().and_then(|s| model().syntax(s)) {
         Some(syntax) if !syntax.examples.is_empty() => {
             let ex: Vec<String> = syntax.examples.iter().take(3).map(|e| code(e)).collect();

@@ -44,21 +44,21 @@ fn key_with_default_and_values() {
     check(
         "type: task\nspot_pol$0icy: auto\n",
         expect![[r#"
-        [spot_policy]
-        **`spot_policy`**
+            [spot_policy]
+            **`spot_policy`**
 
-        Whether to use spot instances, on-demand instances, or either.
+            Whether to use spot instances, on-demand instances, or either.
 
-        Accepts: one of `spot`, `on-demand`, `auto`; or empty  
-        Default: `on-demand`  
-        Values: `spot`, `on-demand`, `auto`
+            Accepts: one of the values below; or empty  
+            Default: `on-demand`  
+            Values: `spot`, `on-demand`, `auto`
 
-        ```yaml
-        spot_policy: auto
-        ```
+            ```yaml
+            spot_policy: auto
+            ```
 
-        [dstack reference](https://dstack.ai/docs/reference/dstack.yml/task/)
-    "#]],
+            [dstack reference](https://dstack.ai/docs/reference/dstack.yml/task/)
+        "#]],
     );
 }
 
@@ -275,5 +275,77 @@ fn nothing_on_whitespace_or_unknown_keys() {
         expect![[r#"
         (none)
     "#]],
+    );
+}
+
+#[test]
+fn more_syntax_values() {
+    check_headline(
+        "type: fleet\nnodes: 0..$02\n",
+        expect![[r#"[0..2] 0 to 2 instances; 0 provisioned when the fleet is applied"#]],
+    );
+    check_headline(
+        "type: service\nport: 80\ngateway: team/g$0w\n",
+        expect![[r#"[team/gw] gateway `gw` of project `team`"#]],
+    );
+    check_headline(
+        "type: task\nfleets: [my-$0fleet]\n",
+        expect![[r#"[my-fleet] fleet `my-fleet` of the current project"#]],
+    );
+    check_headline(
+        "type: task\nuser: 1000:10$000\n",
+        expect![[r#"[1000:1000] runs as user id 1000 with group id 1000"#]],
+    );
+    check_headline(
+        "type: task\nfiles:\n  - config.yaml:/app/c$0.yaml\n",
+        expect![[
+            r#"[config.yaml:/app/c.yaml] local `config.yaml` is uploaded to `/app/c.yaml` in the container (relative local paths start at the configuration's folder)"#
+        ]],
+    );
+    check_headline(
+        "type: service\nport: 80\nschedule:\n  cron: \"0 8 * * $0*\"\n",
+        expect![[
+            r#"["0 8 * * *"] cron (UTC): minute `0`, hour `8`, day `*`, month `*`, weekday `*` (0 = Monday)"#
+        ]],
+    );
+}
+
+#[test]
+fn key_with_many_values_lists_them_once() {
+    check(
+        "type: task\nback$0ends: [aws]\n",
+        expect![[r#"
+            [backends]
+            **`backends`**
+
+            Limits provisioning to these backends. Leave it out to consider every backend configured in the project.
+
+            Accepts: a list of the values below; or empty  
+            Values: `amddevcloud`, `aws`, `azure`, `cloudrift`, `crusoe`, `cudo`, `datacrunch` (deprecated), `daytona`, `digitalocean`, `dstack`, `gcp`, `hotaisle`, `jarvislabs`, `kubernetes`, `lambda`, `lium`, `remote`, `nebius`, `oci`, `runpod`, `seeweb`, `tensordock`, `vastai`, `verda`, `vultr`, `slurm`
+
+            ```yaml
+            backends: [aws, gcp]
+            ```
+
+            [dstack reference](https://dstack.ai/docs/concepts/backends/)
+        "#]],
+    );
+    check(
+        "ty$0pe: task\n",
+        expect![[r#"
+            [type]
+            **`type`** (required)
+
+            The configuration type. It selects which other keys are allowed.
+
+            Accepts: one of the values below  
+            Types: `dev-environment`, `task`, `service`, `fleet`, `gateway`, `volume`, `preset`
+
+            ```yaml
+            type: task
+            ```
+
+            [dstack reference](https://dstack.ai/docs/reference/dstack.yml/task/)
+        "#]],
     );
 }

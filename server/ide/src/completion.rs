@@ -528,7 +528,9 @@ fn syntax_values(syntax: &str, partial: &str) -> Vec<ValueCompletion> {
         "cpu" => v::cpu::complete(partial),
         "memory" => v::memory::complete(partial),
         "memory-range" => v::range::complete_memory(partial),
-        "int-range" | "fleet-nodes" => v::range::complete_int(partial),
+        "int-range" => v::range::complete_int(partial),
+        "fleet-nodes" => v::nodes::complete(partial),
+        "cron" => v::schedule::complete(partial),
         "duration" => v::duration::complete(partial, false),
         "off-duration" | "idle-duration" => v::duration::complete(partial, true),
         "volume-mount" => {
@@ -540,7 +542,7 @@ fn syntax_values(syntax: &str, partial: &str) -> Vec<ValueCompletion> {
         }
         "port-mapping" | "service-port" => v::ports::complete(partial),
         "env" => v::env::complete(partial),
-        "shell" | "compute-capability" | "cron" => examples(syntax, partial),
+        "shell" | "compute-capability" => examples(syntax, partial),
         _ => Vec::new(),
     }
 }

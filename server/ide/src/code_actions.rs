@@ -39,3 +39,158 @@ pub fn code_actions(doc: &Document, range: TextRange, config: &AnalysisConfig) -
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+
+    /// Applies every action offered at the `$0` marker and renders each edited text under its title.
+    fn check(fixture: &str, expect: Expect) {
+        let offset = fixture.find("$0").unwrap_or(0) as u32;
+        let text = fixture.replacen("$0", "", 1);
+        let doc = Document::new(text.clone());
+        let mut out = String::new();
+        for action in code_actions(&doc, TextRange::empty(offset), &AnalysisConfig::default()) {
+            let mut edited = text.clone();
+            let mut edits = action.edits.clone();
+            edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+            for e in edits {
+                edited.replace_range(e.range.start as usize..e.range.end as usize, &e.new_text);
+            }
+            let star = if action.preferred { " (preferred)" } else { "" };
+            out.push_str(&format!(
+                "## {} [{}]{star}\n{edited}",
+                action.title,
+                action.fixes.unwrap_or("")
+            ));
+        }
+        expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn did_you_mean_key() {
+        check(
+            "type: task\ncommands: [echo]\nresources:\n  $0gpuu: A100\n",
+            expect![[r#"
+            ## Rename to `gpu` [unknown-key] (preferred)
+            type: task
+            commands: [echo]
+            resources:
+              gpu: A100
+        "#]],
+        );
+    }
+
+    #[test]
+    fn did_you_mean_value_and_type() {
+        check(
+            "type: task\ncommands: [echo]\nspot_policy: $0spto\n",
+            expect![[r#"
+            ## Change to `spot` [invalid-value] (preferred)
+            type: task
+            commands: [echo]
+            spot_policy: spot
+        "#]],
+        );
+        check(
+            "type: $0Task\ncommands: [echo]\n",
+            expect![[r#"
+            ## Change to `task` [unknown-type] (preferred)
+            type: task
+            commands: [echo]
+        "#]],
+        );
+    }
+
+    #[test]
+    fn removed_key_is_renamed() {
+        check(
+            "type: task\ncommands: [echo]\n$0termination_idle_time: 300\n",
+            expect![[r#"
+                ## Rename to `idle_duration` [removed-key] (preferred)
+                type: task
+                commands: [echo]
+                idle_duration: 300
+            "#]],
+        );
+        // The old `retry_policy` mapping does not fit `retry` as it is: no blind rename.
+        check(
+            "type: task\ncommands: [echo]\n$0retry_policy:\n  retry: true\n",
+            expect![""],
+        );
+    }
+
+    #[test]
+    fn missing_type_is_added() {
+        check(
+            "$0port: 8000\ncommands: [serve]\n",
+            expect![[r#"
+            ## Add `type: service` [missing-type] (preferred)
+            type: service
+            port: 8000
+            commands: [serve]
+        "#]],
+        );
+    }
+
+    #[test]
+    fn ambiguous_yaml_scalars_are_quoted() {
+        check(
+            "type: task\ncommands: [echo]\npython: $03.10\n",
+            expect![[r###"
+            ## Quote as "3.10" [yaml11-pitfall] (preferred)
+            type: task
+            commands: [echo]
+            python: "3.10"
+        "###]],
+        );
+        check(
+            "type: task\ncommands: [echo]\nentrypoint: $02024-01-01\n",
+            expect![[r###"
+            ## Quote `2024-01-01` [wrong-type] (preferred)
+            type: task
+            commands: [echo]
+            entrypoint: "2024-01-01"
+        "###]],
+        );
+        check(
+            "type: task\ncommands: $0echo hi\n",
+            expect![[r#"
+            ## Make it a one-item list [wrong-type] (preferred)
+            type: task
+            commands: [echo hi]
+        "#]],
+        );
+    }
+
+    #[test]
+    fn secrets_move_to_references() {
+        check(
+            "type: task\ncommands: [echo]\nenv:\n  - HF_TOKEN=$0hf_abcdefghijklmnopqrstuvwxyz\n",
+            expect![[r#"
+                ## Use `${{ secrets.HF_TOKEN }}` [hardcoded-secret] (preferred)
+                type: task
+                commands: [echo]
+                env:
+                  - HF_TOKEN=${{ secrets.HF_TOKEN }}
+            "#]],
+        );
+        check(
+            "type: task\ncommands: [echo]\nenv:\n  OPENAI_API_KEY: $0sk-abcdefghijklmnopqrstuvwxyz\n",
+            expect![[r###"
+                ## Use `${{ secrets.OPENAI_API_KEY }}` [hardcoded-secret] (preferred)
+                type: task
+                commands: [echo]
+                env:
+                  OPENAI_API_KEY: "${{ secrets.OPENAI_API_KEY }}"
+            "###]],
+        );
+    }
+
+    #[test]
+    fn nothing_outside_diagnostics() {
+        check("type: task\n$0commands: [echo]\n", expect![[r#""#]]);
+    }
+}

@@ -117,6 +117,13 @@ pub fn diagnostics(doc: &Document, _config: &AnalysisConfig) -> Vec<Diagnostic> 
     }
     pitfalls::check(&mut cx);
     out.append(&mut cx.out);
+    // A YAML 1.1 note on a value that is already an error adds nothing.
+    let errors: std::collections::HashSet<TextRange> = out
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.range)
+        .collect();
+    out.retain(|d| d.code != "yaml11-pitfall" || !errors.contains(&d.range));
     out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
     // Two passes may flag the same thing; keep the first of identical reports.
     out.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.message == b.message);
@@ -126,3 +133,6 @@ pub fn diagnostics(doc: &Document, _config: &AnalysisConfig) -> Vec<Diagnostic> 
 fn yaml_message(message: &str) -> String {
     format!("{message} (dstack cannot load this file: it stops with a YAML error)")
 }
+
+#[cfg(test)]
+mod tests;

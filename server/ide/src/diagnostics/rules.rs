@@ -6,7 +6,7 @@ use dstack_model::ConfigType;
 use dstack_syntax::Node;
 
 use super::interp::{self, Policy};
-use super::tree::{Cx, bool_value, int_value, is_null, scalar_text, str_value};
+use super::tree::{Cx, FastSet, bool_value, int_value, is_null, scalar_text, str_value};
 use crate::bridge::{self, Parsed};
 
 pub(crate) fn check(cx: &mut Cx, ty: &ConfigType) {
@@ -101,7 +101,11 @@ fn run(cx: &mut Cx, root: &Node, ty: &str) {
 
 /// `commands` must be given unless `image` is (its entrypoint runs then).
 fn commands_or_image(cx: &mut Cx, root: &Node) {
-    if list_len(cx, root, "commands") == 0 && cx.get_set(root, "image").is_none() {
+    // A `commands` that is not a list is already an error of its own.
+    let malformed = cx
+        .get_set(root, "commands")
+        .is_some_and(|c| c.as_sequence().is_none());
+    if !malformed && list_len(cx, root, "commands") == 0 && cx.get_set(root, "image").is_none() {
         let range = cx.key_range(root, "type");
         cx.error(
             "missing-key",
@@ -574,8 +578,10 @@ fn backend_options(cx: &mut Cx, root: &Node) {
 
 /// Duplicate keys in the list form of `env` (the mapping form keeps the last, like YAML).
 fn env_list(cx: &mut Cx, env: &Node) {
-    let mut seen: HashSet<&str> = HashSet::new();
-    for item in cx.items(env) {
+    let items = cx.items(env);
+    let mut seen: FastSet<&str> = FastSet::default();
+    seen.reserve(items.len());
+    for item in items {
         let Some(s) = str_value(item) else { continue };
         let key = s.split('=').next().unwrap_or(s);
         if !seen.insert(key) {
@@ -626,6 +632,9 @@ fn commands_interpolation(cx: &mut Cx, root: &Node) {
 
 /// `registry_auth` and probe fields take `${{ env.NAME }}` from the configuration's `env`.
 fn env_interpolation(cx: &mut Cx, root: &Node) {
+    if cx.get(root, "registry_auth").is_none() && cx.get(root, "probes").is_none() {
+        return;
+    }
     let names = env_names(cx, root);
     let policy = Policy::Env(&names);
     if let Some(auth) = cx.get(root, "registry_auth") {

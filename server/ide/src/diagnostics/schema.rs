@@ -173,7 +173,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                 if let Some(min) = min.filter(|m| n < *m) {
                     self.cx.error(
                         "invalid-value",
-                        self.cx.first_line(node.range).cover(anchor),
+                        self.cx.first_line(anchor),
                         format!(
                             "the list needs at least {min} item{}",
                             if min == 1 { "" } else { "s" }
@@ -183,7 +183,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                 if let Some(max) = max.filter(|m| n > *m) {
                     self.cx.error(
                         "invalid-value",
-                        anchor,
+                        self.cx.first_line(anchor),
                         format!(
                             "the list takes at most {max} item{}, got {n}",
                             if max == 1 { "" } else { "s" }
@@ -191,7 +191,8 @@ impl<'c, 'a> Walker<'c, 'a> {
                     );
                 }
                 for item in items {
-                    let item_anchor = self.cx.first_line(item.range);
+                    // Cut to the first line only when a missing key is reported (cheap for long lists).
+                    let item_anchor = item.range;
                     self.shape(item, item_shapes, item_anchor, false);
                 }
             }
@@ -200,20 +201,17 @@ impl<'c, 'a> Walker<'c, 'a> {
     }
 
     fn mapping(&mut self, node: &'a Node, shapes: &'a [Shape], anchor: TextRange, top: bool) {
+        let entries = self.cx.entries(node);
+        let keys: Vec<&str> = entries.iter().filter_map(|(k, _)| k.key_text()).collect();
         // A CPU mapping with only `min`/`max` is a count range, not `{arch, count}`.
-        if shapes.iter().any(|s| s.syntax() == Some("cpu")) {
-            let keys: Vec<&str> = self
-                .cx
-                .entries(node)
-                .iter()
-                .filter_map(|(k, _)| k.key_text())
-                .collect();
-            if !keys.is_empty() && keys.iter().all(|k| *k == "min" || *k == "max") {
-                if let Err(e) = bridge::check_syntax("cpu", node, self.cx.parse) {
-                    self.value_error(node, &e);
-                }
-                return;
+        if shapes.iter().any(|s| s.syntax() == Some("cpu"))
+            && !keys.is_empty()
+            && keys.iter().all(|k| *k == "min" || *k == "max")
+        {
+            if let Err(e) = bridge::check_syntax("cpu", node, self.cx.parse) {
+                self.value_error(node, &e);
             }
+            return;
         }
         // `{min, max}` ranges: the keys are checked by the model, the order by the range parser.
         if let Some(syn) = shapes
@@ -242,12 +240,6 @@ impl<'c, 'a> Walker<'c, 'a> {
             candidates[0]
         } else {
             // Several mapping forms (e.g. network vs instance mounts): take the one the keys fit best.
-            let keys: Vec<&str> = self
-                .cx
-                .entries(node)
-                .iter()
-                .filter_map(|(k, _)| k.key_text())
-                .collect();
             let score = |s: &Shape| -> (usize, usize) {
                 let objs = model().shape_objects(s);
                 let unknown = keys
@@ -270,7 +262,7 @@ impl<'c, 'a> Walker<'c, 'a> {
         match chosen {
             Shape::Object { object } => {
                 if let Some(o) = model().object(object) {
-                    self.object(node, o, anchor, None, top);
+                    self.object(&entries, o, anchor, None, top);
                 }
             }
             Shape::Union {
@@ -278,7 +270,11 @@ impl<'c, 'a> Walker<'c, 'a> {
                 variants,
                 default,
             } => {
-                let tag = self.cx.entry(node, discriminator);
+                let tag = entries
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k.key_text() == Some(discriminator.as_str()))
+                    .map(|(k, v)| (*k, self.cx.resolve(v)));
                 let tag_value = tag.and_then(|(_, v)| super::tree::str_value(v));
                 let variant = match tag_value {
                     Some(t) => variants.iter().find(|v| {
@@ -300,14 +296,14 @@ impl<'c, 'a> Walker<'c, 'a> {
                 match (variant, tag) {
                     (Some(v), _) => {
                         if let Some(o) = model().object(&v.object) {
-                            self.object(node, o, anchor, Some(discriminator), top);
+                            self.object(&entries, o, anchor, Some(discriminator), top);
                         }
                     }
                     (None, None) => {
                         let mut d = Diagnostic::new(
                             Severity::Error,
                             "missing-key",
-                            anchor,
+                            self.cx.first_line(anchor),
                             format!(
                                 "`{discriminator}` is required here: one of {}",
                                 code_list(&values)
@@ -340,7 +336,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                 }
             }
             Shape::Map { values, key_syntax } => {
-                for (k, v) in self.cx.entries(node) {
+                for &(k, v) in &entries {
                     if key_syntax.as_deref() == Some("tags")
                         && let Some(key) = k.key_text()
                         && let Err(e) = super::grammars::tag_key(key)
@@ -376,15 +372,14 @@ impl<'c, 'a> Walker<'c, 'a> {
 
     fn object(
         &mut self,
-        node: &'a Node,
+        entries: &[(&'a Node, &'a Node)],
         object: &'static Object,
         anchor: TextRange,
         tag: Option<&str>,
         top: bool,
     ) {
-        let entries = self.cx.entries(node);
         let mut present: Vec<&str> = Vec::with_capacity(entries.len());
-        for (k, v) in entries {
+        for &(k, v) in entries {
             let Some(name) = k.key_text() else { continue };
             present.push(name);
             if Some(name) == tag || (top && name == "type") {
@@ -402,7 +397,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                     }
                     self.shape(v, &p.shapes, k.range, false);
                 }
-                None => self.unknown_key(k, name, object, top),
+                None => self.unknown_key(k, v, name, object, top),
             }
         }
         for p in object.required() {
@@ -423,11 +418,19 @@ impl<'c, 'a> Walker<'c, 'a> {
             if !example.is_empty() && !example.contains('\n') {
                 msg.push_str(&format!(", for example `{example}`"));
             }
+            let anchor = self.cx.first_line(anchor);
             self.cx.error("missing-key", anchor, msg);
         }
     }
 
-    fn unknown_key(&mut self, key: &'a Node, name: &str, object: &'static Object, top: bool) {
+    fn unknown_key(
+        &mut self,
+        key: &'a Node,
+        value: &'a Node,
+        name: &str,
+        object: &'static Object,
+        top: bool,
+    ) {
         if let Some(r) = object.removed_property(name) {
             let mut msg = format!("`{name}` was removed in dstack {}", r.removed_in);
             if let Some(rep) = &r.replacement {
@@ -440,6 +443,8 @@ impl<'c, 'a> Walker<'c, 'a> {
                 .as_deref()
                 .filter(|r| r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
                 && object.property(rep).is_some()
+                // A mapping value (`retry_policy: {retry, duration}`) does not carry over as it is.
+                && self.cx.resolve(value).as_mapping().is_none()
             {
                 d = d.with_fix(format!("Rename to `{rep}`"), key.range, rep);
             }
@@ -574,14 +579,19 @@ impl<'c, 'a> Walker<'c, 'a> {
                 max_len,
                 coerce_numbers,
             } => {
-                let text = match value {
-                    ScalarValue::Str(s) => s.clone(),
+                let text: std::borrow::Cow<str> = match value {
+                    ScalarValue::Str(s) => std::borrow::Cow::Borrowed(s.as_str()),
                     ScalarValue::Int(_) | ScalarValue::Float(_) if *coerce_numbers => {
-                        super::tree::scalar_text(node).unwrap_or_default()
+                        std::borrow::Cow::Owned(super::tree::scalar_text(node).unwrap_or_default())
                     }
                     _ => return Fit::No,
                 };
-                let len = text.chars().count() as u64;
+                // Counting characters costs a pass over the text: only when a bound asks for it.
+                let len = if min_len.is_some() || max_len.is_some() {
+                    text.chars().count() as u64
+                } else {
+                    0
+                };
                 if let Some(min) = min_len.filter(|m| len < *m) {
                     return Fit::Bad(
                         2,
@@ -727,6 +737,20 @@ impl<'c, 'a> Walker<'c, 'a> {
             self.cx.first_line(node.range),
             format!("expected {expected}, got {got}"),
         );
+        // One value where a list is expected: offer the one-item list.
+        if let NodeKind::Scalar(s) = &node.kind
+            && s.style == dstack_syntax::ScalarStyle::Plain
+            && !s.text.is_empty()
+            && shapes.iter().any(|sh| matches!(sh, Shape::List { .. }))
+        {
+            d.message
+                .push_str(&format!("; write a list, for example `[{}]`", s.text));
+            d = d.with_fix(
+                "Make it a one-item list",
+                node.range,
+                format!("[{}]", s.text),
+            );
+        }
         // A date or boolean where a string is expected: quoting keeps the text.
         if let NodeKind::Scalar(s) = &node.kind
             && matches!(

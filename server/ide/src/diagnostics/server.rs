@@ -227,7 +227,9 @@ fn group_refs(cx: &mut Cx, root: &Node, kind: &str, groups: &[&Node]) {
         }
     }
     for item in places {
-        let Some(s) = str_value(item) else { continue };
+        let Some(s) = str_value(item).filter(|s| s.contains("${{")) else {
+            continue;
+        };
         let Some(refs) = interp::references(s) else {
             continue;
         };

@@ -192,3 +192,27 @@ pub(crate) fn did_you_mean<'c>(
     }
     best.map(|(_, c)| c)
 }
+
+/// A small, fast hasher (FNV-1a) for sets of short keys built on every keystroke; no DoS concern here.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub(crate) type FastSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<Fnv>>;

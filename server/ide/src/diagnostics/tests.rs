@@ -1,0 +1,583 @@
+//! Fixture tests: each renders the diagnostics under the source lines they point at, as
+//! `line:col-line:col severity code message`, with carets under the range.
+
+use expect_test::{Expect, expect};
+
+use crate::{AnalysisConfig, Document, diagnostics};
+
+fn line_col(text: &str, offset: u32) -> (usize, usize) {
+    let before = text.get(..offset as usize).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, col)
+}
+
+fn render(text: &str) -> String {
+    let doc = Document::new(text.to_string());
+    let diags = diagnostics(&doc, &AnalysisConfig::default());
+    let mut out = String::new();
+    let mut line_start = 0usize;
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 || !line.is_empty() || text.len() > 0 {
+            out.push_str(line);
+            out.push('\n');
+        }
+        let line_end = line_start + line.len();
+        for d in diags.iter().filter(|d| {
+            let s = d.range.start as usize;
+            s >= line_start
+                && (s < line_end
+                    || (s == line_end && d.range.is_empty())
+                    || (s == line_end && line.is_empty()))
+        }) {
+            let (l1, c1) = line_col(text, d.range.start);
+            let (l2, c2) = line_col(text, d.range.end);
+            let width = (d.range.end as usize)
+                .min(line_end)
+                .saturating_sub(d.range.start as usize)
+                .max(1);
+            out.push_str(&format!(
+                "{}{} {l1}:{c1}-{l2}:{c2} {} {} {}\n",
+                " ".repeat(c1 - 1),
+                "^".repeat(width),
+                d.severity.as_str(),
+                d.code,
+                d.message
+            ));
+        }
+        line_start = line_end + 1;
+    }
+    out
+}
+
+fn check(fixture: &str, expect: Expect) {
+    expect.assert_eq(&render(fixture));
+}
+
+#[test]
+fn unknown_key_with_did_you_mean() {
+    check(
+        "type: task\ncommands: [echo]\nresources:\n  gpuu: A100\n",
+        expect![[r#"
+            type: task
+            commands: [echo]
+            resources:
+              gpuu: A100
+              ^^^^ 4:3-4:7 error unknown-key unknown property `gpuu` in `resources`; did you mean `gpu`?
+
+        "#]],
+    );
+}
+
+#[test]
+fn key_of_another_type() {
+    check(
+        "type: task\ncommands: [echo]\nport: 8000\n",
+        expect![[r#"
+            type: task
+            commands: [echo]
+            port: 8000
+            ^^^^ 3:1-3:5 error unknown-key `port` is only valid in a `service`, not in a `task`
+
+        "#]],
+    );
+}
+
+#[test]
+fn removed_and_deprecated_keys() {
+    check(
+        "type: task\ncommands: [echo]\npool_name: my-pool\nretry_policy:\n  retry: true\nhome_dir: /root\n",
+        expect![[r#"
+            type: task
+            commands: [echo]
+            pool_name: my-pool
+            ^^^^^^^^^ 3:1-3:10 error removed-key `pool_name` was removed in dstack 0.20.0; use `fleets` instead. Pools were replaced by fleets. Use `fleets: [name]` to pick a fleet.
+            retry_policy:
+            ^^^^^^^^^^^^ 4:1-4:13 error removed-key `retry_policy` was removed in dstack 0.20.0; use `retry` instead. Use `retry: true` or `retry: {on_events: [...], duration: 1h}`.
+              retry: true
+            home_dir: /root
+            ^^^^^^^^ 6:1-6:9 warning deprecated-key `home_dir` is deprecated since dstack 0.18.31. Accepted but has no effect.
+
+        "#]],
+    );
+}
+
+#[test]
+fn missing_type_suggests_one() {
+    check(
+        "port: 8000\ncommands: [serve]\n",
+        expect![[r#"
+            port: 8000
+            ^^^^^^^^^^ 1:1-1:11 error missing-type `type` is missing: dstack needs it to know what this configuration is (`task`, `service`, `dev-environment`, `fleet`, `gateway`, `volume` or `preset`)
+            commands: [serve]
+
+        "#]],
+    );
+}
+
+#[test]
+fn wrong_case_type() {
+    check(
+        "type: Task\ncommands: [echo]\n",
+        expect![[r#"
+            type: Task
+                  ^^^^ 1:7-1:11 error unknown-type `Task` is not a configuration type; did you mean `task`?
+            commands: [echo]
+
+        "#]],
+    );
+}
+
+#[test]
+fn missing_required_key_is_reported_at_its_parent() {
+    check(
+        "type: service\ncommands: [serve]\nregistry_auth:\n  username: me\n",
+        expect![[r#"
+            type: service
+            ^^^^^^^^^^^^^ 1:1-1:14 error missing-key `port` is required in a `service`, for example `port: 8000`
+            commands: [serve]
+            registry_auth:
+            ^^^^^^^^^^^^^ 3:1-3:14 error missing-key `password` is required in `registry_auth`, for example `password: ${{ secrets.REGISTRY_TOKEN }}`
+              username: me
+
+        "#]],
+    );
+}
+
+#[test]
+fn wrong_types_and_enums() {
+    check(
+        "type: task\ncommands: echo hi\nspot_policy: spto\nnodes: 0\npriority: 1.5\n",
+        expect![[r#"
+            type: task
+            commands: echo hi
+                      ^^^^^^^ 2:11-2:18 error wrong-type expected list of `command` string, got the string `echo hi`; write a list, for example `[echo hi]`
+            spot_policy: spto
+                         ^^^^ 3:14-3:18 error invalid-value `spto` is not allowed here; did you mean `spot`?
+            nodes: 0
+                   ^ 4:8-4:9 error invalid-value must be at least 1, got 0
+            priority: 1.5
+                      ^^^ 5:11-5:14 error wrong-type `1.5` is not a whole number
+
+        "#]],
+    );
+}
+
+#[test]
+fn value_syntax_errors_point_inside_the_value() {
+    check(
+        "type: task\ncommands: [echo]\nresources:\n  gpu: A100:24GB:xx:2\n  memory: 16GB..8GB\n  cpu: amd64\nmax_duration: 2hours\n",
+        expect![[r#"
+            type: task
+            commands: [echo]
+            resources:
+              gpu: A100:24GB:xx:2
+                             ^^ 4:18-4:20 error gpu-spec GPU spec name conflict: the name is given twice; for example `A100:80GB:2`
+              memory: 16GB..8GB
+                      ^^^^^^^^^ 5:11-5:20 error range invalid range order: 16GB..8GB (min > max); for example `24GB..80GB`
+              cpu: amd64
+                   ^^^^^ 6:8-6:13 error cpu-spec invalid CPU architecture `amd64`: use `x86` or `arm`; for example `arm:4..`
+            max_duration: 2hours
+                          ^^^^^^ 7:15-7:21 error duration cannot parse the duration `2hours`: write a whole number and one unit: s, m, h, d or w; did you mean `2h`? (or `off`)
+
+        "#]],
+    );
+}
+
+#[test]
+fn mounts_ports_and_env() {
+    check(
+        "type: task\ncommands: [echo]\nvolumes:\n  - my-vol:data\nports:\n  - \"8080:\"\nenv:\n  - A=1\n  - A=2\n  - 1BAD=x\n",
+        expect![[r#"
+            type: task
+            commands: [echo]
+            volumes:
+              - my-vol:data
+                       ^^^^ 4:12-4:16 error volume-mount path must be absolute: `data` (`~` and relative paths are not expanded); for example `my-vol:/data`
+            ports:
+              - "8080:"
+                ^^^^^^^ 6:5-6:12 error port the container port is missing; for example `8080:80`
+            env:
+              - A=1
+              - A=2
+                ^^^ 9:5-9:8 error env environment variable `A` is set twice
+              - 1BAD=x
+                ^^^^ 10:5-10:9 error env an environment variable name starts with a letter or `_` and has only letters, digits and `_`; for example `HF_TOKEN=${{ secrets.hf_token }}`
+
+        "#]],
+    );
+}
+
+#[test]
+fn interpolation_contexts() {
+    check(
+        "type: task\nenv:\n  - MODEL=llama\ncommands:\n  - echo ${{ env.MODEL }} ${{ run.args }} ${{ secrets.HF }}\n  - echo ${{ secrets.a-b }}\nimage: x\nregistry_auth:\n  username: ${{ env.USER }}\n  password: ${{ env.MODEL }}\n",
+        expect![[r#"
+            type: task
+            env:
+              - MODEL=llama
+            commands:
+              - echo ${{ env.MODEL }} ${{ run.args }} ${{ secrets.HF }}
+                     ^^^^^^^^^^^^^^^^ 5:10-5:26 error interpolation `${{ env.MODEL }}` is not available in `commands`: use the shell variable `$MODEL` (env is set in the container), or `${{ secrets.MODEL }}`
+              - echo ${{ secrets.a-b }}
+                     ^^^^^^^^^^^^^^^^^^ 6:10-6:28 error interpolation illegal reference name `secrets.a-b`: a reference is `namespace.name`, each part starting with a letter or `_` and using only letters, digits and `_`; for example `${{ secrets.HF_TOKEN }}`
+            image: x
+            registry_auth:
+              username: ${{ env.USER }}
+                        ^^^^^^^^^^^^^^^ 9:13-9:28 error interpolation `USER` is not defined in `env`: add it, for example `env: [USER]`
+              password: ${{ env.MODEL }}
+
+        "#]],
+    );
+}
+
+#[test]
+fn image_sources_conflict() {
+    check(
+        "type: task\ncommands: [echo]\nimage: ubuntu\npython: \"3.12\"\ndocker: true\nnvcc: true\n",
+        expect![[r#"
+            type: task
+            commands: [echo]
+            image: ubuntu
+            python: "3.12"
+            ^^^^^^ 4:1-4:7 error conflict `image` and `python` are mutually exclusive: `python` picks dstack's default image, so set Python inside your own image instead
+            docker: true
+            ^^^^^^ 5:1-5:7 error conflict `docker: true` cannot be combined with `image`: dstack uses its own Docker-in-Docker image
+            ^^^^^^ 5:1-5:7 error conflict `docker: true` cannot be combined with `python`: dstack uses its own Docker-in-Docker image
+            ^^^^^^ 5:1-5:7 error conflict `docker: true` cannot be combined with `nvcc`
+            nvcc: true
+
+        "#]],
+    );
+}
+
+#[test]
+fn commands_or_image_and_working_dir() {
+    check(
+        "type: task\nworking_dir: src\n",
+        expect![[r#"
+            type: task
+            ^^^^ 1:1-1:5 error missing-key either `commands` or `image` must be set, for example `commands: [python train.py]`
+            working_dir: src
+                         ^^^ 2:14-2:17 error invalid-value `src` must be an absolute path (start with `/`); for example `/workflow`
+
+        "#]],
+    );
+}
+
+#[test]
+fn replicas_and_scaling() {
+    check(
+        "type: service\nport: 8000\ncommands: [serve]\nreplicas: 0..4\n",
+        expect![[r#"
+            type: service
+            port: 8000
+            commands: [serve]
+            replicas: 0..4
+            ^^^^^^^^ 4:1-4:9 error conflict a range of replicas needs `scaling`, for example `scaling: {metric: rps, target: 10}`
+
+        "#]],
+    );
+    check(
+        "type: service\nport: 8000\ncommands: [serve]\nreplicas: 2\nscaling:\n  metric: rps\n  target: 10\n",
+        expect![[r#"
+            type: service
+            port: 8000
+            commands: [serve]
+            replicas: 2
+            scaling:
+            ^^^^^^^ 5:1-5:8 error conflict `scaling` needs a range of replicas, for example `replicas: 1..4`
+              metric: rps
+              target: 10
+
+        "#]],
+    );
+}
+
+#[test]
+fn service_groups() {
+    check(
+        "type: service\nport: 8000\nimage: x\ncommands: [serve]\ngroups:\n  - name: a\n    replicas: 1..2\n    image: y\n    router:\n      type: dynamo\n  - name: a\n    replicas: 1\nretry: true\n",
+        expect![[r#"
+            type: service
+            port: 8000
+            image: x
+            commands: [serve]
+            ^^^^^^^^ 4:1-4:9 error conflict with `groups` as a list of groups, `commands` goes inside each group
+            groups:
+              - name: a
+                replicas: 1..2
+                ^^^^^^^^ 7:5-7:13 error conflict a range of replicas needs `scaling`, for example `scaling: {metric: rps, target: 10}`
+                image: y
+                ^^^^^ 8:5-8:10 error conflict `image` is set both on the service and in this group: set it in one place
+                router:
+                ^^^^^^ 9:5-9:11 error conflict the group with a `router` must have `replicas: 1`
+                  type: dynamo
+              - name: a
+                ^^^^ 11:5-11:9 error conflict group name `a` is used twice: group names must be unique
+                replicas: 1
+            retry: true
+            ^^^^^ 13:1-13:6 error conflict `retry` is not supported for a service with a Dynamo router
+
+        "#]],
+    );
+}
+
+#[test]
+fn task_groups() {
+    check(
+        "type: task\nnodes: 2\nports: [8080]\ngroups:\n  - name: Head\n    nodes: 1\n  - commands: [work]\n",
+        expect![[r#"
+            type: task
+            nodes: 2
+            ^^^^^ 2:1-2:6 error conflict `nodes` and `groups` are mutually exclusive: set `nodes` inside each group
+            ports: [8080]
+            ^^^^^ 3:1-3:6 error conflict with `groups`, `ports` goes inside each group, not at the top level
+            groups:
+              - name: Head
+                ^^^^^^^^^^ 5:5-5:15 error missing-key this group needs `commands` (or set `image` on the task)
+                      ^^^^ 5:11-5:15 error name invalid group name `Head`: 1–40 lowercase letters, digits and `-`, starting with a letter or digit; for example `prefill`
+                nodes: 1
+              - commands: [work]
+
+        "#]],
+    );
+}
+
+#[test]
+fn dev_environment_rules() {
+    check(
+        "type: dev-environment\nentrypoint: bash\nversion: 1.2.3\ndstack: true\ninactivity_duration: 1h\n",
+        expect![[r#"
+            type: dev-environment
+            entrypoint: bash
+            ^^^^^^^^^^ 2:1-2:11 error unknown-key `entrypoint` is not supported in a `dev-environment`: use `init` for commands to run first
+            version: 1.2.3
+            ^^^^^^^ 3:1-3:8 error conflict `version` needs `ide`: say which IDE the version is for, for example `ide: vscode`
+            dstack: true
+            inactivity_duration: 1h
+            ^^^^^^^^^^^^^^^^^^^ 5:1-5:20 error conflict `inactivity_duration` cannot be combined with `dstack: true`
+
+        "#]],
+    );
+    check(
+        "type: dev-environment\nide: windsurf\nversion: 1.106.0\n",
+        expect![[r#"
+            type: dev-environment
+            ide: windsurf
+            version: 1.106.0
+                     ^^^^^^^ 3:10-3:17 error invalid-value a Windsurf `version` is `VERSION@COMMIT`, for example `1.106.0@8951cd3ad688e789573d7f51750d67ae4a0bea7d`
+
+        "#]],
+    );
+}
+
+#[test]
+fn fleet_server_rules() {
+    check(
+        "type: fleet\nname: My_Fleet\n",
+        expect![[r#"
+            type: fleet
+            ^^^^ 1:1-1:5 warning server-rule a fleet needs `nodes` (cloud instances) or `ssh_config` (your own hosts): the dstack server will reject this
+            name: My_Fleet
+                  ^^^^^^^^ 2:7-2:15 warning server-rule `My_Fleet` is not a valid name: use 2 to 41 lowercase letters, digits and `-`, starting with a letter: the dstack server will reject this
+
+        "#]],
+    );
+    check(
+        "type: fleet\nssh_config:\n  hosts:\n    - 10.0.0.1\nresources:\n  gpu: 1\n",
+        expect![[r#"
+            type: fleet
+            ssh_config:
+              hosts:
+                - 10.0.0.1
+                  ^^^^^^^^ 4:7-4:15 warning server-rule this host needs a `user` and an `identity_file` (here or in `ssh_config`): the dstack server will reject this
+            resources:
+            ^^^^^^^^^ 5:1-5:10 warning server-rule `resources` is not allowed in an SSH fleet: the dstack server will reject this
+              gpu: 1
+
+        "#]],
+    );
+}
+
+#[test]
+fn accelerators_need_an_image() {
+    check(
+        "type: task\ncommands: [echo]\nresources:\n  gpu: MI300X:8\n  cpu: arm:4..\n",
+        expect![[r#"
+            type: task
+            commands: [echo]
+            resources:
+              gpu: MI300X:8
+              ^^^ 4:3-4:6 warning server-rule AMD accelerators need `image`: dstack's default image supports only NVIDIA GPUs and TPUs; the dstack server will reject this
+              cpu: arm:4..
+              ^^^ 5:3-5:6 warning server-rule `arm` CPUs need `image`: dstack's default image is x86-only; the dstack server will reject this
+
+        "#]],
+    );
+}
+
+#[test]
+fn gateway_and_volume_server_rules() {
+    check(
+        "type: gateway\nbackend: runpod\nregion: us\nreplicas: 12\ncertificate:\n  type: acm\n  arn: x\n",
+        expect![[r#"
+            type: gateway
+            backend: runpod
+            ^^^^^^^ 2:1-2:8 warning server-rule the `runpod` backend does not support gateways (aws, azure, gcp and kubernetes do): the dstack server will reject this
+            region: us
+            replicas: 12
+            ^^^^^^^^ 4:1-4:9 warning server-rule a gateway can have at most 9 replicas: the dstack server will reject this
+            certificate:
+            ^^^^^^^^^^^ 5:1-5:12 warning server-rule an `acm` certificate works only on aws: the dstack server will reject this
+              type: acm
+              arn: x
+
+        "#]],
+    );
+    check(
+        "type: volume\nbackend: aws\nregion: eu-west-1\n",
+        expect![[r#"
+            type: volume
+            backend: aws
+            ^^^^^^^ 2:1-2:8 warning server-rule a new volume needs `size` (or `volume_id` to use an existing one): the dstack server will reject this
+            region: eu-west-1
+
+        "#]],
+    );
+    check(
+        "type: volume\nbackend: awss\nregion: eu-west-1\n",
+        expect![[r#"
+            type: volume
+            backend: awss
+                     ^^^^ 2:10-2:14 error invalid-value `backend` must be one of `aws`, `gcp`, `runpod`, `kubernetes`, `daytona`, `lium`, got `awss`; did you mean `aws`?
+            region: eu-west-1
+
+        "#]],
+    );
+}
+
+#[test]
+fn yaml_11_pitfalls() {
+    check(
+        "type: task\ncommands: [echo]\npython: 3.10\nenv:\n  DEBUG: on\nuser: 010\nentrypoint: 2024-01-01\nprivileged: yes\nretry:\n  duration: off\n",
+        expect![[r#"
+            type: task
+            commands: [echo]
+            python: 3.10
+                    ^^^^ 3:9-3:13 warning yaml11-pitfall unquoted `3.10` is the number 3.1 in YAML; dstack reads it as Python 3.10, but quote it to say what you mean: `python: "3.10"`
+            env:
+              DEBUG: on
+                     ^^ 5:10-5:12 error wrong-type expected string, got `on`, which YAML reads as the boolean true
+            user: 010
+                  ^^^ 6:7-6:10 warning yaml11-pitfall unquoted `010` is an octal number in YAML 1.1, so dstack reads 8; quote it if you mean the text
+            entrypoint: 2024-01-01
+                        ^^^^^^^^^^ 7:13-7:23 error wrong-type expected string, got `2024-01-01`, which YAML reads as a date
+            privileged: yes
+            retry:
+              duration: off
+                        ^^^ 10:13-10:16 warning yaml11-pitfall unquoted `off` is the boolean false in YAML 1.1 (which dstack uses): write `false`, or quote it if you mean the text
+
+        "#]],
+    );
+}
+
+#[test]
+fn hardcoded_secrets() {
+    check(
+        "type: task\nimage: ghcr.io/me/app\nenv:\n  - HF_TOKEN=hf_abcdefghijklmnopqrstuvwxyz\nregistry_auth:\n  username: me\n  password: hunter2hunter2\n",
+        expect![[r#"
+            type: task
+            image: ghcr.io/me/app
+            env:
+              - HF_TOKEN=hf_abcdefghijklmnopqrstuvwxyz
+                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ 4:14-4:43 warning hardcoded-secret `HF_TOKEN` looks like a token written in the file: store it with `dstack secret set HF_TOKEN …` and use `${{ secrets.HF_TOKEN }}`
+            registry_auth:
+              username: me
+              password: hunter2hunter2
+                        ^^^^^^^^^^^^^^ 7:13-7:27 warning hardcoded-secret the registry password is written in the file: store it as a dstack secret and use `${{ secrets.REGISTRY_PASSWORD }}` (or `${{ env.NAME }}` from `env`)
+
+        "#]],
+    );
+}
+
+#[test]
+fn yaml_errors_and_empty_files() {
+    check(
+        "",
+        expect![[r#"
+        ^ 1:1-1:1 error missing-type the configuration is empty: dstack needs at least `type:` (for example `type: task`)
+    "#]],
+    );
+    check(
+        "type: task\ncommands: [echo\n",
+        expect![[r#"
+            type: task
+            commands: [echo
+                      ^^^^^ 2:11-2:16 error yaml-syntax this `[...]` list is not closed: add `]` (items are separated by commas, e.g. `[a, b]`) (dstack cannot load this file: it stops with a YAML error)
+
+        "#]],
+    );
+    check(
+        "type: task\ncommands: [a]\n---\ntype: task\ncommands: [b]\n",
+        expect![[r#"
+            type: task
+            commands: [a]
+            ---
+            ^^^ 3:1-3:4 error yaml-syntax expected a single document in the file, but a second one starts here: dstack reads one YAML document per file, so remove this part or move it to its own file (dstack cannot load this file: it stops with a YAML error)
+            type: task
+            commands: [b]
+
+        "#]],
+    );
+}
+
+#[test]
+fn preset_rules() {
+    check(
+        "type: preset\nbase: Qwen/Qwen3-8B\nrepo: x/y\ndataset: random\ninput_tokens: 10\n",
+        expect![[r#"
+            type: preset
+            ^^^^ 1:1-1:5 error missing-key `dstack apply` needs `trials`, `max_ttft`, `min_context_length`, `concurrency` for a preset
+            base: Qwen/Qwen3-8B
+            repo: x/y
+            ^^^^ 3:1-3:5 error conflict `base` and `repo` are mutually exclusive
+            dataset: random
+                     ^^^^^^ 4:10-4:16 error invalid-value `random` is not a dataset: leave `dataset` out and set `input_tokens`/`output_tokens` instead
+            input_tokens: 10
+            ^^^^^^^^^^^^ 5:1-5:13 error conflict `input_tokens` cannot be combined with `dataset`
+
+        "#]],
+    );
+}
+
+#[test]
+fn valid_files_are_clean() {
+    check(
+        "type: service\nname: llama\npython: \"3.12\"\ncommands:\n  - vllm serve $MODEL\nport: 8000\nmodel: meta-llama/Llama-3.1-8B\nresources:\n  gpu: 24GB..:1\n  disk: 100GB..\nreplicas: 1..2\nscaling:\n  metric: rps\n  target: 10\nenv:\n  - MODEL=meta-llama/Llama-3.1-8B\n  - HF_TOKEN\nvolumes:\n  - my-vol:/data\n  - /mnt/cache:/root/.cache\nmax_duration: off\n",
+        expect![[r#"
+            type: service
+            name: llama
+            python: "3.12"
+            commands:
+              - vllm serve $MODEL
+            port: 8000
+            model: meta-llama/Llama-3.1-8B
+            resources:
+              gpu: 24GB..:1
+              disk: 100GB..
+            replicas: 1..2
+            scaling:
+              metric: rps
+              target: 10
+            env:
+              - MODEL=meta-llama/Llama-3.1-8B
+              - HF_TOKEN
+            volumes:
+              - my-vol:/data
+              - /mnt/cache:/root/.cache
+            max_duration: off
+
+        "#]],
+    );
+}

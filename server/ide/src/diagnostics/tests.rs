@@ -18,7 +18,7 @@ fn render(text: &str) -> String {
     let mut out = String::new();
     let mut line_start = 0usize;
     for (i, line) in text.split('\n').enumerate() {
-        if i > 0 || !line.is_empty() || text.len() > 0 {
+        if !text.is_empty() {
             out.push_str(line);
             out.push('\n');
         }

@@ -17,7 +17,7 @@ fn render(text: &str) -> String {
     let diags = diagnostics(&doc, &AnalysisConfig::default());
     let mut out = String::new();
     let mut line_start = 0usize;
-    for (i, line) in text.split('\n').enumerate() {
+    for line in text.split('\n') {
         if !text.is_empty() {
             out.push_str(line);
             out.push('\n');

@@ -36,6 +36,25 @@
 //!
 //! # Lookups
 //!
+//! - [`model()`]`.`[`config_type`](Model::config_type)`("task")`, [`object`](Model::object)`(id)`,
+//!   [`syntax`](Model::syntax)`(name)`;
+//! - by key path ([`PathSeg::Key`] / [`PathSeg::Index`]), walking lists, maps and all union variants:
+//!   [`shapes_at_path`](Model::shapes_at_path) (for value checks and value completion),
+//!   [`objects_at_path`](Model::objects_at_path) / [`object_at_path`](Model::object_at_path),
+//!   [`properties_at_path`](Model::properties_at_path) (key completion: merged, doc order, no hidden
+//!   keys), [`property_at_path`](Model::property_at_path) (hover; resolves aliases),
+//!   [`docs_url_at_path`](Model::docs_url_at_path);
+//! - [`other_types_with_property`](Model::other_types_with_property) ("`port` is only valid in a
+//!   `service`"), [`removed_property`](Model::removed_property) ("`pool_name` was removed in 0.20.0");
+//! - [`ConfigType::key_order`], [`ConfigType::variant`] (a volume backend), [`Object::property`],
+//!   [`Object::removed_property`], [`Property::value_kind`] (scalar / mapping / list to insert),
+//!   [`Property::enum_values`], [`Property::syntaxes`], [`Property::nullable`],
+//!   [`Property::removed_value`], [`Shape::describe`].
+//!
+//! To change the data, edit `data/model.json`, then regenerate the schema
+//! (`cargo run -p dstack-model --example gen_schema > schemas/dstack.schema.json`) and the listing
+//! snapshot (`UPDATE_EXPECT=1 cargo test -p dstack-model`).
+//!
 //! ```
 //! use dstack_model::{model, PathSeg};
 //! let m = model();

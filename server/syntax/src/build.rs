@@ -524,7 +524,9 @@ impl Builder<'_> {
             (None, s)
         };
         let flow = matches!(self.byte_at(content), b'[' | b'{');
-        if !is_map && !flow && !has_props && self.byte_at(s) != b'-' {
+        let at_dash = self.byte_at(s) == b'-'
+            && matches!(self.byte_at(s + 1), b' ' | b'\t' | b'\n' | b'\r' | 0);
+        if !is_map && !flow && !has_props && !at_dash {
             // A zero-indented sequence is reported at its first item: start at its dash.
             let mut p = s;
             while p > 0 && matches!(self.byte_at(p - 1), b' ' | b'\t') {

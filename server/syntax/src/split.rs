@@ -673,10 +673,18 @@ impl<'a> Splitter<'a> {
                         if list.feed(l, line.start, indent, dash) {
                             if let Some(i) = sync(line.start, ChunkKind::ListItems) {
                                 // Close the list up to here; the old split supplies the rest.
+                                let s = self.chunk_start.unwrap_or(0);
                                 if let Some(list) = &mut self.list {
                                     list.groups.pop();
+                                    if list.groups.is_empty() && !list.header_pushed {
+                                        // Only the header is new: it ends where the old items begin.
+                                        list.header_pushed = true;
+                                        self.chunks.push(Chunk {
+                                            range: TextRange::new(s as u32, line.start as u32),
+                                            kind: ChunkKind::ListHeader,
+                                        });
+                                    }
                                 }
-                                let s = self.chunk_start.unwrap_or(0);
                                 self.push_list(s, line.start);
                                 return Some(i);
                             }

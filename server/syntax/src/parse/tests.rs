@@ -458,3 +458,31 @@ fn successive_edits_in_a_long_list() {
     }
     assert!(old.errors.is_empty(), "{:?}", old.errors);
 }
+
+#[test]
+fn list_header_typed_twice() {
+    // Found by the mutation test: the resumed split must keep the second header a list header.
+    let mut text = String::from("type: task\nenv:\n");
+    for i in 0..200 {
+        text.push_str(&format!("  - VAR_{i}=x\n"));
+    }
+    let next = text.replacen("env:\n", "env:\nenv:\n", 1);
+    let old = parse(&text);
+    assert_eq!(resplit_for_test(&old, &next), crate::split::split(&next));
+    assert_same_as_parse(&old, &next);
+}
+
+#[test]
+fn dash_like_item_in_a_zero_indented_list() {
+    // Found by the mutation test: the list starts at its `- `, not at an item that begins with `-`.
+    check(
+        "commands:\n- ---\n- -x\n",
+        expect![[r#"
+        map 0..20
+          key Plain "commands" 0..8 str v @0
+            seq 10..20
+              Plain "---" 12..15 str v @12
+              Plain "-x" 18..20 str v @18
+    "#]],
+    );
+}

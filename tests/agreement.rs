@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run -p dstack-lsp-tests --example agreement -- \
 //!     --unit-cases /work/shared/corpus/unit-cases.jsonl --doc-snippets /work/shared/corpus/doc-snippets \
-//!     [--conformance tests/conformance] [-v]
+//!     [--conformance tests/conformance] [-v] [--show FILE…]
 //! ```
 //!
 //! Unit cases: the whole-configuration kinds (`configuration`, `preset`, `run_spec`, `apply_args`,
@@ -218,5 +218,12 @@ fn main() {
     }
     if let Some(p) = value("--conformance") {
         conformance(Path::new(p), verbose);
+    }
+    // `--show FILE…`: print our diagnostics for each file (for reviewing messages and ranges).
+    if let Some(i) = args.iter().position(|a| a == "--show") {
+        for file in &args[i + 1..] {
+            let text = std::fs::read_to_string(file).unwrap_or_default();
+            println!("== {file}\n{}", Verdict::of(&text).render());
+        }
     }
 }

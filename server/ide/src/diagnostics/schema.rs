@@ -70,7 +70,7 @@ pub(crate) fn check(cx: &mut Cx) -> Option<&'static ConfigType> {
         return None;
     };
     let anchor = type_key.range.cover(type_value.range);
-    Walker { cx }.shape(root, std::slice::from_ref(&ty.root), anchor, true);
+    Walker { cx, key: "" }.shape(root, std::slice::from_ref(&ty.root), anchor, true);
     Some(ty)
 }
 
@@ -137,6 +137,8 @@ const PARSED: [&str; 10] = [
 
 struct Walker<'c, 'a> {
     cx: &'c mut Cx<'a>,
+    /// The property whose value is being checked, for messages (`""` at the top).
+    key: &'static str,
 }
 
 /// How well a scalar fits one shape.
@@ -395,7 +397,9 @@ impl<'c, 'a> Walker<'c, 'a> {
                         msg.push_str(&format!(". {}", dep.note));
                         self.cx.warning("deprecated-key", k.range, msg);
                     }
+                    let outer = std::mem::replace(&mut self.key, p.name.as_str());
                     self.shape(v, &p.shapes, k.range, false);
+                    self.key = outer;
                 }
                 None => self.unknown_key(k, v, name, object, top),
             }
@@ -561,14 +565,20 @@ impl<'c, 'a> Walker<'c, 'a> {
                         lt.map(|x| x as f64),
                     )
                     .map_or(Fit::Yes, |m| {
-                        Fit::Bad(2, self.diag(node, "invalid-value", m))
+                        Fit::Bad(
+                            2,
+                            self.diag(node, "invalid-value", format!("{} {m}", self.subject_cap())),
+                        )
                     }),
                     None => Fit::No,
                 }
             }
             Shape::Number { ge, gt, le, lt } => match number_value(node) {
                 Some(v) => bounds(v, *ge, *gt, *le, *lt).map_or(Fit::Yes, |m| {
-                    Fit::Bad(2, self.diag(node, "invalid-value", m))
+                    Fit::Bad(
+                        2,
+                        self.diag(node, "invalid-value", format!("{} {m}", self.subject_cap())),
+                    )
                 }),
                 None => Fit::No,
             },
@@ -599,7 +609,8 @@ impl<'c, 'a> Walker<'c, 'a> {
                             node,
                             "invalid-value",
                             format!(
-                                "the value must have at least {min} character{}",
+                                "{} must have at least {min} character{}",
+                                self.subject_cap(),
                                 if min == 1 { "" } else { "s" }
                             ),
                         ),
@@ -665,10 +676,17 @@ impl<'c, 'a> Walker<'c, 'a> {
                 let mut d = self.diag(
                     node,
                     "invalid-value",
-                    format!("`{text}` is not allowed here: use {}", one_of(&names)),
+                    format!(
+                        "`{text}` is not a valid {}: use {}",
+                        self.subject(),
+                        one_of(&names)
+                    ),
                 );
                 if let Some(s) = did_you_mean(&text, names.iter().copied()) {
-                    d.message = format!("`{text}` is not allowed here; did you mean `{s}`?");
+                    d.message = format!(
+                        "`{text}` is not a valid {}; did you mean `{s}`?",
+                        self.subject()
+                    );
                     d = d.with_fix(format!("Change to `{s}`"), node.range, s);
                 }
                 Fit::Bad(2, d)
@@ -676,6 +694,23 @@ impl<'c, 'a> Walker<'c, 'a> {
             Shape::Object { .. } | Shape::Union { .. } | Shape::Map { .. } | Shape::List { .. } => {
                 Fit::No
             }
+        }
+    }
+
+    /// "`ide`" (or "the value" at the top), for messages.
+    fn subject(&self) -> String {
+        if self.key.is_empty() {
+            "value".to_string()
+        } else {
+            format!("`{}`", self.key)
+        }
+    }
+
+    fn subject_cap(&self) -> String {
+        if self.key.is_empty() {
+            "The value".to_string()
+        } else {
+            format!("`{}`", self.key)
         }
     }
 
@@ -724,10 +759,16 @@ impl<'c, 'a> Walker<'c, 'a> {
         let expected: Vec<String> = shapes
             .iter()
             .filter(|s| **s != Shape::Null)
-            .map(|s| s.describe())
+            .map(|s| with_article(&s.describe()))
             .collect();
+        let lists_only = shapes
+            .iter()
+            .filter(|s| **s != Shape::Null)
+            .all(|s| matches!(s, Shape::List { .. }));
         let expected = if expected.is_empty() {
             "null".to_string()
+        } else if lists_only {
+            "a list".to_string()
         } else {
             expected.join(" or ")
         };
@@ -735,7 +776,7 @@ impl<'c, 'a> Walker<'c, 'a> {
             Severity::Error,
             "wrong-type",
             self.cx.first_line(node.range),
-            format!("expected {expected}, got {got}"),
+            format!("{} expects {expected}, got {got}", self.subject_cap()),
         );
         // One value where a list is expected: offer the one-item list.
         if let NodeKind::Scalar(s) = &node.kind
@@ -778,6 +819,17 @@ impl<'c, 'a> Walker<'c, 'a> {
         }
         self.cx.push(d);
     }
+}
+
+/// "an integer", "a `gpu` string", "one of …" (as it is).
+fn with_article(desc: &str) -> String {
+    if desc.starts_with("one of") {
+        return desc.to_string();
+    }
+    let vowel = desc
+        .trim_start_matches('`')
+        .starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {desc}", if vowel { "an" } else { "a" })
 }
 
 fn fit_if(ok: bool) -> Fit {

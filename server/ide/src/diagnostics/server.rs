@@ -401,7 +401,12 @@ fn gateway(cx: &mut Cx, root: &Node) {
         .and_then(str_value)
         .unwrap_or_default()
         .to_string();
-    if !backend.is_empty() && !["aws", "azure", "gcp", "kubernetes"].contains(&backend.as_str()) {
+    // An unknown backend is already an error; say nothing more about it.
+    let known = dstack_model::model()
+        .object("gateway")
+        .and_then(|o| o.property("backend"))
+        .is_some_and(|p| p.enum_values().iter().any(|v| v.value == backend));
+    if known && !["aws", "azure", "gcp", "kubernetes"].contains(&backend.as_str()) {
         warn_key(
             cx,
             root,

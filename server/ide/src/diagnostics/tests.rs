@@ -151,11 +151,11 @@ fn wrong_types_and_enums() {
         expect![[r#"
             type: task
             commands: echo hi
-                      ^^^^^^^ 2:11-2:18 error wrong-type expected list of `command` string, got the string `echo hi`; write a list, for example `[echo hi]`
+                      ^^^^^^^ 2:11-2:18 error wrong-type `commands` expects a list, got the string `echo hi`; write a list, for example `[echo hi]`
             spot_policy: spto
-                         ^^^^ 3:14-3:18 error invalid-value `spto` is not allowed here; did you mean `spot`?
+                         ^^^^ 3:14-3:18 error invalid-value `spto` is not a valid `spot_policy`; did you mean `spot`?
             nodes: 0
-                   ^ 4:8-4:9 error invalid-value must be at least 1, got 0
+                   ^ 4:8-4:9 error invalid-value `nodes` must be at least 1, got 0
             priority: 1.5
                       ^^^ 5:11-5:14 error wrong-type `1.5` is not a whole number
 
@@ -468,11 +468,11 @@ fn yaml_11_pitfalls() {
                     ^^^^ 3:9-3:13 warning yaml11-pitfall unquoted `3.10` is the number 3.1 in YAML; dstack reads it as Python 3.10, but quote it to say what you mean: `python: "3.10"`
             env:
               DEBUG: on
-                     ^^ 5:10-5:12 error wrong-type expected string, got `on`, which YAML reads as the boolean true
+                     ^^ 5:10-5:12 error wrong-type `env` expects a string, got `on`, which YAML reads as the boolean true
             user: 010
                   ^^^ 6:7-6:10 warning yaml11-pitfall unquoted `010` is an octal number in YAML 1.1, so dstack reads 8; quote it if you mean the text
             entrypoint: 2024-01-01
-                        ^^^^^^^^^^ 7:13-7:23 error wrong-type expected string, got `2024-01-01`, which YAML reads as a date
+                        ^^^^^^^^^^ 7:13-7:23 error wrong-type `entrypoint` expects a string, got `2024-01-01`, which YAML reads as a date
             privileged: yes
             retry:
               duration: off

@@ -184,7 +184,8 @@ pub(crate) fn did_you_mean<'c>(
             && (lower.starts_with(c) || c.starts_with(lower.as_str()))
             && lower.len() >= 3;
         if d <= limit || prefix {
-            let score = if prefix { d.min(limit) } else { d };
+            // A prefix (`gpuu` → `gpu`, `3.1` → `3.10`) beats an equally close edit.
+            let score = if prefix { 0 } else { d };
             if best.is_none_or(|(b, _)| score < b) {
                 best = Some((score, c));
             }

@@ -9,6 +9,24 @@ use crate::parse::{Parse, parse};
 use crate::split;
 use crate::tree::{Node, NodeKind};
 
+/// Rounds and seed can be raised for a long local run, e.g.
+/// `DSTACK_SYNTAX_FUZZ_ROUNDS=20000 DSTACK_SYNTAX_FUZZ_SEED=7 cargo test --release -p dstack-syntax fuzz`;
+/// by default the test is short and always the same.
+fn setting(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn rounds(default: u64) -> usize {
+    setting("DSTACK_SYNTAX_FUZZ_ROUNDS", default) as usize
+}
+
+fn seed(default: u64) -> u64 {
+    setting("DSTACK_SYNTAX_FUZZ_SEED", default).max(1)
+}
+
 struct XorShift(u64);
 
 impl XorShift {
@@ -169,7 +187,7 @@ fn check_fast_path(text: &str) -> usize {
 
 #[test]
 fn mutated_inputs_never_break_the_invariants() {
-    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+    let mut rng = XorShift(seed(0x9E37_79B9_7F4A_7C15));
     let mut old = Parse::default();
     let mut fast_accepted = 0;
     // A long list, so that lists split into item groups are mutated too.
@@ -185,7 +203,7 @@ fn mutated_inputs_never_break_the_invariants() {
     long.push_str("port: 80\n");
     let mut seeds: Vec<String> = SEEDS.iter().map(|s| s.to_string()).collect();
     seeds.push(long);
-    for round in 0..400 {
+    for round in 0..rounds(400) {
         // A few successive edits of one document, each checked against the parse before it.
         let seed = &seeds[round % seeds.len()];
         let mut text = seed.clone();
@@ -209,11 +227,11 @@ fn mutated_inputs_never_break_the_invariants() {
 
 #[test]
 fn random_bytes_and_extremes() {
-    let mut rng = XorShift(42);
+    let mut rng = XorShift(seed(42));
     let alphabet: Vec<char> = " \n\r\t-:#'\"[]{},&*!|>?%@`ab1.é😀\u{0}\u{feff}\u{2028}"
         .chars()
         .collect();
-    for _ in 0..300 {
+    for _ in 0..rounds(300) {
         let len = rng.below(60);
         let text: String = (0..len)
             .map(|_| alphabet[rng.below(alphabet.len())])

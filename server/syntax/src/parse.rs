@@ -685,6 +685,12 @@ impl Parse {
         self.doc_end
     }
 
+    /// The start of a second YAML document (its `---`, or its first content after `...`), which
+    /// dstack rejects; `None` for a single-document file.
+    pub fn second_document(&self) -> Option<TextRange> {
+        self.second_doc
+    }
+
     fn resolve_with<'a>(&'a self, node: &'a Node) -> &'a Node {
         self.resolve(node)
     }

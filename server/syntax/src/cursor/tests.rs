@@ -265,3 +265,51 @@ fn key_deep_in_a_long_mapping() {
         expect![[r#"Key x-vars partial="new_" replace=48790..48794 indent=2"#]],
     );
 }
+
+#[test]
+fn value_on_a_dash_line() {
+    check(
+        "volumes:\n  - name: my-v$0\n",
+        expect![[r#"Value volumes[0].name partial="my-v" replace=19..23 indent=6"#]],
+    );
+}
+
+#[test]
+fn colon_right_before_cursor() {
+    check(
+        "resources:\n  gpu:$0\n",
+        expect![[r#"Value resources.gpu partial="" replace=17..17 indent=4"#]],
+    );
+}
+
+#[test]
+fn after_a_value_and_its_comment() {
+    check(
+        "resources:\n  gpu: A100  # big$0\n",
+        expect![[r#"Comment resources partial="" replace=29..29 indent=2"#]],
+    );
+}
+
+#[test]
+fn empty_document() {
+    check(
+        "$0",
+        expect![[r#"Key (root) partial="" replace=0..0 indent=0"#]],
+    );
+}
+
+#[test]
+fn nested_list_in_an_item() {
+    check(
+        "fleets:\n  - name: a\n    hosts:\n      - 10.0.0.1\n      - $0\n",
+        expect![[r#"Key fleets[0].hosts[1] partial="" replace=56..56 indent=8 after_dash"#]],
+    );
+}
+
+#[test]
+fn second_key_of_a_mapping_in_a_list_item() {
+    check(
+        "env:\n  - A=1\nvolumes:\n  - name: v\n    $0\n",
+        expect![[r#"Key volumes[0] partial="" replace=38..38 indent=4"#]],
+    );
+}

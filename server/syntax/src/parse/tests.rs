@@ -264,6 +264,11 @@ fn second_document() {
             error 15..18 "---": expected a single document in the file, but a second one starts here: dstack reads one YAML document per file, so remove this part or move it to its own file
         "#]],
     );
+    assert_eq!(
+        parse("a: 1\n---\nb: 2\n").second_document(),
+        Some(TextRange::new(5, 8))
+    );
+    assert_eq!(parse("---\na: 1\n").second_document(), None);
     check(
         "type: task\n...\nname: leaked\n",
         expect![[r#"

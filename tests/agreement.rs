@@ -51,6 +51,16 @@ impl Tally {
     }
 }
 
+/// The unit-case kinds that are whole configurations.
+const WHOLE: [&str; 6] = [
+    "configuration",
+    "preset",
+    "run_spec",
+    "apply_args",
+    "dev_env_ide",
+    "server_validation",
+];
+
 /// dstack 0.22.5's verdict: the transcribed `ok` when verified, else the recorded actual result.
 fn truth(case: &Value) -> bool {
     if case["verified"].as_bool() == Some(true) {
@@ -93,7 +103,50 @@ fn configuration(case: &Value) -> Option<Value> {
             }
             c
         }
-        _ => return None,
+        // Value syntaxes, placed where a configuration uses them.
+        kind => {
+            let task = |key: &str, v: Value| json!({"type": "task", "commands": ["x"], key: v});
+            let resources = |key: &str, v: Value| json!({"type": "task", "commands": ["x"], "resources": {key: v}});
+            let v = input.clone();
+            match kind {
+                "gpu" => resources("gpu", v),
+                "cpu" => resources("cpu", v),
+                "disk" => resources("disk", v),
+                "memory" => resources("shm_size", v),
+                "range_memory" => resources("memory", v),
+                "range_int" => resources("gpu", json!({"count": v})),
+                "compute_capability" => resources("gpu", json!({"compute_capability": v})),
+                "duration" => task("retry", json!({"duration": v})),
+                "offable_duration" => task("max_duration", v),
+                "idle_duration" => task("idle_duration", v),
+                "mount_point" | "volume_mount_point" | "instance_mount_point" | "volume_field" => {
+                    task("volumes", json!([v]))
+                }
+                "file_mapping" => task("files", json!([v])),
+                "repo_spec" => task("repos", json!([v])),
+                "unix_user" => task("user", v),
+                "entity_ref" => task("fleets", json!([v])),
+                "port_mapping" | "ports_field" => task("ports", json!([v])),
+                "service_port" => json!({"type": "service", "commands": ["x"], "port": v}),
+                "env" => task("env", v),
+                "spot_policy" => task("spot_policy", v),
+                "retry" => task("retry", v),
+                "python" => task("python", v),
+                "utilization_policy" => task("utilization_policy", v),
+                "schedule" => task("schedule", v),
+                "tags" => task("tags", v),
+                "tag_key" => task("tags", json!({ v.as_str()?: "x" })),
+                "tag_value" => task("tags", json!({"k": v})),
+                "instance_selector" => task("instances", v),
+                "backend_options" => task("backend_options", v),
+                "fleet_nodes" => json!({"type": "fleet", "nodes": v}),
+                "scaling" => {
+                    json!({"type": "service", "commands": ["x"], "port": 80, "replicas": "1..2", "scaling": v})
+                }
+                "interpolation_commands" => task("commands", json!([v])),
+                _ => return None,
+            }
+        }
     };
     if conf.is_object() {
         Some(std::mem::take(&mut conf))
@@ -106,6 +159,7 @@ fn unit_cases(path: &Path, verbose: bool) {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let mut client = Tally::default();
     let mut server = Tally::default();
+    let mut values = Tally::default();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let Ok(case) = serde_json::from_str::<Value>(line) else {
             continue;
@@ -124,14 +178,23 @@ fn unit_cases(path: &Path, verbose: bool) {
                 ours.render().trim_end().replace('\n', "\n            ")
             )
         };
+        let tally = if WHOLE.contains(&kind.as_str()) {
+            &mut client
+        } else {
+            &mut values
+        };
         if kind == "server_validation" {
             server.add(ok != (ours.has_error() || ours.has_warning()), describe);
         } else {
-            client.add(ok != ours.has_error(), describe);
+            tally.add(ok != ours.has_error(), describe);
         }
     }
     client.report("unit cases (client verdict)", verbose);
     server.report("unit cases (server_validation: error or warning)", verbose);
+    values.report(
+        "unit cases (value syntaxes, each placed in a configuration)",
+        verbose,
+    );
 }
 
 fn oracle(dir: &Path, file: &str) -> Vec<Value> {

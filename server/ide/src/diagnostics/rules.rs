@@ -84,6 +84,8 @@ fn list_len(cx: &Cx, map: &Node, key: &str) -> usize {
 
 fn run(cx: &mut Cx, root: &Node, ty: &str) {
     image_sources(cx, root, false);
+    mount_objects(cx, root);
+    instance_names(cx, root);
     repos(cx, root);
     commands_interpolation(cx, root);
     env_interpolation(cx, root);
@@ -96,6 +98,43 @@ fn run(cx: &mut Cx, root: &Node, ty: &str) {
         "task" => task(cx, root),
         "service" => service(cx, root),
         _ => {}
+    }
+}
+
+/// Mount paths in the mapping form: no `..`, and `~` is not expanded (the schema checks the rest).
+fn mount_objects(cx: &mut Cx, root: &Node) {
+    let Some(list) = cx.get(root, "volumes") else {
+        return;
+    };
+    for item in cx.items(list) {
+        if item.as_mapping().is_none() {
+            continue;
+        }
+        for key in ["path", "instance_path"] {
+            if let Some(v) = cx.get(item, key)
+                && let Some(p) = str_value(v)
+                && (p.starts_with('~') || p.split('/').any(|c| c == ".."))
+                && let Err(e) = dstack_values::volume::check_path(p)
+            {
+                cx.error(e.code, v.range, bridge::error_message(&e));
+            }
+        }
+    }
+}
+
+/// `instances: [name]`: a name cannot be empty.
+fn instance_names(cx: &mut Cx, root: &Node) {
+    let Some(list) = cx.get(root, "instances") else {
+        return;
+    };
+    for item in cx.items(list) {
+        if str_value(item) == Some("") {
+            cx.error(
+                "invalid-value",
+                item.range,
+                "an instance name cannot be empty",
+            );
+        }
     }
 }
 

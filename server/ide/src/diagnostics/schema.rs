@@ -519,7 +519,27 @@ impl<'c, 'a> Walker<'c, 'a> {
             return;
         }
         let mut best: Option<(u8, Diagnostic)> = None;
+        // A string goes through dstack's parser for the field when there is one, never through
+        // pydantic's lax `int("…")` of a sibling integer form (`ports: [" 8080"]` is an error).
+        let parsed_string = matches!(scalar.value, ScalarValue::Str(_))
+            && shapes.iter().any(|s| {
+                matches!(
+                    s,
+                    Shape::String {
+                        syntax: Some(_),
+                        ..
+                    }
+                )
+            });
         for shape in shapes {
+            if parsed_string
+                && matches!(
+                    shape,
+                    Shape::Integer { .. } | Shape::Number { .. } | Shape::Boolean
+                )
+            {
+                continue;
+            }
             match self.fit(node, &scalar.value, shape) {
                 Fit::Yes => return,
                 Fit::No => {}

@@ -459,8 +459,17 @@ impl Builder<'_> {
         if bytes.get(s) == Some(&b':') {
             return s + 1;
         }
+        match self.indicator_before(s) {
+            Some(p) if matches!(bytes[p], b':' | b'-' | b'?') => p + 1,
+            _ => s.min(bytes.len()),
+        }
+    }
+
+    /// The last non-blank byte before `s` on its line, skipping a comment that ends there
+    /// (saphyr reports an empty `- # note` item, or a list starting so, after the comment).
+    fn indicator_before(&self, s: usize) -> Option<usize> {
+        let bytes = self.src.as_bytes();
         let mut p = s.min(bytes.len());
-        // Skip back over a comment on the same line (`- # note` reports the item after it).
         let (line_start, _) = line_bounds(self.src, p);
         if let Some(c) = bytes[line_start..p]
             .windows(2)
@@ -468,14 +477,10 @@ impl Builder<'_> {
         {
             p = line_start + c + 1;
         }
-        while p > 0 && matches!(bytes[p - 1], b' ' | b'\t') {
+        while p > line_start && matches!(bytes[p - 1], b' ' | b'\t') {
             p -= 1;
         }
-        if p > 0 && matches!(bytes[p - 1], b':' | b'-' | b'?') {
-            p
-        } else {
-            s.min(bytes.len())
-        }
+        (p > line_start).then(|| p - 1)
     }
 
     /// The `|` or `>` of a block scalar, searching forward from `from` up to `limit`.
@@ -528,12 +533,11 @@ impl Builder<'_> {
             && matches!(self.byte_at(s + 1), b' ' | b'\t' | b'\n' | b'\r' | 0);
         if !is_map && !flow && !has_props && !at_dash {
             // A zero-indented sequence is reported at its first item: start at its dash.
-            let mut p = s;
-            while p > 0 && matches!(self.byte_at(p - 1), b' ' | b'\t') {
-                p -= 1;
-            }
-            if p > 0 && self.byte_at(p - 1) == b'-' {
-                s = p - 1;
+            if let Some(p) = self
+                .indicator_before(s)
+                .filter(|&p| self.byte_at(p) == b'-')
+            {
+                s = p;
             }
         }
         let kind = if is_map {

@@ -491,3 +491,18 @@ fn dash_like_item_in_a_zero_indented_list() {
     "#]],
     );
 }
+
+#[test]
+fn empty_first_item_with_a_comment() {
+    // Found by the mutation test: saphyr reports this list after the comment.
+    check(
+        "nodes:\n-  #2\n- # c\n  x\n",
+        expect![[r#"
+        map 0..22
+          key Plain "nodes" 0..5 str v @0
+            seq 7..22
+              Plain "" 8..8 Null v @8
+              Plain "x" 21..22 str v @21
+    "#]],
+    );
+}

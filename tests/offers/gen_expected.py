@@ -28,7 +28,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 HERE = Path(__file__).resolve().parent
-CATALOG = HERE / "catalog"
+# Overridable to compare on another catalog / spec set (the defaults are the test's own).
+CATALOG = Path(os.environ.get("OFFERS_CATALOG", HERE / "catalog")).resolve()
+SPECS = Path(os.environ.get("OFFERS_SPECS", HERE / "specs"))
+OUT = Path(os.environ.get("OFFERS_OUT", HERE / "expected.jsonl"))
 
 
 def _refuse(*args, **kwargs):
@@ -309,7 +312,7 @@ def directives(text):
 
 def main():
     logging.disable(logging.WARNING)  # gpuhunt warns about the fixture's malformed rows
-    specs = sorted((HERE / "specs").glob("*.dstack.yml"))
+    specs = sorted(SPECS.glob("*.dstack.yml"))
     lines = []
     for path in specs:
         text = path.read_text()
@@ -327,7 +330,7 @@ def main():
             record["error"] = str(e).splitlines()[0] if str(e) else type(e).__name__
         lines.append(json.dumps(record, sort_keys=True))
         print(f"{path.name}: {record.get('count', record.get('error'))}", file=sys.stderr)
-    (HERE / "expected.jsonl").write_text("\n".join(lines) + "\n")
+    OUT.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -5,8 +5,34 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::backends::{self, Kind};
 use crate::csv;
 use crate::{CpuArch, Vendor};
+
+/// Per-load memo tables: most rows repeat a handful of flag sets, provider-data blobs and
+/// instance types.
+#[derive(Default)]
+struct LoadCaches {
+    flags: FxMap<Sym, bool>,
+    pdata: FxMap<Sym, Option<u8>>,
+    supported: FxMap<(Sym, u16), bool>,
+    /// The previous row's symbol per string column: consecutive rows often repeat a value.
+    last: [Option<Sym>; 6],
+}
+
+impl Interner {
+    /// `intern`, trying the column's previous value first (one comparison, no hashing).
+    fn intern_col(&mut self, last: &mut Option<Sym>, s: &str) -> Sym {
+        if let Some(sym) = *last
+            && self.get(sym) == s
+        {
+            return sym;
+        }
+        let sym = self.intern(s);
+        *last = Some(sym);
+        sym
+    }
+}
 
 /// Flags dstack 0.22.5 asks gpuhunt for; a row with any other flag is hidden from it.
 pub const SUPPORTED_FLAGS: &[&str] = &[
@@ -28,16 +54,36 @@ pub struct Sym(pub u32);
 #[derive(Default)]
 pub(crate) struct FxHasher(u64);
 
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
 impl Hasher for FxHasher {
     fn finish(&self) -> u64 {
         self.0
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
     }
     fn write(&mut self, bytes: &[u8]) {
         for chunk in bytes.chunks(8) {
             let mut word = [0u8; 8];
             word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            self.add(u64::from_le_bytes(word));
         }
     }
 }
@@ -74,6 +120,28 @@ impl Interner {
     }
 }
 
+/// A small table of distinct strings addressed by `u16` (regions, GPU names, flag sets), so a
+/// query can answer "is this one allowed" with a `Vec<bool>` lookup instead of hashing.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Table {
+    pub(crate) syms: Vec<Sym>,
+    ids: FxMap<Sym, u16>,
+}
+
+impl Table {
+    fn id(&mut self, sym: Sym) -> u16 {
+        if let Some(&i) = self.ids.get(&sym) {
+            return i;
+        }
+        let i = u16::try_from(self.syms.len()).unwrap_or(u16::MAX);
+        if i < u16::MAX {
+            self.syms.push(sym);
+            self.ids.insert(sym, i);
+        }
+        i
+    }
+}
+
 /// Bits of [`Item::bits`].
 pub(crate) mod bits {
     pub const SPOT: u8 = 1;
@@ -88,25 +156,34 @@ pub(crate) mod bits {
     /// Not the first row of its (instance, spot, gpu, region) group: GCP shows one offer per
     /// region, the first zone row in file order.
     pub const ZONE_DUPLICATE: u8 = 32;
+    /// The backend's instance-type filter accepts the row (before `experimental_instance_types`).
+    pub const SUPPORTED: u8 = 64;
+    /// Runpod community-cloud location (a country code, no dash).
+    pub const COMMUNITY: u8 = 128;
 }
 
-/// One catalog row. Optional numbers use NaN for "absent" to keep the row small.
+/// One catalog row, 64 bytes. Optional numbers use NaN for "absent".
 #[derive(Clone, Copy, Debug)]
 pub struct Item {
     pub(crate) price: f64,
+    /// RAM and per-GPU memory, GB, as dstack sees them: rounded to whole MiB (the file's values
+    /// are kept in `Catalog::raw`).
     pub(crate) memory: f64,
     pub(crate) gpu_memory: f64,
     pub(crate) disk_size: f64,
     pub(crate) instance: Sym,
     pub(crate) location: Sym,
-    /// The region the offer is shown in: the location, or for GCP the zone without its suffix.
-    pub(crate) region: Sym,
-    pub(crate) gpu_name: Option<Sym>,
-    pub(crate) flags: Sym,
     pub(crate) provider_data: Sym,
     pub(crate) cpu: i32,
     pub(crate) gpu_count: i32,
     pub(crate) provider: u16,
+    /// Index into `Catalog::regions`: the region the offer is shown in (the location, or for
+    /// GCP the zone without its suffix).
+    pub(crate) region: u16,
+    /// Index into `Catalog::gpus`; 0 = no GPU name.
+    pub(crate) gpu: u16,
+    /// Index into `Catalog::flag_sets`.
+    pub(crate) flags: u16,
     pub(crate) vendor: Option<Vendor>,
     pub(crate) arch: CpuArch,
     pub(crate) bits: u8,
@@ -136,6 +213,12 @@ pub struct Catalog {
     /// Provider names (file stems), indexed by `Item::provider`.
     pub(crate) providers: Vec<Sym>,
     pub(crate) items: Vec<Item>,
+    /// The file's memory and GPU memory per row (parallel to `items`).
+    pub(crate) raw: Vec<[f64; 2]>,
+    pub(crate) regions: Table,
+    /// Entry 0 is the empty string (rows without a GPU name).
+    pub(crate) gpus: Table,
+    pub(crate) flag_sets: Table,
     pub(crate) warnings: Vec<LoadWarning>,
     /// Free-form description of where the data comes from (a date, a directory).
     pub(crate) source: Option<String>,
@@ -176,6 +259,12 @@ pub(crate) fn opt(v: f64) -> Option<f64> {
     (!v.is_nan()).then_some(v)
 }
 
+/// dstack stores sizes as whole MiB (`round(gb * 1024)`, Python's half-to-even) and compares
+/// them back in GB.
+pub(crate) fn mib_round(gb: f64) -> f64 {
+    (gb * 1024.0).round_ties_even() / 1024.0
+}
+
 const FIELDS: [&str; 14] = [
     "instance_name",
     "location",
@@ -207,11 +296,13 @@ fn py_float(s: &str) -> Option<f64> {
 /// Python's `int()` on a string, limited to what fits a row.
 fn py_int(s: &str) -> Option<i32> {
     let t = s.trim();
-    let cleaned: String = t.chars().filter(|&c| c != '_').collect();
-    cleaned
-        .parse::<i64>()
-        .ok()
-        .and_then(|v| i32::try_from(v).ok())
+    let v = if t.contains('_') {
+        let cleaned: String = t.chars().filter(|&c| c != '_').collect();
+        cleaned.parse::<i64>().ok()?
+    } else {
+        t.parse::<i64>().ok()?
+    };
+    i32::try_from(v).ok()
 }
 
 /// What the matcher needs from `provider_data`, or `None` when it is not valid JSON
@@ -279,7 +370,10 @@ impl Columns {
 
 impl Catalog {
     pub fn new() -> Catalog {
-        Catalog::default()
+        let mut c = Catalog::default();
+        let empty = c.strings.intern("");
+        c.gpus.id(empty);
+        c
     }
 
     /// Parses one provider's CSV (gpuhunt's layout; the provider is the file's name without
@@ -298,8 +392,7 @@ impl Catalog {
         let pidx = self.provider_index(&provider);
         let mut reader = csv::Reader::new(text);
         let mut header: Option<Columns> = None;
-        let flags_ok_cache: &mut FxMap<Sym, bool> = &mut FxMap::default();
-        let pdata_cache: &mut FxMap<Sym, Option<u8>> = &mut FxMap::default();
+        let caches = &mut LoadCaches::default();
         let first = self.items.len();
         while let Some(rec) = reader.next_record() {
             if rec.is_empty() {
@@ -309,8 +402,11 @@ impl Catalog {
                 header = Some(Columns::from_header(&rec));
                 continue;
             };
-            match self.parse_row(&provider, pidx, cols, &rec, flags_ok_cache, pdata_cache) {
-                Ok(item) => self.items.push(item),
+            match self.parse_row(&provider, pidx, cols, &rec, caches) {
+                Ok((item, raw)) => {
+                    self.items.push(item);
+                    self.raw.push(raw);
+                }
                 Err(message) => self.warnings.push(LoadWarning {
                     provider: provider.clone(),
                     line: rec.line,
@@ -327,9 +423,8 @@ impl Catalog {
         pidx: u16,
         cols: &Columns,
         rec: &csv::Record<'_>,
-        flags_ok_cache: &mut FxMap<Sym, bool>,
-        pdata_cache: &mut FxMap<Sym, Option<u8>>,
-    ) -> Result<Item, String> {
+        caches: &mut LoadCaches,
+    ) -> Result<(Item, [f64; 2]), String> {
         let required = |field: usize| -> Result<&str, String> {
             match cols.get(rec, field) {
                 None => Err(format!("Required field {:?} is missing", FIELDS[field])),
@@ -368,26 +463,31 @@ impl Catalog {
             None => f64::NAN,
             Some(v) => float(7, v)?,
         };
-        let spot = match required(8)?.to_ascii_lowercase().as_str() {
-            "true" => true,
-            "false" => false,
-            v => return Err(format!("Not a boolean: {v:?}")),
+        let spot_text = required(8)?;
+        let spot = if spot_text.eq_ignore_ascii_case("true") {
+            true
+        } else if spot_text.eq_ignore_ascii_case("false") {
+            false
+        } else {
+            return Err(format!("Not a boolean: {spot_text:?}"));
         };
         let disk_size = match optional(9) {
             None => f64::NAN,
             Some(v) => float(9, v)?,
         };
         let raw_pdata = cols.get(rec, 13).filter(|v| !v.is_empty()).unwrap_or("{}");
-        let pdata_sym = self.strings.intern(raw_pdata);
-        let pdata_bits = *pdata_cache
+        let pdata_sym = self.strings.intern_col(&mut caches.last[0], raw_pdata);
+        let pdata_bits = *caches
+            .pdata
             .entry(pdata_sym)
             .or_insert_with(|| provider_data_bits(raw_pdata));
         let Some(pdata_bits) = pdata_bits else {
             return Err("Cannot parse field \"provider_data\": not JSON".to_string());
         };
         let flags_text = cols.get(rec, 11).unwrap_or("");
-        let flags = self.strings.intern(flags_text);
-        let flags_ok = *flags_ok_cache.entry(flags).or_insert_with(|| {
+        let flags_sym = self.strings.intern_col(&mut caches.last[1], flags_text);
+        let flags = self.flag_sets.id(flags_sym);
+        let flags_ok = *caches.flags.entry(flags_sym).or_insert_with(|| {
             flags_text
                 .split_whitespace()
                 .all(|f| SUPPORTED_FLAGS.contains(&f))
@@ -399,34 +499,59 @@ impl Catalog {
         if flags_ok {
             bits |= bits::FLAGS_OK;
         }
-        let instance = self.strings.intern(instance);
-        let location_sym = self.strings.intern(location);
-        let region = self.strings.intern(region_of(provider, location));
-        let gpu_name = gpu_name.map(|n| self.strings.intern(n));
-        Ok(Item {
+        let kind = backends::kind_of_provider(provider);
+        if kind == Kind::Runpod && !location.contains('-') {
+            bits |= bits::COMMUNITY;
+        }
+        let instance_sym = self.strings.intern_col(&mut caches.last[2], instance);
+        let location_sym = self.strings.intern_col(&mut caches.last[3], location);
+        let region_sym = self
+            .strings
+            .intern_col(&mut caches.last[4], region_of(provider, location));
+        let region = self.regions.id(region_sym);
+        let gpu = match gpu_name {
+            Some(n) => {
+                let sym = self.strings.intern_col(&mut caches.last[5], n);
+                self.gpus.id(sym)
+            }
+            None => 0,
+        };
+        let supported =
+            *caches
+                .supported
+                .entry((instance_sym, gpu))
+                .or_insert_with(|| match kind {
+                    Kind::Gcp => backends::gcp_supported(instance, gpu_name),
+                    k => backends::instance_supported(k, instance, &[]),
+                });
+        if supported {
+            bits |= bits::SUPPORTED;
+        }
+        let item = Item {
             price,
-            memory,
-            gpu_memory,
+            memory: mib_round(memory),
+            gpu_memory: mib_round(gpu_memory),
             disk_size,
-            instance,
+            instance: instance_sym,
             location: location_sym,
-            region,
-            gpu_name,
-            flags,
             provider_data: pdata_sym,
             cpu,
             gpu_count,
             provider: pidx,
+            region,
+            gpu,
+            flags,
             vendor,
             arch,
             bits,
-        })
+        };
+        Ok((item, [memory, gpu_memory]))
     }
 
     /// GCP lists a row per zone; dstack keeps the first row of each (instance, spot, gpu,
     /// region) among the rows gpuhunt returns to it (flag-hidden rows never take the slot).
     fn mark_zone_duplicates(&mut self, first: usize) {
-        let mut seen: FxMap<(Sym, bool, Option<Sym>, Sym), ()> = FxMap::default();
+        let mut seen: FxMap<(Sym, bool, u16, u16), ()> = FxMap::default();
         for item in self.items.iter_mut().skip(first) {
             let is_gcp = self
                 .providers
@@ -436,7 +561,7 @@ impl Catalog {
             if !is_gcp || !item.has(bits::FLAGS_OK) {
                 continue;
             }
-            let key = (item.instance, item.spot(), item.gpu_name, item.region);
+            let key = (item.instance, item.spot(), item.gpu, item.region);
             if seen.insert(key, ()).is_some() {
                 item.bits |= bits::ZONE_DUPLICATE;
             }
@@ -458,7 +583,11 @@ impl Catalog {
         };
         if let Some(idx) = self.providers.iter().position(|&p| p == sym) {
             let idx = idx as u16;
-            self.items.retain(|i| i.provider != idx);
+            let keep: Vec<bool> = self.items.iter().map(|i| i.provider != idx).collect();
+            let mut k = keep.iter();
+            self.items.retain(|_| k.next().copied().unwrap_or(true));
+            let mut k = keep.iter();
+            self.raw.retain(|_| k.next().copied().unwrap_or(true));
         }
     }
 
@@ -483,16 +612,26 @@ impl Catalog {
         for &p in &other.providers {
             pmap.push(self.provider_index(other.strings.get(p)));
         }
-        for item in &other.items {
+        let table_map = |from: &Table, to: &mut Table, this: &mut Interner| -> Vec<u16> {
+            from.syms
+                .iter()
+                .map(|&s| to.id(this.intern(other.strings.get(s))))
+                .collect()
+        };
+        let rmap = table_map(&other.regions, &mut self.regions, &mut self.strings);
+        let gmap = table_map(&other.gpus, &mut self.gpus, &mut self.strings);
+        let fmap = table_map(&other.flag_sets, &mut self.flag_sets, &mut self.strings);
+        for (item, raw) in other.items.iter().zip(&other.raw) {
             let mut it = *item;
             it.instance = tr(item.instance, &mut self.strings);
             it.location = tr(item.location, &mut self.strings);
-            it.region = tr(item.region, &mut self.strings);
-            it.gpu_name = item.gpu_name.map(|g| tr(g, &mut self.strings));
-            it.flags = tr(item.flags, &mut self.strings);
             it.provider_data = tr(item.provider_data, &mut self.strings);
+            it.region = rmap.get(item.region as usize).copied().unwrap_or(0);
+            it.gpu = gmap.get(item.gpu as usize).copied().unwrap_or(0);
+            it.flags = fmap.get(item.flags as usize).copied().unwrap_or(0);
             it.provider = pmap.get(item.provider as usize).copied().unwrap_or(0);
             self.items.push(it);
+            self.raw.push(*raw);
         }
         self.warnings.extend(other.warnings.iter().cloned());
         if self.source.is_none() {
@@ -532,7 +671,9 @@ impl Catalog {
 
     /// Approximate heap bytes held (rows plus string table), for reporting.
     pub fn heap_bytes(&self) -> usize {
-        self.items.capacity() * std::mem::size_of::<Item>() + self.strings.heap_bytes()
+        self.items.capacity() * std::mem::size_of::<Item>()
+            + self.raw.capacity() * 16
+            + self.strings.heap_bytes()
     }
 
     pub(crate) fn provider_name(&self, idx: u16) -> &str {
@@ -546,26 +687,49 @@ impl Catalog {
         self.strings.get(s)
     }
 
-    /// The rows as plain data, in load order.
-    pub fn iter(&self) -> impl Iterator<Item = ItemView<'_>> + '_ {
-        self.items.iter().map(|i| self.view(i))
+    pub(crate) fn region_name(&self, i: &Item) -> &str {
+        self.regions
+            .syms
+            .get(i.region as usize)
+            .map(|&s| self.str(s))
+            .unwrap_or("")
     }
 
-    pub(crate) fn view<'c>(&'c self, i: &Item) -> ItemView<'c> {
+    pub(crate) fn gpu_name(&self, i: &Item) -> Option<&str> {
+        if i.gpu == 0 {
+            return None;
+        }
+        self.gpus.syms.get(i.gpu as usize).map(|&s| self.str(s))
+    }
+
+    /// The rows as plain data, in load order.
+    pub fn iter(&self) -> impl Iterator<Item = ItemView<'_>> + '_ {
+        self.items
+            .iter()
+            .zip(&self.raw)
+            .map(|(i, raw)| self.view(i, *raw))
+    }
+
+    fn view<'c>(&'c self, i: &Item, raw: [f64; 2]) -> ItemView<'c> {
         ItemView {
             provider: self.provider_name(i.provider),
             instance_name: self.str(i.instance),
             location: self.str(i.location),
             price: i.price,
             cpu: i.cpu,
-            memory: i.memory,
+            memory: raw[0],
             gpu_count: i.gpu_count,
-            gpu_name: i.gpu_name.map(|g| self.str(g)),
-            gpu_memory: opt(i.gpu_memory),
+            gpu_name: self.gpu_name(i),
+            gpu_memory: opt(raw[1]),
             spot: i.spot(),
             disk_size: opt(i.disk_size),
             gpu_vendor: i.vendor,
-            flags: self.str(i.flags),
+            flags: self
+                .flag_sets
+                .syms
+                .get(i.flags as usize)
+                .map(|&f| self.str(f))
+                .unwrap_or(""),
             cpu_arch: i.arch,
             provider_data: self.str(i.provider_data),
         }
@@ -575,21 +739,23 @@ impl Catalog {
 /// How many rows offer each GPU name (most offered first; ties by name), with its vendor,
 /// memory sizes and cheapest price. Rows hidden from dstack by flags are not counted.
 pub fn gpu_offer_counts(catalog: &Catalog) -> Vec<GpuCount> {
-    let mut by_name: FxMap<Sym, GpuCount> = FxMap::default();
-    for item in &catalog.items {
-        let Some(name) = item.gpu_name else { continue };
+    let mut by_name: FxMap<u16, GpuCount> = FxMap::default();
+    for (item, raw) in catalog.items.iter().zip(&catalog.raw) {
+        let Some(name) = catalog.gpu_name(item) else {
+            continue;
+        };
         if item.gpu_count <= 0 || !item.has(bits::FLAGS_OK) {
             continue;
         }
-        let entry = by_name.entry(name).or_insert_with(|| GpuCount {
-            name: catalog.str(name).to_string(),
+        let entry = by_name.entry(item.gpu).or_insert_with(|| GpuCount {
+            name: name.to_string(),
             vendor: item.vendor,
             rows: 0,
             memory_gb: Vec::new(),
             min_price: f64::INFINITY,
         });
         entry.rows += 1;
-        if let Some(m) = opt(item.gpu_memory).filter(|m| !entry.memory_gb.contains(m)) {
+        if let Some(m) = opt(raw[1]).filter(|m| !entry.memory_gb.contains(m)) {
             entry.memory_gb.push(m);
         }
         entry.min_price = entry.min_price.min(item.price);
@@ -644,7 +810,7 @@ mod tests {
         assert!(!c.items[0].has(bits::ZONE_DUPLICATE));
         assert!(c.items[1].has(bits::ZONE_DUPLICATE));
         assert!(!c.items[3].has(bits::FLAGS_OK));
-        assert_eq!(c.str(c.items[0].region), "us-central1");
+        assert_eq!(c.region_name(&c.items[0]), "us-central1");
     }
 
     #[test]

@@ -8,12 +8,19 @@
 /// Iterates over the records of a CSV text. Never fails: a quote left open runs to the end of
 /// the text, as Python's reader does in non-strict mode.
 pub struct Reader<'a> {
-    bytes: &'a [u8],
+    text: &'a str,
     pos: usize,
-    /// 1-based line number where the current record starts (for warnings).
+    /// 1-based line number where the next record starts (for warnings).
     line: usize,
+    /// Unescaped contents of quoted fields; unquoted fields borrow the text.
     buf: String,
-    ends: Vec<usize>,
+    fields: Vec<Field>,
+}
+
+#[derive(Clone, Copy)]
+enum Field {
+    Text(usize, usize),
+    Buf(usize, usize),
 }
 
 impl<'a> Reader<'a> {
@@ -21,34 +28,92 @@ impl<'a> Reader<'a> {
         // A leading byte-order mark is not part of the first field name.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         Reader {
-            bytes: text.as_bytes(),
+            text,
             pos: 0,
             line: 1,
             buf: String::new(),
-            ends: Vec::new(),
+            fields: Vec::new(),
         }
     }
 
     /// Reads the next record; `None` at the end of the text. An empty line yields an empty record.
     pub fn next_record(&mut self) -> Option<Record<'_>> {
-        if self.pos >= self.bytes.len() {
+        let bytes = self.text.as_bytes();
+        if self.pos >= bytes.len() {
             return None;
         }
         self.buf.clear();
-        self.ends.clear();
+        self.fields.clear();
         let start_line = self.line;
-        let bytes = self.bytes;
-        let mut field_start = 0usize;
-        let mut in_quotes = false;
-        let mut any = false;
-        // Bytes are copied in runs between special characters to keep the loop cheap.
-        let mut run_start = self.pos;
         let mut i = self.pos;
+        let mut first = true;
+        loop {
+            let at_end = i >= bytes.len();
+            let b = bytes.get(i).copied().unwrap_or(b'\n');
+            if first && (b == b'\n' || b == b'\r') && !at_end {
+                // empty line
+                i = self.end_of_line(i);
+                break;
+            }
+            if at_end && !first {
+                self.fields.push(Field::Text(i, i));
+                break;
+            }
+            first = false;
+            if b == b'"' {
+                i = self.quoted(i + 1);
+            } else {
+                // An unquoted field runs to the next separator or line end.
+                let mut j = i;
+                while j < bytes.len() && !matches!(bytes[j], b',' | b'\n' | b'\r') {
+                    j += 1;
+                }
+                self.fields.push(Field::Text(i, j));
+                i = j;
+            }
+            match bytes.get(i) {
+                Some(b',') => i += 1,
+                Some(b'\n' | b'\r') => {
+                    i = self.end_of_line(i);
+                    break;
+                }
+                _ => {
+                    i = bytes.len();
+                    break;
+                }
+            }
+        }
+        self.pos = i;
+        Some(Record {
+            text: self.text,
+            buf: &self.buf,
+            fields: &self.fields,
+            line: start_line,
+        })
+    }
+
+    fn end_of_line(&mut self, i: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        self.line += 1;
+        if bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) == Some(&b'\n') {
+            i + 2
+        } else {
+            i + 1
+        }
+    }
+
+    /// Reads a quoted field starting after its opening quote; returns the position of the
+    /// separator or line end that follows it. Text after the closing quote belongs to the field.
+    fn quoted(&mut self, mut i: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let start = self.buf.len();
+        let mut run = i;
+        let mut in_quotes = true;
         while i < bytes.len() {
             let b = bytes[i];
             if in_quotes {
                 if b == b'"' {
-                    self.push_run(run_start, i);
+                    self.push(run, i);
                     if bytes.get(i + 1) == Some(&b'"') {
                         self.buf.push('"');
                         i += 2;
@@ -56,94 +121,50 @@ impl<'a> Reader<'a> {
                         in_quotes = false;
                         i += 1;
                     }
-                    run_start = i;
+                    run = i;
                     continue;
                 }
                 if b == b'\n' {
                     self.line += 1;
                 }
-                i += 1;
-                continue;
+            } else if matches!(b, b',' | b'\n' | b'\r') {
+                break;
             }
-            match b {
-                b',' => {
-                    self.push_run(run_start, i);
-                    self.ends.push(self.buf.len());
-                    field_start = self.buf.len();
-                    any = true;
-                    i += 1;
-                    run_start = i;
-                }
-                b'"' if self.buf.len() == field_start && run_start == i => {
-                    // A quote opens quoting only at the start of a field.
-                    in_quotes = true;
-                    i += 1;
-                    run_start = i;
-                }
-                b'\n' | b'\r' => {
-                    self.push_run(run_start, i);
-                    i += 1;
-                    if b == b'\r' && bytes.get(i) == Some(&b'\n') {
-                        i += 1;
-                    }
-                    self.line += 1;
-                    self.pos = i;
-                    if any || !self.buf.is_empty() {
-                        self.ends.push(self.buf.len());
-                    }
-                    return Some(Record {
-                        buf: &self.buf,
-                        ends: &self.ends,
-                        line: start_line,
-                    });
-                }
-                _ => i += 1,
-            }
+            i += 1;
         }
-        self.push_run(run_start, bytes.len());
-        self.pos = bytes.len();
-        if any || !self.buf.is_empty() || in_quotes {
-            self.ends.push(self.buf.len());
-        }
-        Some(Record {
-            buf: &self.buf,
-            ends: &self.ends,
-            line: start_line,
-        })
+        self.push(run, i);
+        self.fields.push(Field::Buf(start, self.buf.len()));
+        i
     }
 
-    fn push_run(&mut self, from: usize, to: usize) {
-        if from < to {
-            // Runs start and end at ASCII bytes (or the text's ends), so they are valid UTF-8.
-            if let Some(s) = self
-                .bytes
-                .get(from..to)
-                .and_then(|b| std::str::from_utf8(b).ok())
-            {
-                self.buf.push_str(s);
-            }
+    fn push(&mut self, from: usize, to: usize) {
+        // Runs start and end at ASCII bytes (or the text's ends), so they are char boundaries.
+        if let Some(s) = self.text.get(from..to) {
+            self.buf.push_str(s);
         }
     }
 }
 
-/// One record: its fields borrow the reader's buffer.
+/// One record: its fields borrow the text or the reader's buffer.
 pub struct Record<'r> {
+    text: &'r str,
     buf: &'r str,
-    ends: &'r [usize],
+    fields: &'r [Field],
     pub line: usize,
 }
 
 impl<'r> Record<'r> {
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.fields.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.fields.is_empty()
     }
     pub fn get(&self, i: usize) -> Option<&'r str> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
-        self.buf.get(start..end)
+        match *self.fields.get(i)? {
+            Field::Text(a, b) => self.text.get(a..b),
+            Field::Buf(a, b) => self.buf.get(a..b),
+        }
     }
 }
 
@@ -183,5 +204,7 @@ mod tests {
     fn quote_inside_unquoted_field_is_literal() {
         assert_eq!(all("ab\"c,d\n"), vec![vec!["ab\"c", "d"]]);
         assert_eq!(all("\u{feff}h\n"), vec![vec!["h"]]);
+        assert_eq!(all("a,\n,b"), vec![vec!["a", ""], vec!["", "b"]]);
+        assert_eq!(all("\"x\"y,z\r\nw"), vec![vec!["xy", "z"], vec!["w"]]);
     }
 }

@@ -52,21 +52,24 @@ pub enum Vendor {
 impl Vendor {
     /// gpuhunt's vendor names, any case (what a catalog row may hold).
     pub fn parse(s: &str) -> Option<Vendor> {
-        match s.to_ascii_lowercase().as_str() {
-            "nvidia" => Some(Vendor::Nvidia),
-            "amd" => Some(Vendor::Amd),
-            "google" => Some(Vendor::Google),
-            "intel" => Some(Vendor::Intel),
-            "tenstorrent" => Some(Vendor::Tenstorrent),
-            _ => None,
-        }
+        [
+            Vendor::Nvidia,
+            Vendor::Amd,
+            Vendor::Google,
+            Vendor::Intel,
+            Vendor::Tenstorrent,
+        ]
+        .into_iter()
+        .find(|v| v.as_str().eq_ignore_ascii_case(s))
     }
     /// A vendor as written in `resources.gpu`: also the aliases `tpu` (Google) and `tt`.
     pub fn parse_spec(s: &str) -> Option<Vendor> {
-        match s.to_ascii_lowercase().as_str() {
-            "tpu" => Some(Vendor::Google),
-            "tt" => Some(Vendor::Tenstorrent),
-            other => Vendor::parse(other),
+        if s.eq_ignore_ascii_case("tpu") {
+            Some(Vendor::Google)
+        } else if s.eq_ignore_ascii_case("tt") {
+            Some(Vendor::Tenstorrent)
+        } else {
+            Vendor::parse(s)
         }
     }
     pub fn as_str(self) -> &'static str {
@@ -89,11 +92,9 @@ pub enum CpuArch {
 
 impl CpuArch {
     pub fn parse(s: &str) -> Option<CpuArch> {
-        match s.to_ascii_lowercase().as_str() {
-            "x86" => Some(CpuArch::X86),
-            "arm" => Some(CpuArch::Arm),
-            _ => None,
-        }
+        [CpuArch::X86, CpuArch::Arm]
+            .into_iter()
+            .find(|a| a.as_str().eq_ignore_ascii_case(s))
     }
     pub fn as_str(self) -> &'static str {
         match self {

@@ -107,65 +107,52 @@ impl<'c> OfferList<'c> {
     }
     pub fn view(&self, o: &Offer) -> OfferView<'c> {
         let c = self.catalog;
-        let fallback = Item {
-            price: 0.0,
-            memory: 0.0,
-            gpu_memory: f64::NAN,
-            disk_size: f64::NAN,
-            instance: Sym(0),
-            location: Sym(0),
-            region: Sym(0),
-            gpu_name: None,
-            flags: Sym(0),
-            provider_data: Sym(0),
-            cpu: 0,
-            gpu_count: 0,
-            provider: 0,
-            vendor: None,
-            arch: CpuArch::X86,
-            bits: 0,
+        let Some(i) = c.items.get(o.item as usize) else {
+            // Offers only come from this catalog; an empty view keeps this total anyway.
+            return OfferView {
+                backend: "",
+                region: "",
+                instance: "",
+                price: o.price,
+                spot: false,
+                cpu_arch: CpuArch::X86,
+                cpus: 0,
+                memory_gb: 0.0,
+                gpu_count: 0,
+                gpu_vendor: None,
+                gpu_name: None,
+                gpu_memory_gb: None,
+                disk_gb: o.disk_gb,
+                total_blocks: o.total_blocks,
+            };
         };
-        let i = c.items.get(o.item as usize).unwrap_or(&fallback);
         let gpus = i.gpu_count.max(0);
+        let has_gpu = gpus > 0;
         OfferView {
             backend: backends::backend_of_provider(c.provider_name(i.provider)),
-            region: c.str(i.region),
+            region: c.region_name(i),
             instance: c.str(i.instance),
             price: o.price,
             spot: i.spot(),
             cpu_arch: i.arch,
             cpus: i.cpu,
-            memory_gb: mib_round(i.memory),
+            memory_gb: i.memory,
             gpu_count: gpus,
-            gpu_vendor: if gpus > 0 { i.vendor } else { None },
-            gpu_name: if gpus > 0 {
-                i.gpu_name.map(|g| c.str(g))
-            } else {
-                None
-            },
-            gpu_memory_gb: if gpus > 0 {
-                Some(mib_round(opt(i.gpu_memory).unwrap_or(0.0)))
-            } else {
-                None
-            },
+            gpu_vendor: i.vendor.filter(|_| has_gpu),
+            gpu_name: c.gpu_name(i).filter(|_| has_gpu),
+            gpu_memory_gb: has_gpu.then(|| opt(i.gpu_memory).unwrap_or(0.0)),
             disk_gb: o.disk_gb,
             total_blocks: o.total_blocks,
         }
     }
 }
 
-/// dstack stores sizes as whole MiB (`round(gb * 1024)`, Python's half-to-even) and compares
-/// them back in GB.
-fn mib_round(gb: f64) -> f64 {
-    (gb * 1024.0).round_ties_even() / 1024.0
-}
-
 /// Per-provider state resolved once per query.
 struct Plan {
     enabled: bool,
     kind: Kind,
-    /// Allowed locations (GCP: regions); `None` = all.
-    locations: Option<Vec<Sym>>,
+    /// Allowed regions by region id (GCP: the zone's region); `None` = all.
+    locations: Option<Vec<bool>>,
     allow_tpu: bool,
     community_cloud: bool,
     experimental: Vec<String>,
@@ -196,13 +183,14 @@ fn plan_providers(catalog: &Catalog, req: &Requirements, settings: &BackendSetti
             *slot = r;
         }
     }
-    let syms = |list: &[&str]| -> Vec<Sym> {
-        let mut v: Vec<Sym> = list
+    // Config region names compare exactly (dstack: `item.location in locations`).
+    let region_mask = |list: &[&str]| -> Vec<bool> {
+        catalog
+            .regions
+            .syms
             .iter()
-            .filter_map(|r| catalog.strings.lookup(r))
-            .collect();
-        v.sort_unstable();
-        v
+            .map(|&s| list.contains(&catalog.str(s)))
+            .collect()
     };
     catalog
         .providers()
@@ -227,9 +215,9 @@ fn plan_providers(catalog: &Catalog, req: &Requirements, settings: &BackendSetti
                 }
                 (Some(list), _) => {
                     let refs: Vec<&str> = list.iter().map(|s| s.as_str()).collect();
-                    Some(syms(&refs))
+                    Some(region_mask(&refs))
                 }
-                (None, _) => kind.default_regions().map(syms),
+                (None, _) => kind.default_regions().map(region_mask),
             };
             Plan {
                 enabled,
@@ -259,14 +247,18 @@ fn contains_ci(list: &[String], s: &str) -> bool {
         .any(|x| x.eq_ignore_ascii_case(s) || x.to_lowercase() == s.to_lowercase())
 }
 
+/// A per-query yes/no for each entry of one of the catalog's small tables.
+fn table_mask(catalog: &Catalog, table: &crate::catalog::Table, wanted: &[String]) -> Vec<bool> {
+    table
+        .syms
+        .iter()
+        .map(|&s| contains_ci(wanted, catalog.str(s)))
+        .collect()
+}
+
 /// Whether the converted offer passes gpuhunt's filter (disk ignored, as dstack does here).
-fn resources_match(
-    item: &Item,
-    price: f64,
-    req: &Requirements,
-    catalog: &Catalog,
-    names: &mut Memo,
-) -> bool {
+/// Memory values in the row are already rounded to whole MiB like dstack's offer.
+fn resources_match(item: &Item, price: f64, req: &Requirements, names: Option<&[bool]>) -> bool {
     if req.max_price.is_some_and(|m| price > m) {
         return false;
     }
@@ -276,10 +268,7 @@ fn resources_match(
     if req.cpu_arch.is_some_and(|a| a != item.arch) {
         return false;
     }
-    if !req.cpu.contains(i64::from(item.cpu)) {
-        return false;
-    }
-    if !req.memory.contains(mib_round(item.memory)) {
+    if !req.cpu.contains(i64::from(item.cpu)) || !req.memory.contains(item.memory) {
         return false;
     }
     let count = item.gpu_count.max(0);
@@ -293,24 +282,14 @@ fn resources_match(
     if !req.gpu_count.contains(i64::from(count)) {
         return false;
     }
-    let name = if count > 0 { item.gpu_name } else { None };
-    if let Some(wanted) = &req.gpu_names {
-        let Some(name) = name else { return false };
-        if !names.check(name, || contains_ci(wanted, catalog.str(name))) {
-            return false;
-        }
-    }
-    if let Some(min_cc) = req.compute_capability {
-        if vendor != Some(Vendor::Nvidia) {
-            return false;
-        }
-        let cc = name.and_then(|n| gpus::compute_capability(catalog.str(n)));
-        if cc.is_none_or(|cc| cc < min_cc) {
-            return false;
-        }
+    let gpu = if count > 0 { item.gpu } else { 0 };
+    if let Some(names) = names
+        && (gpu == 0 || !names.get(gpu as usize).copied().unwrap_or(false))
+    {
+        return false;
     }
     let per_gpu = if count > 0 {
-        mib_round(opt(item.gpu_memory).unwrap_or(0.0))
+        opt(item.gpu_memory).unwrap_or(0.0)
     } else {
         0.0
     };
@@ -318,10 +297,15 @@ fn resources_match(
         return false;
     }
     let total = f64::from(count) * per_gpu;
-    if req.gpu_total_memory.is_some_and(|r| !r.contains(total)) {
+    req.gpu_total_memory.is_none_or(|r| r.contains(total))
+}
+
+fn compute_capability_ok(item: &Item, catalog: &Catalog, min_cc: (u32, u32)) -> bool {
+    if item.gpu_count <= 0 || item.vendor != Some(Vendor::Nvidia) {
         return false;
     }
-    true
+    let cc = catalog.gpu_name(item).and_then(gpus::compute_capability);
+    cc.is_some_and(|cc| cc >= min_cc)
 }
 
 /// The disk the offer gets, or `None` when the request cannot be met.
@@ -381,11 +365,15 @@ pub fn match_offers<'c>(
     settings: &BackendSettings,
 ) -> OfferList<'c> {
     let plans = plan_providers(catalog, req, settings);
-    let mut names = Memo::default();
-    let mut regions = Memo::default();
+    let names = req
+        .gpu_names
+        .as_ref()
+        .map(|w| table_mask(catalog, &catalog.gpus, w));
+    let regions = req
+        .regions
+        .as_ref()
+        .map(|w| table_mask(catalog, &catalog.regions, w));
     let mut types = Memo::default();
-    let mut gcp_ok: FxMap<(Sym, Option<Sym>), bool> = FxMap::default();
-    let mut instance_ok: FxMap<(u16, Sym), bool> = FxMap::default();
     let mut offers: Vec<(usize, Offer)> = Vec::new();
     for (idx, item) in catalog.items.iter().enumerate() {
         let Some(plan) = plans.get(item.provider as usize) else {
@@ -395,56 +383,28 @@ pub fn match_offers<'c>(
             continue;
         }
         // Backend stage: locations, supported instances, opt-ins.
-        let loc = if plan.kind == Kind::Gcp {
-            item.region
-        } else {
-            item.location
-        };
-        if plan
-            .locations
-            .as_ref()
-            .is_some_and(|l| l.binary_search(&loc).is_err())
+        let region = item.region as usize;
+        if let Some(mask) = &plan.locations
+            && !mask.get(region).copied().unwrap_or(false)
+        {
+            continue;
+        }
+        if !item.has(bits::SUPPORTED)
+            && !plan
+                .experimental
+                .iter()
+                .any(|e| e == catalog.str(item.instance))
         {
             continue;
         }
         match plan.kind {
-            Kind::Gcp => {
+            Kind::Gcp
                 if item.has(bits::ZONE_DUPLICATE)
-                    || (!plan.allow_tpu && item.vendor == Some(Vendor::Google))
-                {
-                    continue;
-                }
-                let supported =
-                    *gcp_ok
-                        .entry((item.instance, item.gpu_name))
-                        .or_insert_with(|| {
-                            backends::gcp_supported(
-                                catalog.str(item.instance),
-                                item.gpu_name.map(|g| catalog.str(g)),
-                            )
-                        });
-                if !supported {
-                    continue;
-                }
-            }
-            // Community-cloud locations are country codes (`US`), datacenters have a dash.
-            Kind::Runpod if !plan.community_cloud && !catalog.str(item.location).contains('-') => {
+                    || (!plan.allow_tpu && item.vendor == Some(Vendor::Google)) =>
+            {
                 continue;
             }
-            Kind::Aws | Kind::Azure | Kind::Oci | Kind::Nebius => {
-                let ok = *instance_ok
-                    .entry((item.provider, item.instance))
-                    .or_insert_with(|| {
-                        backends::instance_supported(
-                            plan.kind,
-                            catalog.str(item.instance),
-                            &plan.experimental,
-                        )
-                    });
-                if !ok {
-                    continue;
-                }
-            }
+            Kind::Runpod if !plan.community_cloud && item.has(bits::COMMUNITY) => continue,
             _ => {}
         }
         let price = if plan.kind == Kind::Nebius && item.spot() && !item.has(bits::FLAT_RATE) {
@@ -452,8 +412,14 @@ pub fn match_offers<'c>(
         } else {
             item.price
         };
-        if !resources_match(item, price, req, catalog, &mut names) {
+        if !resources_match(item, price, req, names.as_deref()) {
             continue;
+        }
+        if let Some(min_cc) = req.compute_capability {
+            let skip = req.gpu_count.min == Some(0) && item.gpu_count <= 0;
+            if !skip && !compute_capability_ok(item, catalog, min_cc) {
+                continue;
+            }
         }
         let Some(disk_gb) = fit_disk(item, plan.kind, req) else {
             continue;
@@ -466,20 +432,16 @@ pub fn match_offers<'c>(
             continue;
         }
         // Run-level filters.
-        let mut region_ok = |wanted: &Vec<String>| {
-            regions.check(item.region, || {
-                contains_ci(wanted, catalog.str(item.region))
-            })
-        };
-        if req.regions.as_ref().is_some_and(|w| !region_ok(w)) {
+        if let Some(mask) = &regions
+            && !mask.get(region).copied().unwrap_or(false)
+        {
             continue;
         }
-        let mut type_ok = |wanted: &Vec<String>| {
-            types.check(item.instance, || {
+        if let Some(wanted) = &req.instance_types
+            && !types.check(item.instance, || {
                 contains_ci(wanted, catalog.str(item.instance))
             })
-        };
-        if req.instance_types.as_ref().is_some_and(|w| !type_ok(w)) {
+        {
             continue;
         }
         let Some(total_blocks) = blocks_of(item, req.blocks) else {

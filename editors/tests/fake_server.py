@@ -30,10 +30,10 @@ def send(msg):
 def diagnose(uri, text):
     diags = []
     for n, line in enumerate(text.splitlines()):
-        if line.startswith('max_price:') and not line.split(':', 1)[1].strip()[:1].isdigit():
+        if line.startswith('max_duration:') and not line.split(':', 1)[1].strip()[:1].isdigit():
             start = line.index(':') + 2
             diags.append({'range': {'start': {'line': n, 'character': start}, 'end': {'line': n, 'character': len(line)}},
-                          'severity': 1, 'source': 'fake-dstack', 'message': 'max_price must be a number, e.g. 1.5'})
+                          'severity': 1, 'source': 'fake-dstack', 'message': 'max_duration must be a duration, e.g. 2h'})
     send({'jsonrpc': '2.0', 'method': 'textDocument/publishDiagnostics', 'params': {'uri': uri, 'diagnostics': diags}})
 
 

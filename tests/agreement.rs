@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run -p dstack-lsp-tests --example agreement -- \
 //!     --unit-cases /work/shared/corpus/unit-cases.jsonl --doc-snippets /work/shared/corpus/doc-snippets \
-//!     [--conformance tests/conformance] [-v] [--show FILE…]
+//!     [--conformance tests/conformance] [--verdicts DIR] [-v] [--show FILE…]
 //! ```
 //!
 //! Unit cases: the whole-configuration kinds (`configuration`, `preset`, `run_spec`, `apply_args`,
@@ -265,6 +265,35 @@ fn conformance(dir: &Path, verbose: bool) {
     );
 }
 
+/// Any directory laid out like `tests/conformance` (`verdicts.jsonl` + the files it names), e.g. the
+/// output of `tests/tools/conformance_verdicts.py` on generated files.
+fn verdicts(dir: &Path, verbose: bool) {
+    let mut client = Tally::default();
+    let mut server = Tally::default();
+    for case in oracle(dir, "verdicts.jsonl") {
+        let file = case["file"].as_str().unwrap_or_default();
+        let ours = Verdict::of(&std::fs::read_to_string(dir.join(file)).unwrap_or_default());
+        let ok = case["ok"].as_bool().unwrap_or(false);
+        let describe = |theirs: &str| {
+            format!(
+                "{file}: dstack {}\n      ours: {}",
+                theirs.lines().take(3).collect::<Vec<_>>().join(" | "),
+                ours.render().trim_end().replace('\n', "\n            ")
+            )
+        };
+        client.add(ok != ours.has_error(), || {
+            describe(case["error"].as_str().unwrap_or("ok"))
+        });
+        if ok && case["server_ok"] == json!(false) {
+            server.add(ours.has_warning(), || {
+                describe(case["server_error"].as_str().unwrap_or(""))
+            });
+        }
+    }
+    client.report("verdicts (errors)", verbose);
+    server.report("verdicts (server-only failures with a warning)", verbose);
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let verbose = args.iter().any(|a| a == "-v");
@@ -278,6 +307,9 @@ fn main() {
     }
     if let Some(p) = value("--doc-snippets") {
         doc_snippets(Path::new(p), verbose);
+    }
+    if let Some(p) = value("--verdicts") {
+        verdicts(Path::new(p), verbose);
     }
     if let Some(p) = value("--conformance") {
         conformance(Path::new(p), verbose);

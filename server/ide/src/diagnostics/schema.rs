@@ -221,7 +221,7 @@ impl<'c, 'a> Walker<'c, 'a> {
             .filter_map(Shape::syntax)
             .find(|s| matches!(*s, "int-range" | "memory-range" | "fleet-nodes"))
             && let Err(e) = bridge::check_syntax(syn, node, self.cx.parse)
-            && e.message.contains("order")
+            && (e.message.contains("order") || e.message.contains("empty"))
         {
             self.value_error(node, &e);
         }
@@ -347,7 +347,17 @@ impl<'c, 'a> Walker<'c, 'a> {
                     }
                     let v = self.cx.resolve(v);
                     // `env: {KEY: {key: OTHER}}` is silently taken as a pass-through by dstack.
-                    if key_syntax.is_none() && v.as_mapping().is_some() {
+                    if key_syntax.is_none()
+                        && v.as_mapping().is_some()
+                        && let [(k, value)] = self.cx.entries(v).as_slice()
+                        && k.key_text() == Some("key")
+                        && self.cx.resolve(value).as_scalar().is_some_and(|sc| {
+                            matches!(
+                                sc.value,
+                                ScalarValue::Str(_) | ScalarValue::Int(_) | ScalarValue::Float(_)
+                            )
+                        })
+                    {
                         continue;
                     }
                     // Tag values are checked as strings only: a number crashes dstack.
@@ -611,7 +621,9 @@ impl<'c, 'a> Walker<'c, 'a> {
             } => {
                 let text: std::borrow::Cow<str> = match value {
                     ScalarValue::Str(s) => std::borrow::Cow::Borrowed(s.as_str()),
-                    ScalarValue::Int(_) | ScalarValue::Float(_) if *coerce_numbers => {
+                    ScalarValue::Int(_) | ScalarValue::Float(_)
+                        if *coerce_numbers && !self.parses_only_strings(syntax.as_deref()) =>
+                    {
                         std::borrow::Cow::Owned(super::tree::scalar_text(node).unwrap_or_default())
                     }
                     _ => return Fit::No,
@@ -715,6 +727,15 @@ impl<'c, 'a> Walker<'c, 'a> {
                 Fit::No
             }
         }
+    }
+
+    /// List items whose dstack pre-validator turns only strings into objects: a number there is
+    /// neither a string nor a mapping to pydantic (`files: [5]`, `instances: [5]`).
+    fn parses_only_strings(&self, syntax: Option<&str>) -> bool {
+        matches!(
+            syntax,
+            Some("env" | "file-mapping" | "repo" | "volume-mount")
+        ) || self.key == "instances"
     }
 
     /// "`ide`" (or "the value" at the top), for messages.

@@ -581,3 +581,36 @@ fn valid_files_are_clean() {
         "#]],
     );
 }
+
+/// Cases where a first version disagreed with dstack on generated files (checked with the oracle).
+#[test]
+fn edge_cases_from_differential_runs() {
+    check(
+        "type: task\ncommands: [x]\nfiles: [5]\nports: [\" 8080\"]\nenv:\n  A: {key: B}\n  C: {}\n",
+        expect![[r#"
+            type: task
+            commands: [x]
+            files: [5]
+                    ^ 3:9-3:10 error wrong-type `files` expects a `file-mapping` string or a `files[]` mapping, got the integer `5`
+            ports: [" 8080"]
+                    ^^^^^^^ 4:9-4:16 error port invalid port mapping ` 8080`: use `PORT`, `LOCAL:CONTAINER` or `*:CONTAINER`; for example `8080:80`
+            env:
+              A: {key: B}
+              C: {}
+                 ^^ 7:6-7:8 error wrong-type `env` expects a string, got a mapping
+
+        "#]],
+    );
+    check(
+        "type: service\nport: 80\ngroups:\n  - replicas: {}\n    commands: [x]\n",
+        expect![[r#"
+            type: service
+            port: 80
+            groups:
+              - replicas: {}
+                          ^^ 4:15-4:17 error range invalid empty range: give at least one side of `..`; for example `1..4`
+                commands: [x]
+
+        "#]],
+    );
+}

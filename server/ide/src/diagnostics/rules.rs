@@ -160,6 +160,14 @@ fn repos(cx: &mut Cx, root: &Node) {
     };
     for item in cx.items(list) {
         if item.as_mapping().is_none() {
+            // The string form: only a URL source is parsed before the plan.
+            if let Some(i) = bridge::input(item)
+                && let Ok(spec) = dstack_values::repos::parse(&i)
+                && let dstack_values::repos::RepoSource::Url(url) = &spec.source
+                && !git_url_ok(url)
+            {
+                cx.error("invalid-value", item.range, format!("`{url}` is not a git repository URL, for example `https://github.com/org/repo.git`"));
+            }
             continue;
         }
         if let Some(u) = cx.get_set(item, "url")
@@ -839,10 +847,35 @@ fn preset(cx: &mut Cx, root: &Node) {
     }
 }
 
-/// A URL dstack can take a repository from: `scheme://host/...` or scp-style `user@host:path`.
+/// A URL dstack can clone: `https://host/…` or `ssh://host/…`, or scp-style `user@host:path`.
 fn git_url_ok(url: &str) -> bool {
-    match url.split_once("://") {
-        Some((_, rest)) => rest.split('/').next().is_some_and(|host| !host.is_empty()),
-        None => url.contains('@') || url.contains(':') || url.contains('/'),
+    if let Some((scheme, rest)) = url.split_once("://") {
+        // Like a WHATWG parser for special schemes, extra slashes before the host are skipped.
+        let rest = if scheme.eq_ignore_ascii_case("https") {
+            rest.trim_start_matches('/')
+        } else {
+            rest
+        };
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let host_port = authority.rsplit('@').next().unwrap_or("");
+        let (host, port) = match host_port.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (host_port, None),
+        };
+        let port_ok = port.is_none_or(|p| p.is_empty() || p.parse::<u16>().is_ok());
+        let scheme_ok = scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("ssh");
+        return scheme_ok && !host.is_empty() && port_ok && !url.contains(char::is_whitespace);
     }
+    // scp-style: USER@HOST:PATH with no `/` before the `:`.
+    let Some((user, rest)) = url.split_once('@') else {
+        return false;
+    };
+    let Some((host, path)) = rest.split_once(':') else {
+        return false;
+    };
+    !user.is_empty()
+        && !user.contains('/')
+        && !host.is_empty()
+        && !host.contains('/')
+        && !path.is_empty()
 }

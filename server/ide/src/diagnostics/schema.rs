@@ -158,6 +158,16 @@ impl<'c, 'a> Walker<'c, 'a> {
         match &node.kind {
             NodeKind::Error | NodeKind::Alias(_) => {}
             NodeKind::Mapping(_) => self.mapping(node, shapes, anchor, top),
+            // `[8, 0]`: dstack's compute-capability parser takes the list form itself.
+            NodeKind::Sequence(_)
+                if shapes
+                    .iter()
+                    .any(|s| s.syntax() == Some("compute-capability")) =>
+            {
+                if let Err(e) = bridge::check_syntax("compute-capability", node, self.cx.parse) {
+                    self.value_error(node, &e);
+                }
+            }
             NodeKind::Sequence(items) => {
                 let list = shapes.iter().find_map(|s| match s {
                     Shape::List {

@@ -9,6 +9,7 @@ use dstack_syntax::{
     CursorContext, CursorKind, Node, NodeKind, Parse, PathSeg, TextRange, cursor_context,
 };
 use dstack_values::ValueCompletion;
+use std::collections::HashSet;
 
 mod catalog_hints;
 
@@ -58,7 +59,7 @@ pub fn completions(doc: &Document, offset: u32, config: &AnalysisConfig) -> Vec<
         CursorKind::Value => value_completions(doc, &ctx),
         CursorKind::Unknown => Vec::new(),
     };
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     items.retain(|i| seen.insert(i.label.clone()));
     // `key:` with no space yet: `key:A100` would be one plain scalar, so insert the space too.
     if ctx.kind == CursorKind::Value {
@@ -161,9 +162,11 @@ fn key_completions(doc: &Document, ctx: &CursorContext, offset: u32) -> Vec<Comp
     }
     let mapping = w.node.filter(|n| matches!(n.kind, NodeKind::Mapping(_)));
     let objects = objects_for(&doc.parse, &w.shapes, mapping, None);
-    let present: Vec<&str> = mapping
-        .map(|n| present_keys(doc, n, offset))
-        .unwrap_or_default();
+    // Only mappings with known keys need this (a 15,000-key `env` mapping has none to offer).
+    let present: HashSet<&str> = match mapping {
+        Some(n) if !objects.is_empty() => present_keys(doc, n, offset),
+        _ => HashSet::new(),
+    };
     let after = doc.text.get(ctx.replace.end as usize..).unwrap_or("");
     let has_colon = after.trim_start_matches([' ', '\t']).starts_with(':');
     let in_flow = in_flow_collection(&doc.text, ctx.replace.start);
@@ -252,7 +255,7 @@ fn offers_values(p: &Property) -> bool {
             Shape::Enum { .. } | Shape::Boolean => true,
             Shape::String {
                 syntax: Some(syn), ..
-            } => !syntax_values(syn, "").is_empty(),
+            } => has_syntax_values(syn),
             _ => false,
         })
 }
@@ -277,28 +280,22 @@ fn in_flow_collection(text: &str, offset: u32) -> bool {
     depth > 0
 }
 
-/// Keys already written in the mapping, except the one being typed at the cursor.
-fn present_keys<'d>(doc: &'d Document, mapping: &'d Node, offset: u32) -> Vec<&'d str> {
-    let raw = mapping.as_mapping().unwrap_or_default();
-    let mut out: Vec<&str> = Vec::new();
-    for (k, _) in doc.parse.entries(mapping) {
-        if k.range.contains_inclusive(offset) {
-            continue;
-        }
-        if let Some(t) = k.key_text() {
-            out.push(t);
-        }
-    }
-    // Raw entries too: a merge key's own entries are already in `entries`.
-    for e in raw {
-        if !e.key.range.contains_inclusive(offset)
-            && let Some(t) = e.key.key_text()
-            && !out.contains(&t)
-        {
-            out.push(t);
-        }
-    }
-    out
+/// Keys already written in the mapping (merged ones included), except the one being typed at the cursor.
+fn present_keys<'d>(doc: &'d Document, mapping: &'d Node, offset: u32) -> HashSet<&'d str> {
+    doc.parse
+        .entries(mapping)
+        .into_iter()
+        .map(|(k, _)| k)
+        .chain(
+            mapping
+                .as_mapping()
+                .unwrap_or_default()
+                .iter()
+                .map(|e| &e.key),
+        )
+        .filter(|k| !k.range.contains_inclusive(offset))
+        .filter_map(Node::key_text)
+        .collect()
 }
 
 fn value_completions(doc: &Document, ctx: &CursorContext) -> Vec<CompletionItem> {
@@ -518,6 +515,29 @@ fn values_for_shapes(shapes: &[&Shape], ctx: &CursorContext, base: usize) -> Vec
         }
     }
     out
+}
+
+/// The syntaxes [`syntax_values`] has proposals for.
+fn has_syntax_values(syntax: &str) -> bool {
+    matches!(
+        syntax,
+        "gpu"
+            | "cpu"
+            | "memory"
+            | "memory-range"
+            | "int-range"
+            | "fleet-nodes"
+            | "cron"
+            | "duration"
+            | "off-duration"
+            | "idle-duration"
+            | "volume-mount"
+            | "port-mapping"
+            | "service-port"
+            | "env"
+            | "shell"
+            | "compute-capability"
+    )
 }
 
 /// Proposals from the value syntaxes (`dstack-values`), or the model's examples for the rest.

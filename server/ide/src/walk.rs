@@ -188,12 +188,21 @@ pub fn objects_for(
 pub fn child<'d>(parse: &'d Parse, node: &'d Node, seg: &PathSeg) -> Option<&'d Node> {
     let node = parse.resolve(node);
     let found = match (seg, &node.kind) {
-        (PathSeg::Key(k), NodeKind::Mapping(_)) => parse
-            .entries(node)
-            .into_iter()
+        // An explicit key beats merged ones, and the last duplicate wins: scan the raw entries
+        // backwards first (no allocation, even in a 15,000-key mapping); only a key that is not
+        // written here may come from a `<<` merge.
+        (PathSeg::Key(k), NodeKind::Mapping(entries)) => entries
+            .iter()
             .rev()
-            .find(|(key, _)| key.key_text() == Some(k.as_str()))
-            .map(|(_, v)| v),
+            .find(|e| e.key.key_text() == Some(k.as_str()))
+            .map(|e| &e.value)
+            .or_else(|| {
+                parse
+                    .entries(node)
+                    .into_iter()
+                    .find(|(key, _)| key.key_text() == Some(k.as_str()))
+                    .map(|(_, v)| v)
+            }),
         (PathSeg::Index(i), NodeKind::Sequence(items)) => items.get(*i),
         _ => None,
     };

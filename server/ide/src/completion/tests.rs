@@ -603,3 +603,15 @@ fn a_value_right_after_the_colon_gets_a_space() {
     "#]],
     );
 }
+
+#[test]
+fn syntaxes_with_proposals_are_listed() {
+    for syntax in &dstack_model::model().syntaxes {
+        assert_eq!(
+            super::has_syntax_values(&syntax.name),
+            !super::syntax_values(&syntax.name, "").is_empty(),
+            "{}",
+            syntax.name
+        );
+    }
+}

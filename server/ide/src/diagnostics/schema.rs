@@ -476,6 +476,37 @@ impl<'c, 'a> Walker<'c, 'a> {
             return;
         }
         let here = describe_object(object, top);
+        // A key of another variant of the same union (`arn` needs `type: acm`, `size` a sized backend).
+        if let Some(tag) = &object.tag {
+            let family = object
+                .id
+                .strip_suffix(&format!("-{}", tag.value))
+                .unwrap_or("");
+            let owners: Vec<String> = model()
+                .objects
+                .iter()
+                .filter_map(|o| o.tag.as_ref().map(|t| (o, t)))
+                .filter(|(o, t)| {
+                    t.key == tag.key
+                        && o.id == format!("{family}-{}", t.value)
+                        && o.property(name).is_some()
+                })
+                .map(|(_, t)| format!("`{}`", t.value))
+                .collect();
+            if !family.is_empty() && !owners.is_empty() {
+                self.cx.error(
+                    "unknown-key",
+                    key.range,
+                    format!(
+                        "`{name}` does not apply to `{key}: {value}`; it is used with `{key}:` {}",
+                        join_list(&owners, "or"),
+                        key = tag.key,
+                        value = tag.value
+                    ),
+                );
+                return;
+            }
+        }
         if top {
             let others: Vec<String> = model()
                 .other_types_with_property(name)
@@ -902,6 +933,15 @@ fn one_of(names: &[&str]) -> String {
         format!("`{}`", names[0])
     } else {
         format!("one of {}", code_list(names))
+    }
+}
+
+/// "`a`, `b` or `c`".
+fn join_list(items: &[String], last: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., tail] => format!("{} {last} {tail}", rest.join(", ")),
     }
 }
 

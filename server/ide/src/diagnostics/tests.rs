@@ -614,3 +614,30 @@ fn edge_cases_from_differential_runs() {
         "#]],
     );
 }
+
+#[test]
+fn keys_of_other_union_variants() {
+    check(
+        "type: volume\nbackend: daytona\nsize: 100GB\n",
+        expect![[r#"
+            type: volume
+            backend: daytona
+            size: 100GB
+            ^^^^ 3:1-3:5 error unknown-key `size` does not apply to `backend: daytona`; it is used with `backend:` `aws`, `gcp`, `runpod` or `kubernetes`
+
+        "#]],
+    );
+    check(
+        "type: gateway\nbackend: aws\nregion: us-east-1\ncertificate:\n  type: lets-encrypt\n  arn: x\n",
+        expect![[r#"
+            type: gateway
+            backend: aws
+            region: us-east-1
+            certificate:
+              type: lets-encrypt
+              arn: x
+              ^^^ 6:3-6:6 error unknown-key `arn` does not apply to `type: lets-encrypt`; it is used with `type:` `acm`
+
+        "#]],
+    );
+}

@@ -157,6 +157,12 @@ fn check_all(text: &str, old: &Parse, cursor_everywhere: bool) -> Parse {
     }
     if cursor_everywhere {
         for offset in 0..=text.len() + 1 {
+            // A parse of another text (a stale one) must not break the cursor model either.
+            let stale = cursor_context(text, old, offset as u32);
+            assert!(
+                stale.replace.end as usize <= text.len(),
+                "replace out of text with a stale parse: {text:?}"
+            );
             let c = cursor_context(text, &p, offset as u32);
             assert!(
                 c.replace.end as usize <= text.len() && c.replace.start <= c.replace.end,

@@ -852,6 +852,13 @@ fn describe_error(src: &str, pos: usize, info: &str) -> (usize, usize, String) {
             ),
         );
     }
+    if info.contains("valid YAML whitespace") && pos > 0 && bytes.get(pos - 1) == Some(&b'\t') {
+        return (
+            pos - 1,
+            pos,
+            "tab character where YAML expects a space: use spaces".into(),
+        );
+    }
     if info.contains("tab") {
         let mut s = line_start;
         while s < line_end && bytes[s] == b' ' {

@@ -311,6 +311,9 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                     mut errors,
                     special,
                 } = parse_chunk_guarded(src, chunk.range.start);
+                if src.contains('\t') {
+                    add_tab_errors(src, chunk.range.start, &mut errors);
+                }
                 let piece = match (root, chunk.kind) {
                     (Some(node), _) if split.single => Piece::Root(node),
                     (
@@ -491,6 +494,22 @@ fn parse_chunk_guarded(src: &str, base: u32) -> ChunkTree {
             }],
             special: false,
         },
+    }
+}
+
+/// Tabs PyYAML rejects that saphyr let through (or reported elsewhere): one error per tab.
+fn add_tab_errors(src: &str, base: u32, errors: &mut Vec<SyntaxError>) {
+    for at in split::stray_tabs(src) {
+        let at = base + at as u32;
+        if !errors
+            .iter()
+            .any(|e| e.range.start <= at && at < e.range.end.max(e.range.start + 1))
+        {
+            errors.push(SyntaxError {
+                range: TextRange::new(at, at + 1),
+                message: "tab character here: dstack reads YAML with PyYAML, which accepts tabs only inside quotes and comments; use spaces".into(),
+            });
+        }
     }
 }
 

@@ -140,10 +140,10 @@ pub(crate) fn looks_like_key(line: &[u8]) -> bool {
     false
 }
 
-/// Bytes that can change the lexer state.
+/// Bytes that can change the lexer state (and tabs, which `stray_tabs` looks for).
 const STATE_BYTES: [bool; 256] = {
     let mut t = [false; 256];
-    let special = b"\"'[]{}|>";
+    let special = b"\"'[]{}|>\t";
     let mut i = 0;
     while i < special.len() {
         t[special[i] as usize] = true;
@@ -154,6 +154,25 @@ const STATE_BYTES: [bool; 256] = {
 
 /// Advance the lexer over one line (its text without the line break).
 pub(crate) fn lex_line(line: &[u8], st: &mut LexState) {
+    lex_line_tabs(line, st, &mut |_| {});
+}
+
+/// The columns of tabs outside quotes, comments and block scalar text: PyYAML rejects those
+/// ("found character '\t' that cannot start any token"), although YAML 1.2 allows some.
+pub(crate) fn stray_tabs(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut st = LexState::default();
+    let mut out = Vec::new();
+    for line in lines(bytes) {
+        lex_line_tabs(&bytes[line.start..line.end], &mut st, &mut |i| {
+            out.push(line.start + i)
+        });
+    }
+    out
+}
+
+/// `lex_line`, also reporting where a tab stands outside quotes, comments and block scalars.
+fn lex_line_tabs(line: &[u8], st: &mut LexState, on_tab: &mut impl FnMut(usize)) {
     if let Some(parent) = st.block_scalar {
         let blank = line.iter().all(|&b| b == b' ' || b == b'\t');
         if blank || indent_of(line) > parent {
@@ -179,6 +198,9 @@ pub(crate) fn lex_line(line: &[u8], st: &mut LexState) {
     while i < line.len() {
         let b = line[i];
         if b == b' ' || b == b'\t' {
+            if b == b'\t' {
+                on_tab(i);
+            }
             i += 1;
             continue;
         }
@@ -252,6 +274,9 @@ pub(crate) fn lex_line(line: &[u8], st: &mut LexState) {
         i += 1;
         while i < line.len() {
             let c = line[i];
+            if c == b'\t' {
+                on_tab(i);
+            }
             if (c == b':' && (is_space(line.get(i + 1)) || st.flow > 0))
                 || (c == b'#' && matches!(line[i - 1], b' ' | b'\t'))
                 || (st.flow > 0 && matches!(c, b',' | b'[' | b']' | b'{' | b'}'))

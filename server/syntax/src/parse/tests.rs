@@ -506,3 +506,31 @@ fn empty_first_item_with_a_comment() {
     "#]],
     );
 }
+
+#[test]
+fn tabs_pyyaml_rejects() {
+    // PyYAML 6 rejects each of these tabs ("found character '\t' that cannot start any token").
+    check(
+        "a:\tb\nc: d\t# note\ne:\n  - \tx\nf: [x,\ty]\ng: 'in\tquotes'\nh: |\n  \tcontent\n# \tcomment\n",
+        expect![[r#"
+        map 5..67
+          key Plain "c" 5..6 str v @5
+            Plain "d" 8..9 str v @8
+          key Plain "e" 17..18 str v @17
+            seq 22..26
+              Plain "x" 25..26 str v @25
+          key Plain "f" 27..28 str v @27
+            seq 30..36
+              Plain "x" 31..32 str v @31
+              Plain "y" 34..35 str v @34
+          key Plain "g" 37..38 str v @37
+            SingleQuoted "in\tquotes" 40..51 src="'in\tquotes'" str v @41
+          key Plain "h" 52..53 str v @52
+            Literal "\tcontent\n" 55..67 src="|\n  \tcontent" str v @59
+        error 2..3 "\t": tab character where YAML expects a space: use spaces
+        error 9..10 "\t": tab character here: dstack reads YAML with PyYAML, which accepts tabs only inside quotes and comments; use spaces
+        error 24..25 "\t": tab character here: dstack reads YAML with PyYAML, which accepts tabs only inside quotes and comments; use spaces
+        error 33..34 "\t": tab character here: dstack reads YAML with PyYAML, which accepts tabs only inside quotes and comments; use spaces
+    "#]],
+    );
+}

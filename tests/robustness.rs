@@ -75,3 +75,55 @@ fn cut_and_mangled_cases_do_not_panic() {
     }
     assert!(runs > 1000 && total > 0, "{runs} runs, {total} diagnostics");
 }
+
+/// Applying any quick fix offered on a conformance case never introduces a YAML syntax error, and
+/// removes the diagnostic it was offered for.
+#[test]
+fn quick_fixes_keep_the_yaml_valid_and_fix_their_diagnostic() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance");
+    let verdicts = std::fs::read_to_string(dir.join("verdicts.jsonl")).unwrap_or_default();
+    let config = AnalysisConfig::default();
+    let mut applied = 0;
+    let mut problems = Vec::new();
+    for line in verdicts.lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let file = v["file"].as_str().unwrap_or_default();
+        let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+        let doc = Document::new(text.clone());
+        let before = dstack_ide::diagnostics(&doc, &config);
+        if before.iter().any(|d| d.code == "yaml-syntax") {
+            continue;
+        }
+        for d in &before {
+            for fix in &d.fixes {
+                let mut edited = text.clone();
+                let mut edits = fix.edits.clone();
+                edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+                for e in edits {
+                    edited.replace_range(e.range.start as usize..e.range.end as usize, &e.new_text);
+                }
+                applied += 1;
+                let after = dstack_ide::diagnostics(&Document::new(edited.clone()), &config);
+                let broken = after.iter().any(|a| a.code == "yaml-syntax");
+                let same = after
+                    .iter()
+                    .any(|a| a.code == d.code && a.message == d.message);
+                if broken || same {
+                    problems.push(format!(
+                        "{file}: `{}` for `{}` gives:\n{edited}",
+                        fix.title, d.message
+                    ));
+                }
+            }
+        }
+    }
+    assert!(applied > 50, "only {applied} fixes were tried");
+    assert!(
+        problems.is_empty(),
+        "{} fixes misbehave:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

@@ -113,12 +113,44 @@ mod tests {
                 type: task
                 commands: [echo]
                 idle_duration: 300
+                ## Remove `termination_idle_time` [removed-key]
+                type: task
+                commands: [echo]
             "#]],
         );
         // The old `retry_policy` mapping does not fit `retry` as it is: no blind rename.
         check(
             "type: task\ncommands: [echo]\n$0retry_policy:\n  retry: true\n",
-            expect![""],
+            expect![[r#"
+                ## Remove `retry_policy` [removed-key] (preferred)
+                type: task
+                commands: [echo]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn removed_and_no_op_keys_are_removed() {
+        check(
+            "type: task\n$0pool_name: my-pool\ncommands: [echo]\n",
+            expect![[r#"
+                ## Use `fleets: [my-pool]` [removed-key] (preferred)
+                type: task
+                fleets: [my-pool]
+                commands: [echo]
+                ## Remove `pool_name` [removed-key]
+                type: task
+                commands: [echo]
+            "#]],
+        );
+        check(
+            "type: task\ncommands: [echo]\n$0home_dir: /root\nimage: x\n",
+            expect![[r#"
+                ## Remove `home_dir` (it has no effect) [deprecated-key] (preferred)
+                type: task
+                commands: [echo]
+                image: x
+            "#]],
         );
     }
 

@@ -415,7 +415,17 @@ impl<'c, 'a> Walker<'c, 'a> {
                             msg.push_str(&format!("; use `{r}` instead"));
                         }
                         msg.push_str(&format!(". {}", dep.note));
-                        self.cx.warning("deprecated-key", k.range, msg);
+                        let mut d =
+                            Diagnostic::new(Severity::Warning, "deprecated-key", k.range, msg);
+                        if dep.replacement.is_none() {
+                            let lines = self.cx.entry_lines(k, v);
+                            d = d.with_fix(
+                                format!("Remove `{name}` (it has no effect)"),
+                                lines,
+                                "",
+                            );
+                        }
+                        self.cx.push(d);
                     }
                     let outer = std::mem::replace(&mut self.key, p.name.as_str());
                     self.shape(v, &p.shapes, k.range, false);
@@ -466,12 +476,29 @@ impl<'c, 'a> Walker<'c, 'a> {
                 .replacement
                 .as_deref()
                 .filter(|r| r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-                && object.property(rep).is_some()
-                // A mapping value (`retry_policy: {retry, duration}`) does not carry over as it is.
-                && self.cx.resolve(value).as_mapping().is_none()
+                // Only when a scalar carries over as it is (`retry_policy: {…}` and `pool_name: x` → a
+                // list of fleets do not).
+                && object.property(rep).is_some_and(|p| {
+                    p.shapes.iter().any(|s| {
+                        matches!(s, Shape::String { .. } | Shape::Integer { .. } | Shape::Number { .. } | Shape::Boolean | Shape::Enum { .. })
+                    })
+                })
+                && self.cx.resolve(value).as_scalar().is_some()
             {
                 d = d.with_fix(format!("Rename to `{rep}`"), key.range, rep);
+            } else if name == "pool_name"
+                && let Some(pool) = super::tree::scalar_text(self.cx.resolve(value))
+            {
+                // The pool's instances now live in a fleet of the same name.
+                let range = key.range.cover(value.range);
+                d = d.with_fix(
+                    format!("Use `fleets: [{pool}]`"),
+                    range,
+                    format!("fleets: [{pool}]"),
+                );
             }
+            let lines = self.cx.entry_lines(key, value);
+            d = d.with_fix(format!("Remove `{name}`"), lines, "");
             self.cx.push(d);
             return;
         }

@@ -81,6 +81,31 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// The whole lines of a `key: value` entry, newline included (for removing it).
+    pub fn entry_lines(&self, key: &Node, value: &Node) -> TextRange {
+        let bytes = self.text.as_bytes();
+        let mut start = key.range.start as usize;
+        while start > 0
+            && bytes
+                .get(start - 1)
+                .is_some_and(|b| *b == b' ' || *b == b'\t')
+        {
+            start -= 1;
+        }
+        // Only whole lines: a key after `- ` or `{` is removed by itself.
+        if start > 0 && bytes.get(start - 1) != Some(&b'\n') {
+            start = key.range.start as usize;
+        }
+        let mut end = value.range.end.max(key.range.end) as usize;
+        while end < bytes.len() && bytes[end] != b'\n' {
+            end += 1;
+        }
+        if end < bytes.len() {
+            end += 1;
+        }
+        TextRange::new(start as u32, end.min(bytes.len()) as u32)
+    }
+
     /// A range cut at the end of its first line (a multi-line node would cover a whole block).
     pub fn first_line(&self, range: TextRange) -> TextRange {
         let start = range.start as usize;

@@ -12,6 +12,7 @@ use dstack_values::ValueCompletion;
 use std::collections::HashSet;
 
 mod catalog_hints;
+pub(crate) mod interpolation;
 
 use crate::hover::{property_markdown, type_markdown_for};
 use crate::walk::{self, objects_for};
@@ -229,6 +230,9 @@ fn key_completions(doc: &Document, ctx: &CursorContext, offset: u32) -> Vec<Comp
     }
     // A list item may also be a scalar (`- aws`, `- my-vol:/data`): offer those values too.
     if matches!(path.last(), Some(PathSeg::Index(_))) && present.is_empty() {
+        if let Some(items) = reference_values(doc, ctx) {
+            return items;
+        }
         match region_values(doc, ctx, &w, true) {
             Some(regions) => out.extend(regions),
             None => out.extend(values_for_shapes(&w.shapes, ctx, 5000)),
@@ -299,6 +303,9 @@ fn present_keys<'d>(doc: &'d Document, mapping: &'d Node, offset: u32) -> HashSe
 }
 
 fn value_completions(doc: &Document, ctx: &CursorContext) -> Vec<CompletionItem> {
+    if let Some(items) = reference_values(doc, ctx) {
+        return items;
+    }
     if ctx.path.len() == 1 && ctx.path.first() == Some(&PathSeg::Key("type".to_string())) {
         return type_values(ctx);
     }
@@ -316,6 +323,39 @@ fn value_completions(doc: &Document, ctx: &CursorContext) -> Vec<CompletionItem>
         return items;
     }
     values_for_shapes(&w.shapes, ctx, 0)
+}
+
+/// Inside an unclosed `${{`: the references the place accepts (`secrets.`, `run.args`, `env.NAME`…).
+fn reference_values(doc: &Document, ctx: &CursorContext) -> Option<Vec<CompletionItem>> {
+    let cursor = ctx.replace.start + ctx.partial.len() as u32;
+    let (start, typed) = interpolation::open_reference(&doc.text, cursor)?;
+    let context = interpolation::context_for(doc, &ctx.path)?;
+    let rest = doc.text.get(cursor as usize..).unwrap_or("");
+    let closed = rest.trim_start().starts_with("}}");
+    let items = dstack_values::interpolation::complete(typed, &context)
+        .into_iter()
+        .map(|c| {
+            // `secrets.` wants a name after it; anything else is complete and gets closed.
+            let insert = if closed || c.insert.ends_with('.') {
+                c.insert.clone()
+            } else {
+                format!("{} }}}}", c.insert)
+            };
+            CompletionItem {
+                label: c.label,
+                kind: CompletionKind::Value,
+                detail: Some(c.detail),
+                documentation: None,
+                insert_text: insert,
+                is_snippet: false,
+                replace: TextRange::new(start, cursor),
+                sort_text: Some(format!("{:05}", c.sort)),
+                deprecated: false,
+                retrigger: false,
+            }
+        })
+        .collect();
+    Some(items)
 }
 
 /// `resources.gpu.name` (or an item of its list) in the mapping form of `gpu`.

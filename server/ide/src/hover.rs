@@ -9,6 +9,7 @@ use dstack_model::{ConfigType, Property, RemovedProperty, Shape, model};
 use dstack_syntax::{Node, NodeKind, Parse, PathSeg, TextRange};
 
 use crate::bridge;
+use crate::completion::interpolation;
 use crate::walk::{self, Spot};
 use crate::{AnalysisConfig, Document};
 
@@ -61,6 +62,15 @@ fn locate_target(doc: &Document, offset: u32) -> Option<(HoverTarget, &Node)> {
 
 pub fn hover(doc: &Document, offset: u32, config: &AnalysisConfig) -> Option<Hover> {
     let (target, node) = locate_target(doc, offset)?;
+    if !target.on_key
+        && let Some((range, name)) = interpolation::reference_at(node, offset)
+    {
+        let text = dstack_values::interpolation::describe_reference(&name);
+        return Some(Hover {
+            range,
+            markdown: format!("{} — {text}", code(&format!("${{{{ {name} }}}}"))),
+        });
+    }
     let mut markdown = if target.on_key {
         key_hover(doc, &target.path)?
     } else {

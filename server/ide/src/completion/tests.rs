@@ -615,3 +615,35 @@ fn syntaxes_with_proposals_are_listed() {
         );
     }
 }
+
+#[test]
+fn references_inside_interpolation() {
+    check(
+        "type: task\ncommands:\n  - python train.py ${{ $0\n",
+        expect![[r#"
+            value run.args — extra `dstack apply` arguments
+            value secrets. — a project secret
+            value groups[0].nodes[0].IP_ADDRESS — IP of a task group's node
+            value groups[0].replicas[0].IP_ADDRESS — IP of a service group's replica
+        "#]],
+    );
+    check_apply(
+        "type: task\ncommands:\n  - python train.py ${{ run.a$0\n",
+        "run.args",
+        expect![[r#"
+            type: task
+            commands:
+              - python train.py ${{ run.args }}
+        "#]],
+    );
+    check(
+        "type: task\nenv:\n  - TOKEN=${{ $0 }}\n",
+        expect![[r#"
+        value secrets. — a project secret
+    "#]],
+    );
+    check_labels(
+        "type: task\nenv:\n  - HF_TOKEN\nregistry_auth:\n  username: ${{ $0\n",
+        expect![[r#"env.HF_TOKEN secrets."#]],
+    );
+}

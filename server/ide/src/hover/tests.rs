@@ -349,3 +349,21 @@ fn key_with_many_values_lists_them_once() {
         "#]],
     );
 }
+
+#[test]
+fn interpolation_references() {
+    check(
+        "type: task\ncommands:\n  - python train.py ${{ run.a$0rgs }}\n",
+        expect![[r#"
+            [${{ run.args }}]
+            `${{ run.args }}` — the extra arguments given to `dstack apply` after the configuration, shell-quoted
+        "#]],
+    );
+    check(
+        "type: task\nenv:\n  - TOKEN=${{ secrets.hf$0 }}\n",
+        expect![[r#"
+            [${{ secrets.hf }}]
+            `${{ secrets.hf }}` — the project secret `hf`, resolved by the dstack server (`dstack secret set hf …`)
+        "#]],
+    );
+}

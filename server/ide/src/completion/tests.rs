@@ -647,3 +647,14 @@ fn references_inside_interpolation() {
         expect![[r#"env.HF_TOKEN secrets."#]],
     );
 }
+
+#[test]
+fn every_skeleton_is_a_valid_configuration() {
+    // dstack 0.22.5 accepts all seven (checked with the oracle); our diagnostics must agree.
+    for t in &dstack_model::model().types {
+        let text = super::expand_snippet(&t.skeleton, "");
+        let doc = crate::Document::new(text.clone());
+        let found = crate::diagnostics(&doc, &crate::AnalysisConfig::default());
+        assert!(found.is_empty(), "{}:\n{text}\n{found:?}", t.name);
+    }
+}

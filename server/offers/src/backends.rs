@@ -291,7 +291,7 @@ fn gcp_is_tpu(name: &str) -> bool {
     let mut parts = name.split('-');
     match (parts.next(), parts.next(), parts.next()) {
         (Some(v), Some(cores), None) => {
-            crate::gpus::TPU_VERSIONS.contains(&v)
+            dstack_values::gpu_names::TPU_VERSIONS.contains(&v)
                 && !cores.is_empty()
                 && cores.bytes().all(|b| b.is_ascii_digit())
         }

@@ -441,7 +441,7 @@ impl Catalog {
         let mut gpu_name = optional(6);
         let mut vendor = match optional(10) {
             None => None,
-            Some(v) => Some(Vendor::parse(v).ok_or_else(|| bad(10, v))?),
+            Some(v) => Some(crate::parse_vendor(v).ok_or_else(|| bad(10, v))?),
         };
         if let Some(tpu) = gpu_name.and_then(|n| n.strip_prefix("tpu-")) {
             // Older catalogs marked TPUs by a `tpu-` prefix and had no vendor column.
@@ -452,7 +452,7 @@ impl Catalog {
         }
         let arch = match optional(12) {
             None => CpuArch::X86,
-            Some(v) => CpuArch::parse(v).ok_or_else(|| bad(12, v))?,
+            Some(v) => crate::parse_cpu_arch(v).ok_or_else(|| bad(12, v))?,
         };
         let instance = required(0)?;
         let location = required(1)?;

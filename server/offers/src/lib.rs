@@ -39,67 +39,19 @@ pub use requirements::{
 };
 pub use settings::{BackendConfig, BackendSettings};
 
-/// Accelerator vendor, as gpuhunt names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Vendor {
-    Nvidia,
-    Amd,
-    Google,
-    Intel,
-    Tenstorrent,
-}
+pub use dstack_values::cpu::CpuArch;
+pub use dstack_values::gpu_names::Vendor;
 
-impl Vendor {
-    /// gpuhunt's vendor names, any case (what a catalog row may hold).
-    pub fn parse(s: &str) -> Option<Vendor> {
-        [
-            Vendor::Nvidia,
-            Vendor::Amd,
-            Vendor::Google,
-            Vendor::Intel,
-            Vendor::Tenstorrent,
-        ]
+/// A vendor as a catalog row spells it (gpuhunt's names, any case; no aliases).
+pub fn parse_vendor(s: &str) -> Option<Vendor> {
+    Vendor::ALL
         .into_iter()
         .find(|v| v.as_str().eq_ignore_ascii_case(s))
-    }
-    /// A vendor as written in `resources.gpu`: also the aliases `tpu` (Google) and `tt`.
-    pub fn parse_spec(s: &str) -> Option<Vendor> {
-        if s.eq_ignore_ascii_case("tpu") {
-            Some(Vendor::Google)
-        } else if s.eq_ignore_ascii_case("tt") {
-            Some(Vendor::Tenstorrent)
-        } else {
-            Vendor::parse(s)
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Vendor::Nvidia => "nvidia",
-            Vendor::Amd => "amd",
-            Vendor::Google => "google",
-            Vendor::Intel => "intel",
-            Vendor::Tenstorrent => "tenstorrent",
-        }
-    }
 }
 
-/// CPU architecture of an instance.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CpuArch {
-    X86,
-    Arm,
-}
-
-impl CpuArch {
-    pub fn parse(s: &str) -> Option<CpuArch> {
-        [CpuArch::X86, CpuArch::Arm]
-            .into_iter()
-            .find(|a| a.as_str().eq_ignore_ascii_case(s))
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CpuArch::X86 => "x86",
-            CpuArch::Arm => "arm",
-        }
-    }
+/// A CPU architecture as a catalog row spells it (`x86` / `arm`, any case).
+pub fn parse_cpu_arch(s: &str) -> Option<CpuArch> {
+    [CpuArch::X86, CpuArch::Arm]
+        .into_iter()
+        .find(|a| a.as_str().eq_ignore_ascii_case(s))
 }

@@ -117,6 +117,55 @@ pub struct ResourcesSpec {
     pub disk: Option<Option<Range<f64>>>,
 }
 
+fn int_range(r: &dstack_values::range::IntRange) -> Range<i64> {
+    let clamp = |v: i128| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX });
+    Range {
+        min: r.min.map(clamp),
+        max: r.max.map(clamp),
+    }
+}
+
+fn gb_range(r: &dstack_values::range::MemoryRange) -> Range<f64> {
+    Range {
+        min: r.min,
+        max: r.max,
+    }
+}
+
+impl GpuSpec {
+    /// From `resources.gpu` as `dstack_values::gpu` parsed it (count already defaulted to `1..`).
+    pub fn from_values(v: &dstack_values::gpu::GpuSpec) -> GpuSpec {
+        let cc = |x: i128| u32::try_from(x).unwrap_or(if x < 0 { 0 } else { u32::MAX });
+        GpuSpec {
+            vendor: v.vendor,
+            names: v.names.clone(),
+            count: Some(int_range(&v.count)),
+            memory: v.memory.as_ref().map(gb_range),
+            total_memory: v.total_memory.as_ref().map(gb_range),
+            compute_capability: v.compute_capability.map(|(a, b)| (cc(a), cc(b))),
+        }
+    }
+}
+
+impl ResourcesSpec {
+    /// From the parts of `resources` as `dstack_values` parsed them; `None` = not written.
+    /// `disk: Some(None)` is an explicit `disk: null`.
+    pub fn from_values(
+        cpu: Option<&dstack_values::cpu::CpuSpec>,
+        memory: Option<&dstack_values::range::MemoryRange>,
+        gpu: Option<&dstack_values::gpu::GpuSpec>,
+        disk: Option<Option<&dstack_values::range::MemoryRange>>,
+    ) -> ResourcesSpec {
+        ResourcesSpec {
+            cpu_arch: cpu.and_then(|c| c.arch),
+            cpu: cpu.map(|c| int_range(&c.count)),
+            memory: memory.map(gb_range),
+            gpu: gpu.map(GpuSpec::from_values),
+            disk: disk.map(|d| d.map(gb_range)),
+        }
+    }
+}
+
 /// The profile fields that take part in matching.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Profile {
@@ -437,6 +486,32 @@ mod tests {
         };
         let ok = Requirements::for_run(&res, &Profile::default(), &with_image);
         assert_eq!(ok.map(|r| r.gpu_count), Ok(Range::at_least(1)));
+    }
+
+    #[test]
+    fn from_values_parsers() {
+        use dstack_values::Input;
+        let gpu = dstack_values::gpu::parse(&Input::Str("A100:80GB:2"));
+        let cpu = dstack_values::cpu::parse(&Input::Str("arm:8.."));
+        let (Ok(gpu), Ok(cpu)) = (gpu, cpu) else {
+            panic!("the values parsers reject valid shorthand");
+        };
+        let res = ResourcesSpec::from_values(Some(&cpu), None, Some(&gpu), None);
+        assert_eq!(res.cpu, Some(Range::at_least(8)));
+        assert_eq!(res.cpu_arch, Some(CpuArch::Arm));
+        let g = res.gpu.clone().unwrap_or_default();
+        assert_eq!(g.names, Some(vec!["A100".to_string()]));
+        assert_eq!(g.count, Some(Range::exact(2)));
+        assert_eq!(g.memory, Some(Range::exact(80.0)));
+        let r = Requirements::for_run(
+            &res,
+            &Profile::default(),
+            &RunContext {
+                image: Some("arm64v8/ubuntu".into()),
+                ..RunContext::default()
+            },
+        );
+        assert_eq!(r.map(|r| r.gpu_vendor), Ok(Some(Vendor::Nvidia)));
     }
 
     #[test]

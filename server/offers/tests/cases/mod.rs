@@ -6,8 +6,8 @@
 #![allow(dead_code)]
 
 use dstack_offers::{
-    BackendConfig, BackendSettings, Blocks, Catalog, CpuArch, FleetContext, GpuSpec, Profile,
-    Range, Requirements, ResourcesSpec, RunContext, SpotPolicy, Vendor,
+    BackendConfig, BackendSettings, Blocks, Catalog, FleetContext, GpuSpec, Profile, Range,
+    Requirements, ResourcesSpec, RunContext, SpotPolicy,
 };
 use serde_json::Value;
 
@@ -59,7 +59,7 @@ pub fn resources(v: &Value) -> Option<ResourcesSpec> {
         vendor: g
             .get("vendor")
             .and_then(Value::as_str)
-            .and_then(Vendor::parse),
+            .and_then(dstack_offers::parse_vendor),
         names: g.get("name").and_then(strings),
         count: g.get("count").and_then(int_range),
         memory: g.get("memory").and_then(f64_range),
@@ -73,7 +73,7 @@ pub fn resources(v: &Value) -> Option<ResourcesSpec> {
         cpu_arch: o
             .get("cpu_arch")
             .and_then(Value::as_str)
-            .and_then(CpuArch::parse),
+            .and_then(dstack_offers::parse_cpu_arch),
         cpu: o.get("cpu").and_then(int_range),
         memory: o.get("memory").and_then(f64_range),
         gpu,
@@ -132,7 +132,7 @@ pub fn requirements(case: &Value) -> Result<Requirements, String> {
     let run = &case["run"];
     let arches = strings(&case["image_arch"]).map(|a| {
         a.iter()
-            .filter_map(|s| CpuArch::parse(s))
+            .filter_map(|s| dstack_offers::parse_cpu_arch(s))
             .collect::<Vec<_>>()
     });
     let ctx = RunContext {

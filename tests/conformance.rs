@@ -63,3 +63,32 @@ fn conformance_matches_dstack() {
         problems.join("\n\n")
     );
 }
+
+/// Every code we emit on the conformance suite is a documented, stable code.
+#[test]
+fn every_code_is_documented() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance");
+    let verdicts = std::fs::read_to_string(dir.join("verdicts.jsonl")).unwrap_or_default();
+    let known: Vec<&str> = dstack_ide::diagnostics::CODES
+        .iter()
+        .map(|(c, _)| *c)
+        .collect();
+    let mut unknown = Vec::new();
+    for line in verdicts.lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let file = v["file"].as_str().unwrap_or_default();
+        let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+        for d in Verdict::of(&text).diagnostics {
+            if !known.contains(&d.code) {
+                unknown.push(format!("{file}: {}", d.code));
+            }
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "undocumented codes:\n{}",
+        unknown.join("\n")
+    );
+}

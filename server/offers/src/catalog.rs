@@ -702,6 +702,30 @@ impl Catalog {
         self.gpus.syms.get(i.gpu as usize).map(|&s| self.str(s))
     }
 
+    /// Distinct `(backend, region)` pairs, sorted: dstack backend names (`lambda`) and the
+    /// regions offers are shown in (GCP zones folded into their region). For completing
+    /// `regions:`.
+    pub fn backend_regions(&self) -> Vec<(&str, &str)> {
+        let mut seen = vec![Vec::<bool>::new(); self.providers.len()];
+        let mut out = Vec::new();
+        for item in &self.items {
+            let Some(mask) = seen.get_mut(item.provider as usize) else {
+                continue;
+            };
+            if mask.len() <= item.region as usize {
+                mask.resize(item.region as usize + 1, false);
+            }
+            if let Some(slot) = mask.get_mut(item.region as usize).filter(|s| !**s) {
+                *slot = true;
+                let backend = backends::backend_of_provider(self.provider_name(item.provider));
+                out.push((backend, self.region_name(item)));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The rows as plain data, in load order.
     pub fn iter(&self) -> impl Iterator<Item = ItemView<'_>> + '_ {
         self.items
@@ -835,6 +859,10 @@ mod tests {
         assert_eq!(
             names,
             vec![("aws", "t3.small"), ("lambdalabs", "gpu_1x_a10")]
+        );
+        assert_eq!(
+            a.backend_regions(),
+            vec![("aws", "us-east-1"), ("lambda", "us-east-1")]
         );
         let counts = gpu_offer_counts(&a);
         assert_eq!(counts.len(), 1);

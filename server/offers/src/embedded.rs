@@ -18,7 +18,14 @@ const FILES: &[(&str, &str)] = &[
 ];
 
 impl Catalog {
-    /// The embedded default catalog (parsed on each call; callers keep it).
+    /// The embedded catalog, parsed once per process and shared (what the language server and
+    /// the analysis layer should use unless the user points at another catalog).
+    pub fn embedded_shared() -> &'static Catalog {
+        static SHARED: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+        SHARED.get_or_init(Catalog::embedded)
+    }
+
+    /// The embedded default catalog, freshly parsed (about a millisecond).
     pub fn embedded() -> Catalog {
         let mut c = Catalog::new();
         for (provider, text) in FILES {
@@ -39,5 +46,10 @@ mod tests {
         assert!(c.warnings().is_empty(), "{:?}", c.warnings().first());
         assert!(c.len() > 300, "{}", c.len());
         assert_eq!(c.providers().len(), FILES.len());
+        assert_eq!(Catalog::embedded_shared().len(), c.len());
+        let regions = c.backend_regions();
+        assert!(regions.contains(&("gcp", "us-central1")));
+        assert!(regions.contains(&("lambda", "us-east-1")));
+        assert!(!regions.iter().any(|(_, r)| *r == "us-central1-a"));
     }
 }

@@ -235,4 +235,33 @@ mod tests {
             Ok((50, "verda".to_string()))
         );
     }
+
+    #[test]
+    fn reads_directories() {
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/offers/catalog");
+        let flat = load_path(&fixture);
+        let rows = flat.as_ref().map(|c| c.len()).unwrap_or(0);
+        assert!(rows > 800, "{rows}");
+        assert_eq!(flat.map(|c| c.providers().len()), Ok(9));
+
+        // v3 bucket layout: {provider}/version + {provider}/{version}/catalog.zip
+        let root = std::env::temp_dir().join(format!("dstack-offers-v3-{}", std::process::id()));
+        let csv = "instance_name,location,price,cpu,memory,gpu_count,gpu_name,gpu_memory,spot,disk_size,gpu_vendor,flags,cpu_arch,provider_data\nCPU.4V.16G,FIN-01,0.035,4,16.0,0,,,False,,,,x86,{}\n";
+        let made = std::fs::create_dir_all(root.join("verda/20261127-1"))
+            .and_then(|_| std::fs::write(root.join("verda/version"), "20261127-1\n"))
+            .and_then(|_| {
+                std::fs::write(
+                    root.join("verda/20261127-1/catalog.zip"),
+                    stored_zip("verda.csv", csv.as_bytes()),
+                )
+            });
+        assert!(made.is_ok(), "{made:?}");
+        let v3 = load_path(&root);
+        let _ = std::fs::remove_dir_all(&root);
+        assert_eq!(
+            v3.map(|c| (c.len(), c.providers().join(","))),
+            Ok((1, "verda".to_string()))
+        );
+        assert!(load_path(Path::new("/nonexistent/catalog")).is_err());
+    }
 }

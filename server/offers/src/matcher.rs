@@ -147,6 +147,46 @@ impl<'c> OfferList<'c> {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn price_summary_text() {
+        let s = |count, min: Option<f64>| {
+            PriceSummary {
+                count,
+                min_price: min,
+                max_price: min,
+            }
+            .to_string()
+        };
+        assert_eq!(s(0, None), "no offers");
+        assert_eq!(s(1, Some(12.4669)), "1 offer · $12.47/h");
+        assert_eq!(s(713, Some(0.0052)), "713 offers · from $0.0052/h");
+        assert_eq!(s(2, Some(0.35)), "2 offers · from $0.35/h");
+    }
+
+    #[test]
+    fn embedded_catalog_preview() {
+        let c = Catalog::embedded();
+        let offers = match_offers(&c, &Requirements::default(), &BackendSettings::default());
+        assert!(offers.count() > 100, "{}", offers.count());
+        // Cheapest first, all on-demand x86, CPU or NVIDIA.
+        let views: Vec<OfferView<'_>> = offers.iter().collect();
+        assert!(views.windows(2).all(|w| w[0].price <= w[1].price));
+        assert!(views.iter().all(|o| !o.spot && o.cpu_arch == CpuArch::X86));
+        assert!(
+            views
+                .iter()
+                .all(|o| o.gpu_vendor.is_none_or(|v| v == Vendor::Nvidia))
+        );
+        assert!(views.iter().all(|o| o.disk_gb >= 100.0));
+        let summary = offers.summary();
+        assert_eq!(Some(views[0].price), summary.min_price);
+    }
+}
+
 /// Per-provider state resolved once per query.
 struct Plan {
     enabled: bool,

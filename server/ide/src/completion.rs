@@ -322,7 +322,38 @@ fn value_completions(doc: &Document, ctx: &CursorContext) -> Vec<CompletionItem>
     {
         return items;
     }
-    values_for_shapes(&w.shapes, ctx, 0)
+    let mut items = values_for_shapes(&w.shapes, ctx, 0);
+    if let Some(allowed) = value_rule(&ctx.path) {
+        items.retain(|i| allowed(&i.label));
+    }
+    items
+}
+
+/// dstack's extra limits on some values (rules beyond the grammar): proposals outside them are
+/// dropped. `scaling.window` takes 30s, 60s or 300s; `utilization_policy.time_window` at least
+/// 5 minutes; a probe `timeout` at most 300s (the server's limit); a `replicas` range needs a
+/// maximum.
+fn value_rule(path: &[PathSeg]) -> Option<fn(&str) -> bool> {
+    let keys: Vec<&str> = path
+        .iter()
+        .filter_map(|s| match s {
+            PathSeg::Key(k) => Some(k.as_str()),
+            PathSeg::Index(_) => None,
+        })
+        .collect();
+    match keys.as_slice() {
+        [.., "scaling", "window"] => {
+            Some(|v| seconds(v).is_none_or(|s| matches!(s, 30 | 60 | 300)))
+        }
+        [.., "utilization_policy", "time_window"] => Some(|v| seconds(v).is_none_or(|s| s >= 300)),
+        [.., "probes", "timeout"] => Some(|v| seconds(v).is_none_or(|s| (1..=300).contains(&s))),
+        [.., "replicas"] => Some(|v| !v.ends_with("..")),
+        _ => None,
+    }
+}
+
+fn seconds(value: &str) -> Option<i128> {
+    dstack_values::duration::parse(&dstack_values::Input::Str(value)).ok()
 }
 
 /// Inside an unclosed `${{`: the references the place accepts (`secrets.`, `run.args`, `env.NAME`…).
@@ -586,7 +617,12 @@ fn syntax_values(syntax: &str, partial: &str) -> Vec<ValueCompletion> {
     match syntax {
         "gpu" => v::gpu::complete(partial),
         "cpu" => v::cpu::complete(partial),
-        "memory" => v::memory::complete(partial),
+        // A single size: the range forms (`8GB..`) belong to `memory-range`.
+        "memory" => {
+            let mut out = v::memory::complete(partial);
+            out.retain(|c| !c.label.contains(".."));
+            out
+        }
         "memory-range" => v::range::complete_memory(partial),
         "int-range" => v::range::complete_int(partial),
         "fleet-nodes" => v::nodes::complete(partial),

@@ -198,6 +198,46 @@ fn all_cases() -> Vec<Case> {
     out
 }
 
+/// Every value completion offered right after `key: ` (the first few of each), once inserted, draws
+/// no error from our own diagnostics on that value.
+#[test]
+fn offered_values_are_accepted() {
+    let mut misses = Vec::new();
+    let mut checked = 0;
+    for case in all_cases() {
+        if case.property.value_kind() != ValueKind::Scalar || case.key == "type" {
+            continue;
+        }
+        let place = &case.place;
+        let fixture_text = format!("{}{}{}: $0\n", place.above, place.line_start(), case.key);
+        let (doc, offset) = fixture(&fixture_text);
+        let items = crate::completions(&doc, offset, &AnalysisConfig::default());
+        for item in items.iter().filter(|i| !i.deprecated).take(8) {
+            let text = crate::test_util::apply_completion(&fixture_text, &item.label);
+            let value_start = offset as usize;
+            let value_end = value_start + item.insert_text.len();
+            let doc = crate::Document::new(text.clone());
+            checked += 1;
+            for d in crate::diagnostics(&doc, &AnalysisConfig::default()) {
+                let on_value = (value_start..value_end).contains(&(d.range.start as usize));
+                if on_value && d.severity == crate::Severity::Error {
+                    misses.push(format!(
+                        "{} {}.{}: `{}` → {}\n{text}",
+                        case.type_name, place.path, case.key, item.label, d.message
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 200, "only {checked} values checked");
+    assert!(
+        misses.is_empty(),
+        "{} rejected:\n\n{}",
+        misses.len(),
+        misses.join("\n")
+    );
+}
+
 #[test]
 fn every_property_is_completed_and_hovered_where_it_belongs() {
     let cases = all_cases();

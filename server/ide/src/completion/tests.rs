@@ -354,7 +354,7 @@ fn sizes_and_durations() {
     );
     check_labels(
         "type: task\nresources:\n  shm_size: 1$0\n",
-        expect![[r#"16GB.. 16GB 128GB.. 128GB 1TB.. 1TB"#]],
+        expect![[r#"16GB 128GB 1TB"#]],
     );
     check_labels(
         "type: task\nmax_duration: $0\n",

@@ -84,6 +84,7 @@ fn list_len(cx: &Cx, map: &Node, key: &str) -> usize {
 
 fn run(cx: &mut Cx, root: &Node, ty: &str) {
     image_sources(cx, root, false);
+    literal_references(cx, root);
     mount_objects(cx, root);
     instance_names(cx, root);
     repos(cx, root);
@@ -98,6 +99,51 @@ fn run(cx: &mut Cx, root: &Node, ty: &str) {
         "task" => task(cx, root),
         "service" => service(cx, root),
         _ => {}
+    }
+}
+
+/// `${{ … }}` where nothing interpolates it: the text reaches the container as it is.
+fn literal_references(cx: &mut Cx, root: &Node) {
+    let mut places: Vec<(&Node, &str)> = Vec::new();
+    for key in ["image", "entrypoint", "working_dir"] {
+        if let Some(v) = cx.get(root, key) {
+            places.push((v, key));
+        }
+    }
+    for key in ["init", "setup"] {
+        if let Some(list) = cx.get(root, key) {
+            places.extend(cx.items(list).into_iter().map(|i| (i, key)));
+        }
+    }
+    if let Some(env) = cx.get(root, "env") {
+        places.extend(cx.items(env).into_iter().map(|i| (i, "env")));
+        places.extend(
+            cx.entries(env)
+                .into_iter()
+                .map(|(_, v)| (cx.resolve(v), "env")),
+        );
+    }
+    for (node, key) in places {
+        let Some(s) = str_value(node).filter(|s| s.contains("${{")) else {
+            continue;
+        };
+        let Some(refs) = interp::references(s) else {
+            continue;
+        };
+        for r in refs {
+            let ns = dstack_values::interpolation::namespace_root(&r.name);
+            // `env` values take project secrets (server); `init` takes group IP references (server).
+            let handled = (key == "env" && (ns == "secrets" || ns == "groups"))
+                || (key == "init" && ns == "groups");
+            if !handled {
+                let range = node.sub_range(r.range.0, r.range.1);
+                cx.warning(
+                    "interpolation",
+                    range,
+                    format!("`${{{{ {} }}}}` is not interpolated in `{key}`: the text is passed as it is", r.name),
+                );
+            }
+        }
     }
 }
 

@@ -641,3 +641,23 @@ fn keys_of_other_union_variants() {
         "#]],
     );
 }
+
+#[test]
+fn references_nothing_interpolates() {
+    check(
+        "type: dev-environment\nimage: ${{ env.IMAGE }}\nenv:\n  - A=${{ env.B }}\n  - T=${{ secrets.T }}\ninit:\n  - echo ${{ run.args }}\n",
+        expect![[r#"
+            type: dev-environment
+            image: ${{ env.IMAGE }}
+                   ^^^^^^^^^^^^^^^^ 2:8-2:24 warning interpolation `${{ env.IMAGE }}` is not interpolated in `image`: the text is passed as it is
+            env:
+              - A=${{ env.B }}
+                  ^^^^^^^^^^^^ 4:7-4:19 warning interpolation `${{ env.B }}` is not interpolated in `env`: the text is passed as it is
+              - T=${{ secrets.T }}
+            init:
+              - echo ${{ run.args }}
+                     ^^^^^^^^^^^^^^^ 7:10-7:25 warning interpolation `${{ run.args }}` is not interpolated in `init`: the text is passed as it is
+
+        "#]],
+    );
+}

@@ -868,4 +868,28 @@ mod tests {
         assert_eq!(counts.len(), 1);
         assert_eq!((counts[0].name.as_str(), counts[0].rows), ("A10", 1));
     }
+
+    #[test]
+    fn junk_never_panics() {
+        // Deterministic pseudo-random texts over characters that matter to the reader.
+        let alphabet: Vec<char> = "a1.,\"\n\r-_ {}[]:éTrueFalsenvidiatpu-x86arm"
+            .chars()
+            .collect();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut loaded = 0;
+        for round in 0..300 {
+            let mut text = String::from(HEADER);
+            for _ in 0..(round % 97) * 3 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push(alphabet[(state % alphabet.len() as u64) as usize]);
+            }
+            let c = Catalog::from_csv("gcp", &text);
+            loaded += c.len() + c.warnings().len();
+            let _ = gpu_offer_counts(&c);
+            let _ = c.backend_regions();
+        }
+        assert!(loaded > 0);
+    }
 }

@@ -168,6 +168,51 @@ mod tests {
     }
 
     #[test]
+    fn odd_requirements_do_not_panic() {
+        let c = Catalog::embedded_shared();
+        let settings = BackendSettings::default();
+        let base = Requirements::unconstrained();
+        let cases = [
+            Requirements {
+                blocks: Blocks::Count(0),
+                ..base.clone()
+            },
+            Requirements {
+                blocks: Blocks::Auto,
+                gpu_count: Range::at_least(1),
+                ..base.clone()
+            },
+            Requirements {
+                cpu: Range::between(8, 2),
+                memory: Range::exact(f64::NAN),
+                ..base.clone()
+            },
+            Requirements {
+                disk: Some(Range {
+                    min: None,
+                    max: Some(-1.0),
+                }),
+                gpu_names: Some(Vec::new()),
+                max_price: Some(f64::NAN),
+                ..base.clone()
+            },
+            Requirements {
+                compute_capability: Some((99, 0)),
+                regions: Some(vec!["ÜS-EAST-1".into()]),
+                instance_types: Some(vec![String::new()]),
+                ..base.clone()
+            },
+        ];
+        let counts: Vec<usize> = cases
+            .iter()
+            .map(|r| match_offers(c, r, &settings).count())
+            .collect();
+        assert_eq!(counts[0], 0);
+        assert!(counts[1] > 0);
+        assert_eq!(&counts[2..], &[0, 0, 0]);
+    }
+
+    #[test]
     fn embedded_catalog_preview() {
         let c = Catalog::embedded();
         let offers = match_offers(&c, &Requirements::default(), &BackendSettings::default());

@@ -613,7 +613,15 @@ impl Builder<'_> {
                 kind: FrameKind::Map { entries, key },
                 ..
             }) => match key.take() {
-                None => *key = Some(node),
+                None => {
+                    if let Some((range, message)) = key_problem(self.src, self.base, &node) {
+                        self.errors.push(SyntaxError {
+                            range,
+                            message: message.into(),
+                        });
+                    }
+                    *key = Some(node);
+                }
                 Some(k) => {
                     if let NodeKind::Scalar(s) = &node.kind {
                         if s.style == ScalarStyle::Plain && node.tag.is_none() {
@@ -720,6 +728,33 @@ fn construct_end(bytes: &[u8], open: usize) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// Keys PyYAML cannot load although YAML 1.2 allows them: a list or mapping as a key
+/// (unhashable in Python), and an implicit empty key (a line starting with `: `).
+fn key_problem(src: &str, base: u32, key: &Node) -> Option<(TextRange, &'static str)> {
+    match &key.kind {
+        NodeKind::Mapping(_) | NodeKind::Sequence(_) => Some((
+            key.range,
+            "a key must be plain text, not a list or a mapping (remove the `?` or the brackets)",
+        )),
+        NodeKind::Scalar(s)
+            if s.text.is_empty()
+                && s.style == ScalarStyle::Plain
+                && key.anchor.is_none()
+                && key.tag.is_none() =>
+        {
+            let at = (key.range.start - base) as usize;
+            let before = at.checked_sub(1).and_then(|i| src.as_bytes().get(i));
+            (before == Some(&b':')).then(|| {
+                (
+                    TextRange::new(key.range.start - 1, key.range.start),
+                    "a key is missing before this `:` (write `key: value`)",
+                )
+            })
+        }
+        _ => None,
+    }
 }
 
 fn skip_space_and_comments(bytes: &[u8], mut p: usize, limit: usize) -> usize {

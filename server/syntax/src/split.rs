@@ -315,7 +315,8 @@ fn continues_previous(line: &[u8], st: &LexState) -> bool {
     if first == b' ' || first == b'\t' || first == b'#' || line.is_empty() {
         return true;
     }
-    if first == b'-' && is_space(line.get(1)) {
+    if (first == b'-' || first == b':') && is_space(line.get(1)) {
+        // A zero-indented list item, or the value of an explicit `? key` above.
         return true;
     }
     if st.quote.is_some() {

@@ -534,3 +534,23 @@ fn tabs_pyyaml_rejects() {
     "#]],
     );
 }
+
+#[test]
+fn keys_pyyaml_cannot_load() {
+    check(
+        "a: 1\n: orphan\n? [x, y]\n: list key\n? explicit\n: fine\n",
+        expect![[r#"
+        map 0..51
+          key Plain "a" 0..1 str v @0
+            Plain "1" 3..4 Int(1) v @3
+          key Plain "" 6..6 Null v @6
+            Plain "orphan" 7..13 str v @7
+          key seq 16..22
+            Plain "list key" 25..33 str v @25
+          key Plain "explicit" 36..44 str v @36
+            Plain "fine" 47..51 str v @47
+        error 5..6 ":": a key is missing before this `:` (write `key: value`)
+        error 16..22 "[x, y]": a key must be plain text, not a list or a mapping (remove the `?` or the brackets)
+    "#]],
+    );
+}

@@ -44,11 +44,14 @@ pub struct Definition {
     pub project: Option<String>,
 }
 
-/// More symbols than this are not reported: editors slow down on huge outlines, and a
-/// 15,000-item `commands` list is not something to navigate by outline.
+/// More symbols than this are not reported: editors slow down on huge outlines (yls users asked
+/// for a cap), and a 15,000-item `commands` list is not something to navigate by outline.
 const MAX_SYMBOLS: usize = 5000;
+/// Items of one list shown in the outline; the rest are summed up in one `… N more` entry.
+const MAX_LIST_ITEMS: usize = 100;
 
-/// An outline of keys; list items are named by their `name` (or their value).
+/// An outline of keys; list items are named by their `name` (or their value). Top-level keys are
+/// always listed; deeper levels share a budget of [`MAX_SYMBOLS`].
 pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
     let Some(root) = &doc.parse.root else {
         return Vec::new();
@@ -59,33 +62,34 @@ pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
 
 fn children_symbols(node: &Node, budget: &mut usize, depth: usize) -> Vec<Symbol> {
     let mut out = Vec::new();
-    if depth > 64 {
+    if depth > 64 || (depth > 0 && *budget == 0) {
         return out;
     }
     match &node.kind {
         NodeKind::Mapping(entries) => {
+            // This level first, then the children: a big first value cannot starve its siblings.
             for e in entries {
-                if *budget == 0 {
+                if depth > 0 && *budget == 0 {
                     break;
                 }
-                *budget -= 1;
-                let name = e.key.key_text().unwrap_or("?").to_string();
+                *budget = budget.saturating_sub(1);
                 out.push(Symbol {
-                    name,
+                    name: e.key.key_text().unwrap_or("?").to_string(),
                     detail: scalar_detail(&e.value),
                     kind: symbol_kind(&e.value),
                     range: e.key.range.cover(e.value.range),
                     selection_range: e.key.range,
-                    children: children_symbols(&e.value, budget, depth + 1),
+                    children: Vec::new(),
                 });
+            }
+            for (symbol, e) in out.iter_mut().zip(entries) {
+                symbol.children = children_symbols(&e.value, budget, depth + 1);
             }
         }
         NodeKind::Sequence(items) => {
-            for (i, item) in items.iter().enumerate() {
-                if *budget == 0 {
-                    break;
-                }
-                *budget -= 1;
+            let shown = items.len().min(MAX_LIST_ITEMS).min(*budget);
+            for (i, item) in items.iter().enumerate().take(shown) {
+                *budget = budget.saturating_sub(1);
                 let (name, selection) = item_name(item).unwrap_or((format!("[{i}]"), item.range));
                 out.push(Symbol {
                     name,
@@ -93,10 +97,24 @@ fn children_symbols(node: &Node, budget: &mut usize, depth: usize) -> Vec<Symbol
                     kind: symbol_kind(item),
                     range: item.range,
                     selection_range: selection,
-                    children: match item.kind {
-                        NodeKind::Mapping(_) => children_symbols(item, budget, depth + 1),
-                        _ => Vec::new(),
-                    },
+                    children: Vec::new(),
+                });
+            }
+            for (symbol, item) in out.iter_mut().zip(items) {
+                if matches!(item.kind, NodeKind::Mapping(_)) {
+                    symbol.children = children_symbols(item, budget, depth + 1);
+                }
+            }
+            if let (Some(first), Some(last)) = (items.get(shown), items.last())
+                && shown < items.len()
+            {
+                out.push(Symbol {
+                    name: format!("… {} more", items.len() - shown),
+                    detail: None,
+                    kind: SymbolKind::Array,
+                    range: first.range.cover(last.range),
+                    selection_range: first.range,
+                    children: Vec::new(),
                 });
             }
         }

@@ -205,3 +205,25 @@ fn definitions() {
     expect![[""]].assert_eq(&defs("type: task\nname: t\n"));
     expect![[""]].assert_eq(&defs("type: volume\nbackend: aws\n"));
 }
+
+#[test]
+fn outline_of_a_huge_list_keeps_every_top_level_key() {
+    let mut text = String::from("type: task\nenv:\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("  - VAR_{i}=x\n"));
+    }
+    text.push_str("commands:\n  - echo hi\nresources:\n  gpu: 1\n");
+    let doc = Document::new(text.clone());
+    let symbols = document_symbols(&doc);
+    let top: Vec<&str> = symbols.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(top, ["type", "env", "commands", "resources"]);
+    let env = &symbols[1].children;
+    assert_eq!(env.len(), 101);
+    expect![[r#"VAR_0=x | … 19900 more [VAR_100=x]"#]].assert_eq(&format!(
+        "{} | {} [{}]",
+        env[0].name,
+        env[100].name,
+        slice(&text, env[100].selection_range)
+    ));
+    assert_eq!(symbols[3].children.len(), 1, "resources keeps its children");
+}

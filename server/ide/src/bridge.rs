@@ -24,6 +24,16 @@ pub enum Parsed {
     /// An off-able or idle duration.
     Duration(Setting),
     ComputeCapability((i128, i128)),
+    Port(dstack_values::ports::PortMapping),
+    ServicePort(dstack_values::ports::PortMapping),
+    Mount(dstack_values::volume::MountPoint),
+    Env(dstack_values::env::EnvVar),
+    User(dstack_values::user::UnixUser),
+    Repo(dstack_values::repos::RepoSpec),
+    File(dstack_values::files::FileMapping),
+    Reference(dstack_values::entity_ref::EntityRef),
+    FleetNodes(dstack_values::nodes::FleetNodes),
+    Cron(String),
     /// Valid; nothing more specific to report.
     Valid,
 }
@@ -70,7 +80,7 @@ fn to_value_depth(parse: &Parse, node: &Node, depth: usize) -> Value {
 /// Checks `node` against the named syntax. Mapping forms are handled where dstack has them (`gpu`,
 /// `cpu`, ranges, `compute-capability`); a syntax this build does not know is accepted.
 pub fn check_syntax(syntax: &str, node: &Node, parse: &Parse) -> Result<Parsed, ValueError> {
-    use dstack_values::{compute_capability, cpu, duration, gpu, memory, range};
+    use dstack_values::{compute_capability, cpu, duration, gpu, memory, nodes, ports, range};
     let node = parse.resolve(node);
     let scalar = input(node);
     match (syntax, scalar) {
@@ -94,13 +104,50 @@ pub fn check_syntax(syntax: &str, node: &Node, parse: &Parse) -> Result<Parsed, 
         ("compute-capability", None) => {
             compute_capability::parse_value(&to_value(parse, node)).map(Parsed::ComputeCapability)
         }
-        (_, Some(i)) => crate::diagnostics::check_local_syntax(syntax, &i).map(|()| Parsed::Valid),
+        ("port-mapping", Some(i)) => ports::parse(&i).map(Parsed::Port),
+        ("port-mapping", None) => ports::parse_value(&to_value(parse, node)).map(Parsed::Port),
+        ("service-port", _) => {
+            ports::parse_service_port(&to_value(parse, node)).map(Parsed::ServicePort)
+        }
+        ("fleet-nodes", _) => nodes::parse_value(&to_value(parse, node)).map(Parsed::FleetNodes),
+        (_, Some(i)) => string_syntax(syntax, &i),
         (_, None) => Ok(Parsed::Valid),
     }
 }
 
-/// What dstack will understand from a valid value, in words, for hovers (`None` when invalid or
-/// when there is nothing to add).
+/// The string syntaxes. Numbers reach string fields as their text (pydantic's `coerce_numbers_to_str`).
+fn string_syntax(syntax: &str, input: &Input) -> Result<Parsed, ValueError> {
+    use dstack_values::{entity_ref, enums, env, files, names, repos, schedule, user, volume};
+    let owned;
+    let s: &str = match *input {
+        Input::Str(s) => s,
+        Input::Int(i) => {
+            owned = i.to_string();
+            &owned
+        }
+        Input::Float(f) => {
+            owned = dstack_values::py::py_float_repr(f);
+            &owned
+        }
+        _ => return Ok(Parsed::Valid),
+    };
+    let text = Input::Str(s);
+    match syntax {
+        "volume-mount" => volume::parse(&text).map(Parsed::Mount),
+        "env" => env::parse_item(&text).map(Parsed::Env),
+        "entity-ref" => entity_ref::parse(&text).map(Parsed::Reference),
+        "user" => user::parse(&text).map(Parsed::User),
+        "cron" => schedule::check_cron(s).map(|()| Parsed::Cron(s.to_string())),
+        "repo" => repos::parse(&text).map(Parsed::Repo),
+        "file-mapping" => files::parse(&text).map(Parsed::File),
+        "group-name" => names::check_group_name(s).map(|()| Parsed::Valid),
+        "shell" => enums::check_shell(&text).map(|()| Parsed::Valid),
+        _ => crate::diagnostics::check_local_syntax(syntax, s).map(|()| Parsed::Valid),
+    }
+}
+
+/// What dstack will understand from a valid value, in words, for hovers (`None` when invalid, when
+/// there is nothing to add, or for `entity-ref`, whose wording depends on what is referenced).
 pub fn describe(syntax: &str, node: &Node, parse: &Parse) -> Option<String> {
     use dstack_values::{compute_capability, cpu, duration, gpu, memory, range};
     Some(match check_syntax(syntax, node, parse).ok()? {
@@ -112,6 +159,17 @@ pub fn describe(syntax: &str, node: &Node, parse: &Parse) -> Option<String> {
         Parsed::Seconds(s) => duration::describe(s),
         Parsed::Duration(s) => duration::describe_setting(s),
         Parsed::ComputeCapability(cc) => compute_capability::describe(cc),
+        Parsed::Port(p) => dstack_values::ports::describe(&p),
+        Parsed::ServicePort(p) => dstack_values::ports::describe_service(&p),
+        Parsed::Mount(m) => dstack_values::volume::describe(&m),
+        Parsed::Env(e) => dstack_values::env::describe(&e),
+        Parsed::User(u) => dstack_values::user::describe(&u),
+        Parsed::Repo(r) => dstack_values::repos::describe(&r),
+        Parsed::File(f) => dstack_values::files::describe(&f),
+        // A reference reads "gateway `x`" or "fleet `x`": the caller knows which.
+        Parsed::Reference(_) => return None,
+        Parsed::FleetNodes(n) => dstack_values::nodes::describe(&n),
+        Parsed::Cron(c) => dstack_values::schedule::describe(&c),
         Parsed::Valid => return None,
     })
 }

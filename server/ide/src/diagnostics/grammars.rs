@@ -1,43 +1,12 @@
-//! String syntaxes for the schema pass: dispatch to `dstack-values` by the model's syntax name, plus
-//! the few small grammars it does not have (absolute paths, URL paths, IP addresses and networks).
+//! The few small string grammars `dstack-values` does not have: tag values and keys, absolute paths,
+//! URL paths, IP addresses and networks. Everything else is dispatched by [`crate::bridge`].
 
-use dstack_values::py::py_float_repr;
-use dstack_values::{Input, Value, ValueError};
+use dstack_values::ValueError;
 
-/// Checks a scalar against a named syntax; unknown syntaxes are accepted.
-pub(crate) fn check_local_syntax(syntax: &str, input: &Input) -> Result<(), ValueError> {
-    use dstack_values::{
-        entity_ref, enums, env, files, names, nodes, ports, repos, schedule, user, volume,
-    };
-    let owned;
-    let s: &str = match *input {
-        Input::Str(s) => s,
-        Input::Int(i) => {
-            owned = i.to_string();
-            &owned
-        }
-        Input::Float(f) => {
-            owned = py_float_repr(f);
-            &owned
-        }
-        _ => return Ok(()),
-    };
-    // Numbers reach string fields as their text (pydantic's `coerce_numbers_to_str`).
-    let text = Input::Str(s);
+/// Checks a string against one of the small syntaxes kept here; other names are accepted.
+pub(crate) fn check_local_syntax(syntax: &str, s: &str) -> Result<(), ValueError> {
     match syntax {
-        "port-mapping" => ports::parse(input).map(drop),
-        "service-port" => ports::parse_service_port(&Value::from(*input)).map(drop),
-        "volume-mount" => volume::parse(&text).map(drop),
-        "env" => env::parse_item(&text).map(drop),
-        "entity-ref" => entity_ref::parse(&text).map(drop),
-        "user" => user::parse(&text).map(drop),
-        "cron" => schedule::check_cron(s),
         "tags" => tag_value(s),
-        "repo" => repos::parse(&text).map(drop),
-        "file-mapping" => files::parse(&text).map(drop),
-        "fleet-nodes" => nodes::parse_value(&Value::from(*input)).map(drop),
-        "group-name" => names::check_group_name(s),
-        "shell" => enums::check_shell(&text),
         "absolute-path" => absolute_path(s),
         "url-path" => url_path(s),
         "ip-network" => ip_network(s).map(|_| ()),

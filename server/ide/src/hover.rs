@@ -95,7 +95,20 @@ fn extra_sections(_doc: &Document, _target: &HoverTarget, _config: &AnalysisConf
 fn key_hover(doc: &Document, path: &[PathSeg]) -> Option<String> {
     let w = walk::walk(doc, path);
     if let Some(p) = w.property {
-        return Some(property_markdown(doc, path, p));
+        let mut out = property_markdown(doc, path, p);
+        // What dstack makes of the value written here (mapping forms included).
+        if let Some(value) = w.node
+            && let Some(here) = p
+                .syntaxes()
+                .into_iter()
+                .find_map(|syntax| bridge::describe(syntax, value, &doc.parse))
+        {
+            let first = here.lines().next().unwrap_or_default();
+            if let Some(end) = out.find("\n\n") {
+                out.insert_str(end, &format!("\n\nHere: {first}"));
+            }
+        }
+        return Some(out);
     }
     let (PathSeg::Key(name), parent) = path.split_last()? else {
         return None;

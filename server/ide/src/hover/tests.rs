@@ -22,20 +22,22 @@ fn key_gpu() {
     check(
         "type: task\nresources:\n  g$0pu: A100:80GB:2\n",
         expect![[r#"
-        [gpu]
-        **`resources.gpu`**
+            [gpu]
+            **`resources.gpu`**
 
-        The GPUs the run needs. The shorthand combines vendor, name(s), memory per GPU and count in any order, e.g. `A100:80GB:2`, `H100,H200:8`, `24GB..:1..2`. Without `gpu`, no GPU is required.
+            Here: 2 × NVIDIA A100 with exactly 80 GB each
 
-        Accepts: `gpu` string (e.g. `A100`, `H100:8`, `24GB..`); integer; `resources.gpu` mapping; or empty  
-        Default: `0 (none)`
+            The GPUs the run needs. The shorthand combines vendor, name(s), memory per GPU and count in any order, e.g. `A100:80GB:2`, `H100,H200:8`, `24GB..:1..2`. Without `gpu`, no GPU is required.
 
-        ```yaml
-        gpu: A100:80GB:2
-        ```
+            Accepts: `gpu` string (e.g. `A100`, `H100:8`, `24GB..`); integer; `resources.gpu` mapping; or empty  
+            Default: `0 (none)`
 
-        [dstack reference](https://dstack.ai/docs/reference/dstack.yml/task/#resources-gpu)
-    "#]],
+            ```yaml
+            gpu: A100:80GB:2
+            ```
+
+            [dstack reference](https://dstack.ai/docs/reference/dstack.yml/task/#resources-gpu)
+        "#]],
     );
 }
 
@@ -366,4 +368,22 @@ fn interpolation_references() {
             `${{ secrets.hf }}` — the project secret `hf`, resolved by the dstack server (`dstack secret set hf …`)
         "#]],
     );
+}
+
+#[test]
+fn key_says_what_its_value_means() {
+    check_headline_and_next(
+        "type: task\nresources:\n  g$0pu:\n    name: [A100, H100]\n    count: 2..\n",
+        expect![[r#"
+            [gpu]
+            **`resources.gpu`**
+
+            Here: at least 2 × NVIDIA A100 or H100"#]],
+    );
+}
+
+fn check_headline_and_next(fixture: &str, expect: Expect) {
+    let all = render_hover(fixture);
+    let lines: Vec<&str> = all.lines().take(4).collect();
+    expect.assert_eq(&lines.join("\n"));
 }

@@ -528,6 +528,28 @@ impl Builder<'_> {
         } else {
             (None, s)
         };
+        if let Some(t) = &tag {
+            // PyYAML's safe constructors for collections; any other tag fails to load.
+            let fits = if is_map {
+                matches!(t.as_str(), "!!map" | "!!set")
+            } else {
+                matches!(t.as_str(), "!!seq" | "!!omap" | "!!pairs")
+            };
+            if !fits {
+                let what = if is_map { "a mapping" } else { "a list" };
+                let bytes = self.src.as_bytes();
+                let start = (s..content.max(s)).find(|&i| bytes[i] == b'!').unwrap_or(s);
+                let mut end = start;
+                while end < bytes.len() && !matches!(bytes[end], b' ' | b'\t' | b'\r' | b'\n') {
+                    end += 1;
+                }
+                self.error(
+                    start,
+                    end,
+                    format!("the tag `{t}` cannot be used on {what}; remove it"),
+                );
+            }
+        }
         let flow = matches!(self.byte_at(content), b'[' | b'{');
         let at_dash = self.byte_at(s) == b'-'
             && matches!(self.byte_at(s + 1), b' ' | b'\t' | b'\n' | b'\r' | 0);

@@ -376,9 +376,9 @@ fn not_a_mapping() {
 #[test]
 fn tags() {
     check(
-        "a: !!str 10\nb: !!int \"7\"\nc: !custom x\nd: =\n",
+        "a: !!str 10\nb: !!int \"7\"\nc: !custom x\nd: =\ne: &m !!str\n  k: v\nf: !!set {x}\n",
         expect![[r#"
-            map 0..42
+            map 0..74
               key Plain "a" 0..1 str v @0
                 Plain "10" 3..11 src="!!str 10" str v @9 !!str
               key Plain "b" 12..13 str v @12
@@ -387,8 +387,17 @@ fn tags() {
                 Plain "x" 28..37 src="!custom x" str v @36 !custom
               key Plain "d" 38..39 str v @38
                 Plain "=" 41..42 str v @41
+              key Plain "e" 43..44 str v @43
+                map 46..61 &m !!str
+                  key Plain "k" 57..58 str v @57
+                    Plain "v" 60..61 str v @60
+              key Plain "f" 62..63 str v @62
+                map 65..74 !!set
+                  key Plain "x" 72..73 str v @72
+                    Plain "" 73..73 Null v @73
             error 28..37 "!custom x": dstack cannot load a value with the tag `!custom`; remove the tag
             error 41..42 "=": a bare `=` cannot be loaded (YAML 1.1 gives it a special meaning); quote it: `"="`
+            error 49..54 "!!str": the tag `!!str` cannot be used on a mapping; remove it
         "#]],
     );
 }

@@ -6,7 +6,7 @@
 //! Offer previews are appended by [`crate::offers`] through [`HoverTarget`].
 
 use dstack_model::{ConfigType, Property, RemovedProperty, Shape, model};
-use dstack_syntax::{Node, NodeKind, Parse, PathSeg, TextRange};
+use dstack_syntax::{Node, NodeKind, Parse, PathSeg, ScalarValue, TextRange};
 
 use crate::bridge;
 use crate::completion::interpolation;
@@ -225,12 +225,29 @@ fn value_hover(doc: &Document, path: &[PathSeg], node: &Node) -> Option<String> 
             None => {}
         }
     }
-    if let Some(e) = first_error {
+    // A value another form takes as it is (`gateway: true`, `gpu: 2`) is not an error.
+    let plain_ok = w.shapes.iter().any(|s| takes_as_is(s, &scalar.value));
+    if let Some(e) = first_error.filter(|_| !plain_ok) {
         return Some(format!("dstack cannot read this value: {e}"));
     }
     let p = w.nearest_property?;
     let key_path: Vec<PathSeg> = trim_to_property(path);
     Some(property_markdown(doc, &key_path, p))
+}
+
+/// A shape without a syntax that accepts this YAML scalar as it is.
+fn takes_as_is(shape: &Shape, value: &ScalarValue) -> bool {
+    matches!(
+        (shape, value),
+        (Shape::Boolean, ScalarValue::Bool(_))
+            | (Shape::Integer { .. }, ScalarValue::Int(_))
+            | (
+                Shape::Number { .. },
+                ScalarValue::Int(_) | ScalarValue::Float(_)
+            )
+            | (Shape::Null, ScalarValue::Null)
+            | (Shape::String { syntax: None, .. }, ScalarValue::Str(_))
+    )
 }
 
 /// What an entity reference at `path` names: a fleet (`fleets`, `instances[].fleet`) or a gateway.
@@ -315,6 +332,9 @@ fn describe_value(
         "fleet-nodes" => {
             v::nodes::parse_value(&v::Value::from(input)).map(|n| v::nodes::describe(&n))
         }
+        // `gateway` also takes `true`/`false`, which the gateway parser explains.
+        "entity-ref" if what == "gateway" => v::entity_ref::parse_gateway(&v::Value::from(input))
+            .map(|(g, _)| v::entity_ref::describe_gateway(&g)),
         "entity-ref" => v::entity_ref::parse(&input).map(|r| v::entity_ref::describe(&r, what)),
         "user" => v::user::parse(&input).map(|u| v::user::describe(&u)),
         "repo" => v::repos::parse(&input).map(|r| v::repos::describe(&r)),

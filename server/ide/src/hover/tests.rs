@@ -387,3 +387,15 @@ fn check_headline_and_next(fixture: &str, expect: Expect) {
     let lines: Vec<&str> = all.lines().take(4).collect();
     expect.assert_eq(&lines.join("\n"));
 }
+
+#[test]
+fn a_value_another_form_accepts_is_not_an_error() {
+    check_headline(
+        "type: service\nport: 80\ngateway: tr$0ue\n",
+        expect![[r#"[true] the project's default gateway (one must exist)"#]],
+    );
+    check_headline(
+        "type: task\nresources:\n  gpu: 2$0\n",
+        expect![[r#"[2] 2 × any GPU"#]],
+    );
+}

@@ -199,7 +199,7 @@ fn all_cases() -> Vec<Case> {
 }
 
 /// Every value completion offered right after `key: ` (the first few of each), once inserted, draws
-/// no error from our own diagnostics on that value.
+/// no error from our own diagnostics on that value, and hover on it does not reject it.
 #[test]
 fn offered_values_are_accepted() {
     let mut misses = Vec::new();
@@ -218,6 +218,14 @@ fn offered_values_are_accepted() {
             let value_end = value_start + item.insert_text.len();
             let doc = crate::Document::new(text.clone());
             checked += 1;
+            // Hover on the inserted value explains it rather than rejecting it.
+            let hover = crate::hover(&doc, value_start as u32 + 1, &AnalysisConfig::default());
+            if let Some(h) = hover.filter(|h| h.markdown.contains("cannot read")) {
+                misses.push(format!(
+                    "{} {}.{}: hover on `{}` says {}\n{text}",
+                    case.type_name, place.path, case.key, item.label, h.markdown
+                ));
+            }
             for d in crate::diagnostics(&doc, &AnalysisConfig::default()) {
                 let on_value = (value_start..value_end).contains(&(d.range.start as usize));
                 if on_value && d.severity == crate::Severity::Error {

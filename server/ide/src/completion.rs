@@ -41,6 +41,9 @@ pub struct CompletionItem {
     pub sort_text: Option<String>,
     /// Shown struck through (deprecated keys and values).
     pub deprecated: bool,
+    /// What the editor matches the typed text against, when it is not the label: a GPU count
+    /// labelled `2` replaces the whole `A100:` token, so it must be filtered as `A100:2`.
+    pub filter_text: Option<String>,
     /// After inserting, ask the editor to open completion again (a key whose values we offer:
     /// `type: `, enums, booleans, GPU specs…). LSP: `command: editor.action.triggerSuggest`.
     pub retrigger: bool,
@@ -144,6 +147,7 @@ fn skeletons(ctx: &CursorContext) -> Vec<CompletionItem> {
             sort_text: Some(format!("{i:04}")),
             deprecated: false,
             retrigger: false,
+            filter_text: None,
         });
     }
     out
@@ -226,6 +230,7 @@ fn key_completions(doc: &Document, ctx: &CursorContext, offset: u32) -> Vec<Comp
             sort_text: Some(format!("{rank:04}")),
             deprecated: p.deprecated.is_some(),
             retrigger: !has_colon && (p.name == "type" || offers_values(p)),
+            filter_text: None,
         });
     }
     // A list item may also be a scalar (`- aws`, `- my-vol:/data`): offer those values too.
@@ -383,6 +388,7 @@ fn reference_values(doc: &Document, ctx: &CursorContext) -> Option<Vec<Completio
                 sort_text: Some(format!("{:05}", c.sort)),
                 deprecated: false,
                 retrigger: false,
+                filter_text: None,
             }
         })
         .collect();
@@ -459,6 +465,7 @@ fn region_values(
             sort_text: Some(format!("{i:05}")),
             deprecated: false,
             retrigger: false,
+            filter_text: None,
         })
         .collect();
     Some(items)
@@ -506,6 +513,7 @@ fn type_values(ctx: &CursorContext) -> Vec<CompletionItem> {
             sort_text: Some(format!("{i:04}")),
             deprecated: false,
             retrigger: false,
+            filter_text: None,
         })
         .collect()
 }
@@ -521,6 +529,7 @@ fn values_for_shapes(shapes: &[&Shape], ctx: &CursorContext, base: usize) -> Vec
                     sort: usize,
                     deprecated: bool| {
         out.push(CompletionItem {
+            filter_text: (insert != label).then(|| insert.clone()),
             label,
             kind,
             detail: (!detail.is_empty()).then_some(detail),

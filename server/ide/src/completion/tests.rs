@@ -658,3 +658,15 @@ fn every_skeleton_is_a_valid_configuration() {
         assert!(found.is_empty(), "{}:\n{text}\n{found:?}", t.name);
     }
 }
+
+#[test]
+fn tokens_after_a_colon_filter_on_the_whole_value() {
+    let (doc, offset) = crate::test_util::fixture("type: task\nresources:\n  gpu: A100:$0\n");
+    let items = crate::completions(&doc, offset, &crate::AnalysisConfig::default());
+    let two = items.iter().find(|i| i.label == "2");
+    expect![[r#"Some("A100:2") Some("A100:2")"#]].assert_eq(&format!(
+        "{:?} {:?}",
+        two.map(|i| &i.insert_text),
+        two.and_then(|i| i.filter_text.as_ref())
+    ));
+}

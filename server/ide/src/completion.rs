@@ -339,13 +339,7 @@ fn value_completions(doc: &Document, ctx: &CursorContext) -> Vec<CompletionItem>
 /// 5 minutes; a probe `timeout` at most 300s (the server's limit); a `replicas` range needs a
 /// maximum.
 fn value_rule(path: &[PathSeg]) -> Option<fn(&str) -> bool> {
-    let keys: Vec<&str> = path
-        .iter()
-        .filter_map(|s| match s {
-            PathSeg::Key(k) => Some(k.as_str()),
-            PathSeg::Index(_) => None,
-        })
-        .collect();
+    let keys = walk::key_names(path);
     match keys.as_slice() {
         [.., "scaling", "window"] => {
             Some(|v| seconds(v).is_none_or(|s| matches!(s, 30 | 60 | 300)))
@@ -397,13 +391,7 @@ fn reference_values(doc: &Document, ctx: &CursorContext) -> Option<Vec<Completio
 
 /// `resources.gpu.name` (or an item of its list) in the mapping form of `gpu`.
 fn is_gpu_name_field(path: &[PathSeg]) -> bool {
-    let keys: Vec<&str> = path
-        .iter()
-        .filter_map(|s| match s {
-            PathSeg::Key(k) => Some(k.as_str()),
-            PathSeg::Index(_) => None,
-        })
-        .collect();
+    let keys = walk::key_names(path);
     keys.ends_with(&["gpu", "name"])
 }
 

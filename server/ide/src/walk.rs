@@ -225,6 +225,16 @@ pub fn key_texts<'d>(parse: &'d Parse, node: &'d Node) -> Vec<&'d str> {
         .collect()
 }
 
+/// The keys of a path, list indexes left out: `groups[0].volumes` → `["groups", "volumes"]`.
+pub fn key_names(path: &[PathSeg]) -> Vec<&str> {
+    path.iter()
+        .filter_map(|s| match s {
+            PathSeg::Key(k) => Some(k.as_str()),
+            PathSeg::Index(_) => None,
+        })
+        .collect()
+}
+
 fn dedup(shapes: Vec<&'static Shape>) -> Vec<&'static Shape> {
     let mut out: Vec<&'static Shape> = Vec::new();
     for s in shapes {

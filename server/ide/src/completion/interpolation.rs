@@ -9,13 +9,7 @@ use crate::walk;
 
 /// The interpolation context of the value at `path`, if dstack interpolates it there.
 pub(crate) fn context_for(doc: &Document, path: &[PathSeg]) -> Option<Context> {
-    let keys: Vec<&str> = path
-        .iter()
-        .filter_map(|s| match s {
-            PathSeg::Key(k) => Some(k.as_str()),
-            PathSeg::Index(_) => None,
-        })
-        .collect();
+    let keys = walk::key_names(path);
     let context = match keys.as_slice() {
         [.., "commands"] => Context::Commands,
         ["env", ..] => Context::Secrets,

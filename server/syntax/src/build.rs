@@ -408,6 +408,17 @@ impl Builder<'_> {
             }
         };
         let content_start = content_start.min(self.src.len());
+        let in_flow = self.stack.last().is_some_and(|f| f.flow);
+        if our_style == ScalarStyle::Plain && in_flow && value.starts_with(['|', '>']) {
+            // saphyr reads `[a, > b]` as a string; PyYAML refuses a plain value starting so.
+            let ch = &value[..1];
+            self.errors.push(SyntaxError {
+                range,
+                message: format!(
+                    "a value cannot start with `{ch}` inside `[...]` or `{{...}}`: quote it"
+                ),
+            });
+        }
         let verbatim = self.src.get(content_start..content_start + value.len()) == Some(value);
         let resolved = match (&tag, our_style) {
             (Some(t), _) if t != "!" => match scalar::resolve_tagged(t, value) {

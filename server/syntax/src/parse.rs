@@ -524,6 +524,11 @@ fn not_a_key_error(node: &Node, text: &str) -> SyntaxError {
         .collect();
     let message = if word.is_empty() {
         "expected `key: value` at the top level of the file".to_string()
+    } else if let Some((key, value)) = word
+        .split_once(':')
+        .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+    {
+        format!("expected `key: value` here: put a space after the colon, e.g. `{key}: {value}`")
     } else {
         format!("expected `key: value` here: add a colon after the key, e.g. `{word}: ...`")
     };

@@ -210,9 +210,9 @@ fn error_in_one_entry_keeps_the_others() {
 #[test]
 fn broken_flow_and_indentation() {
     check(
-        "resources:\n  gpu: {name: A100, count: 2\nenv: [a, b\nx:\n  a: 1\n   b: 2\nok: 1\n",
+        "resources:\n  gpu: {name: A100, count: 2\nenv: [a, b\nx:\n  a: 1\n   b: 2\nok: 1\non: [error, > x]\n",
         expect![[r#"
-            map 0..74
+            map 0..91
               key Plain "resources" 0..9 str v @0
                 map 13..39
                   key Plain "gpu" 13..16 str v @13
@@ -231,9 +231,14 @@ fn broken_flow_and_indentation() {
                     Plain "1 b" 59..65 src="1\n   b" str @59
               key Plain "ok" 69..71 str v @69
                 Plain "1" 73..74 Int(1) v @73
+              key Plain "on" 75..77 Bool(true) v @75
+                seq 79..91
+                  Plain "error" 80..85 str v @80
+                  Plain "> x" 87..90 str v @87
             error 18..39 "{name: A100, count: 2": this `{...}` mapping is not closed: add `}` (entries are separated by commas, e.g. `{name: A100, count: 2}`)
             error 45..50 "[a, b": this `[...]` list is not closed: add `]` (items are separated by commas, e.g. `[a, b]`)
             error 65..66 ":": unexpected `:` here: a value cannot start another `key: value` on the same line or deeper; check the indentation, or quote the value if the colon belongs to it
+            error 87..90 "> x": a value cannot start with `>` inside `[...]` or `{...}`: quote it
         "#]],
     );
 }
@@ -241,7 +246,7 @@ fn broken_flow_and_indentation() {
 #[test]
 fn half_typed_key() {
     check(
-        "resources:\n  gp\ntyp\nname: a\n",
+        "resources:\n  gp\ntyp\nname: a\nimage:ubuntu\n",
         expect![[r#"
             map 0..27
               key Plain "resources" 0..9 str v @0
@@ -249,6 +254,7 @@ fn half_typed_key() {
               key Plain "name" 20..24 str v @20
                 Plain "a" 26..27 str v @26
             error 16..19 "typ": expected `key: value` here: add a colon after the key, e.g. `typ: ...`
+            error 28..40 "image:ubuntu": expected `key: value` here: put a space after the colon, e.g. `image: ubuntu`
         "#]],
     );
 }

@@ -9,39 +9,11 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use dstack_offers::{
-    BackendSettings, Catalog, GpuSpec, Range, Requirements, ResourcesSpec, RunContext, match_offers,
-};
+use dstack_offers::{BackendSettings, Catalog, match_offers};
 
-fn queries() -> Vec<(&'static str, Requirements)> {
-    let run = |gpu: Option<GpuSpec>| {
-        let res = ResourcesSpec {
-            gpu,
-            ..ResourcesSpec::default()
-        };
-        Requirements::for_run(&res, &Default::default(), &RunContext::default())
-            .unwrap_or_else(|_| Requirements::unconstrained())
-    };
-    vec![
-        ("default", run(None)),
-        (
-            "gpu_24gb",
-            run(Some(GpuSpec {
-                memory: Some(Range::exact(24.0)),
-                ..GpuSpec::default()
-            })),
-        ),
-        (
-            "h100x8",
-            run(Some(GpuSpec {
-                names: Some(vec!["H100".into()]),
-                count: Some(Range::exact(8)),
-                ..GpuSpec::default()
-            })),
-        ),
-        ("unconstrained", Requirements::unconstrained()),
-    ]
-}
+#[path = "support/queries.rs"]
+mod queries;
+use queries::queries;
 
 fn research_catalog() -> Option<Catalog> {
     let dir = std::env::var_os("OFFERS_BENCH_CATALOG")

@@ -5,9 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use dstack_offers::{
-    BackendSettings, Catalog, GpuSpec, Range, Requirements, ResourcesSpec, RunContext, match_offers,
-};
+#[path = "../benches/support/queries.rs"]
+mod queries;
+
+use dstack_offers::{BackendSettings, Catalog, match_offers};
 
 fn best<T>(n: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
@@ -63,33 +64,7 @@ fn main() {
     if std::env::args().nth(2).as_deref() == Some("--load-only") {
         return; // for `perf stat`: CPU time of 31 loads, undisturbed by queries
     }
-    let run = |gpu: Option<GpuSpec>| {
-        let res = ResourcesSpec {
-            gpu,
-            ..ResourcesSpec::default()
-        };
-        Requirements::for_run(&res, &Default::default(), &RunContext::default())
-            .unwrap_or_else(|_| Requirements::unconstrained())
-    };
-    let qs = [
-        ("default", run(None)),
-        (
-            "gpu 24GB",
-            run(Some(GpuSpec {
-                memory: Some(Range::exact(24.0)),
-                ..GpuSpec::default()
-            })),
-        ),
-        (
-            "H100:8",
-            run(Some(GpuSpec {
-                names: Some(vec!["H100".into()]),
-                count: Some(Range::exact(8)),
-                ..GpuSpec::default()
-            })),
-        ),
-        ("unconstrained", Requirements::unconstrained()),
-    ];
+    let qs = queries::queries();
     let s = BackendSettings::default();
     for (name, q) in &qs {
         let (t, n) = best(50, || match_offers(&c, q, &s).count());

@@ -318,15 +318,18 @@ impl Requirements {
             None => {
                 self.gpu_count = Range::at_least(0);
             }
-            Some(g) => {
-                self.gpu_vendor = g.vendor;
-                self.gpu_names = g.names.clone();
-                self.gpu_count = g.count.unwrap_or(Range::at_least(1));
-                self.gpu_memory = g.memory;
-                self.gpu_total_memory = g.total_memory;
-                self.compute_capability = g.compute_capability;
-            }
+            Some(g) => self.apply_gpu(g),
         }
+    }
+
+    /// A GPU spec as written; `count` defaults to `1..` once `gpu` is given.
+    fn apply_gpu(&mut self, g: &GpuSpec) {
+        self.gpu_vendor = g.vendor;
+        self.gpu_names = g.names.clone();
+        self.gpu_count = g.count.unwrap_or(Range::at_least(1));
+        self.gpu_memory = g.memory;
+        self.gpu_total_memory = g.total_memory;
+        self.compute_capability = g.compute_capability;
     }
 
     fn apply_profile(&mut self, profile: &Profile) {
@@ -441,12 +444,7 @@ impl Requirements {
             r.disk = d;
         }
         if let Some(g) = &res.gpu {
-            r.gpu_vendor = g.vendor;
-            r.gpu_names = g.names.clone();
-            r.gpu_count = g.count.unwrap_or(Range::at_least(1));
-            r.gpu_memory = g.memory;
-            r.gpu_total_memory = g.total_memory;
-            r.compute_capability = g.compute_capability;
+            r.apply_gpu(g);
         }
         r.apply_profile(profile);
         r

@@ -6,7 +6,7 @@
 
 use dstack_model::{Object, Property, Shape, ValueKind, model};
 use dstack_syntax::{
-    CursorContext, CursorKind, Node, NodeKind, Parse, PathSeg, TextRange, cursor_context,
+    CursorContext, CursorKind, Node, NodeKind, PathSeg, TextRange, cursor_context,
 };
 use dstack_values::ValueCompletion;
 use std::collections::HashSet;
@@ -55,7 +55,7 @@ pub fn completions(doc: &Document, offset: u32, config: &AnalysisConfig) -> Vec<
     if in_second_document(doc, offset) {
         return Vec::new();
     }
-    let ctx = context_at(doc, offset);
+    let ctx = cursor_context(&doc.text, &doc.parse, offset);
     let mut items = match ctx.kind {
         CursorKind::Comment => return Vec::new(),
         _ if is_blank(doc) => skeletons(&ctx),
@@ -76,44 +76,6 @@ pub fn completions(doc: &Document, offset: u32, config: &AnalysisConfig) -> Vec<
     }
     items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
     items
-}
-
-/// The cursor context, with a shortcut for lines at column 0 between top-level entries.
-///
-/// The syntax crate's upward scan walks every line above a top-level line looking for a parent
-/// (linear in the file); a line that starts at column 0 outside every top-level value can only
-/// belong to the root mapping, so only that line is scanned.
-fn context_at(doc: &Document, offset: u32) -> CursorContext {
-    let text = &doc.text;
-    let line_start = text
-        .get(..offset as usize)
-        .and_then(|t| t.rfind(['\n', '\r']).map(|i| i + 1))
-        .unwrap_or(0);
-    let at_column_0 = !matches!(text.as_bytes().get(line_start), Some(b' ' | b'\t' | b'-'));
-    let in_value = doc
-        .parse
-        .root
-        .as_ref()
-        .and_then(|r| r.as_mapping())
-        .is_some_and(|entries| {
-            let i = entries.partition_point(|e| e.key.range.start <= offset);
-            i.checked_sub(1)
-                .and_then(|i| entries.get(i))
-                .is_some_and(|e| {
-                    !e.key.range.contains_inclusive(offset)
-                        && (e.value.range.contains_inclusive(offset)
-                            || e.value.range.start >= e.key.range.end
-                                && offset < e.value.range.start)
-                })
-        });
-    if line_start == 0 || !at_column_0 || in_value {
-        return cursor_context(text, &doc.parse, offset);
-    }
-    let window = text.get(line_start..).unwrap_or("");
-    let base = line_start as u32;
-    let mut ctx = cursor_context(window, &Parse::default(), offset - base);
-    ctx.replace = TextRange::new(ctx.replace.start + base, ctx.replace.end + base);
-    ctx
 }
 
 /// A file with nothing but comments and blank lines gets one skeleton per type.

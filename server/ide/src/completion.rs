@@ -86,12 +86,11 @@ fn is_blank(doc: &Document) -> bool {
     }
 }
 
+/// dstack reads only the first YAML document: nothing is offered in a second one.
 fn in_second_document(doc: &Document, offset: u32) -> bool {
-    // The parser reports the start of a second `---` document; dstack reads only the first.
     doc.parse
-        .errors
-        .iter()
-        .any(|e| e.range.start <= offset && e.message.contains("second one starts here"))
+        .second_document()
+        .is_some_and(|second| second.start <= offset)
 }
 
 fn skeletons(ctx: &CursorContext) -> Vec<CompletionItem> {

@@ -70,4 +70,14 @@ fn main() {
         let (t, n) = best(50, || match_offers(&c, q, &s).count());
         println!("  {name:14} {n:6} offers  {:.3} ms", t.as_secs_f64() * 1e3);
     }
+    let big = queries::synthetic_100k();
+    println!(
+        "synthetic: {} rows, {} KiB heap",
+        big.len(),
+        big.heap_bytes() / 1024
+    );
+    for (name, q) in &qs {
+        let (t, n) = best(30, || match_offers(&big, q, &s).count());
+        println!("  {name:14} {n:6} offers  {:.3} ms", t.as_secs_f64() * 1e3);
+    }
 }

@@ -272,7 +272,9 @@ impl Builder<'_> {
         let info = err.info();
         let open = if info.contains("invalid indentation in quoted scalar") {
             Some(self.pos(err.marker().index()))
-        } else if info.contains("invalid indentation in flow construct") {
+        } else if info.contains("invalid indentation in flow construct")
+            || (info.contains("invalid indentation") && self.stack.iter().any(|f| f.flow))
+        {
             self.stack.iter().find(|f| f.flow).map(|f| f.start)
         } else {
             None
@@ -771,6 +773,14 @@ fn key_problem(src: &str, base: u32, key: &Node) -> Option<(TextRange, &'static 
             key.range,
             "a key must be plain text, not a list or a mapping (remove the `?` or the brackets)",
         )),
+        NodeKind::Scalar(_)
+            if spans_lines(src, base, key) && !after_question_mark(src, base, key) =>
+        {
+            Some((
+                key.range,
+                "a key must fit on one line (or start it with `? ` to write a long key)",
+            ))
+        }
         NodeKind::Scalar(s)
             if s.text.is_empty()
                 && s.style == ScalarStyle::Plain
@@ -788,6 +798,26 @@ fn key_problem(src: &str, base: u32, key: &Node) -> Option<(TextRange, &'static 
         }
         _ => None,
     }
+}
+
+fn spans_lines(src: &str, base: u32, node: &Node) -> bool {
+    let (s, e) = (
+        (node.range.start - base) as usize,
+        (node.range.end - base) as usize,
+    );
+    src.as_bytes()
+        .get(s..e)
+        .is_some_and(|b| b.iter().any(|&c| c == b'\n' || c == b'\r'))
+}
+
+/// The node is an explicit key: `?` comes right before it (spaces and line breaks between).
+fn after_question_mark(src: &str, base: u32, node: &Node) -> bool {
+    let bytes = src.as_bytes();
+    let mut p = ((node.range.start - base) as usize).min(bytes.len());
+    while p > 0 && matches!(bytes[p - 1], b' ' | b'\t' | b'\n' | b'\r') {
+        p -= 1;
+    }
+    p > 0 && bytes[p - 1] == b'?'
 }
 
 fn skip_space_and_comments(bytes: &[u8], mut p: usize, limit: usize) -> usize {

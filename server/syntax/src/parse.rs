@@ -677,6 +677,19 @@ impl Parse {
                 });
             }
         }
+        let mut seen = std::collections::HashSet::new();
+        for a in &anchors {
+            if !seen.insert(a.name.as_str()) {
+                let end = a.offset + 1 + a.name.len() as u32;
+                errors.push(SyntaxError {
+                    range: TextRange::new(a.offset, end),
+                    message: format!(
+                        "the anchor `&{}` is defined twice; dstack's YAML reader refuses a repeated anchor name, so rename one",
+                        a.name
+                    ),
+                });
+            }
+        }
         self.anchors = anchors;
         for value in merges {
             let ok = match &self.resolve_with(value).kind {

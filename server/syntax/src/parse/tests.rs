@@ -288,7 +288,7 @@ fn second_document() {
 
 #[test]
 fn anchors_across_entries() {
-    let text = "x-defaults: &d\n  gpu: A100\n  disk: 100GB\nresources:\n  <<: *d\n  disk: 200GB\nother: *nope\nlist: [&one {a: 1}, &two {a: 2, b: 2}]\nm:\n  <<: [*one, *two]\n";
+    let text = "x-defaults: &d\n  gpu: A100\n  disk: 100GB\nresources:\n  <<: *d\n  disk: 200GB\nother: *nope\nlist: [&one {a: 1}, &two {a: 2, b: 2}]\nm:\n  <<: [*one, *two]\nagain: &d x\n";
     let p = parse(text);
     let show = |path: &[PathSeg]| -> String {
         let Some(node) = p.node_at_path(path) else {
@@ -319,7 +319,8 @@ fn anchors_across_entries() {
     expect![[r#"
         gpu=A100 disk=200GB
         a=1 b=2
-        error 82..87 "*nope": unknown alias `*nope`: define the anchor `&nope` on a value above this line"#]]
+        error 82..87 "*nope": unknown alias `*nope`: define the anchor `&nope` on a value above this line
+        error 156..158 "&d": the anchor `&d` is defined twice; dstack's YAML reader refuses a repeated anchor name, so rename one"#]]
     .assert_eq(&out);
 }
 
@@ -553,19 +554,24 @@ fn tabs_pyyaml_rejects() {
 #[test]
 fn keys_pyyaml_cannot_load() {
     check(
-        "a: 1\n: orphan\n? [x, y]\n: list key\n? explicit\n: fine\n",
+        "a: 1\n: orphan\n? [x, y]\n: list key\n? explicit\n: fine\nb: {na\n  me: x}\n",
         expect![[r#"
-        map 0..51
-          key Plain "a" 0..1 str v @0
-            Plain "1" 3..4 Int(1) v @3
-          key Plain "" 6..6 Null v @6
-            Plain "orphan" 7..13 str v @7
-          key seq 16..22
-            Plain "list key" 25..33 str v @25
-          key Plain "explicit" 36..44 str v @36
-            Plain "fine" 47..51 str v @47
-        error 5..6 ":": a key is missing before this `:` (write `key: value`)
-        error 16..22 "[x, y]": a key must be plain text, not a list or a mapping (remove the `?` or the brackets)
-    "#]],
+            map 0..67
+              key Plain "a" 0..1 str v @0
+                Plain "1" 3..4 Int(1) v @3
+              key Plain "" 6..6 Null v @6
+                Plain "orphan" 7..13 str v @7
+              key seq 16..22
+                Plain "list key" 25..33 str v @25
+              key Plain "explicit" 36..44 str v @36
+                Plain "fine" 47..51 str v @47
+              key Plain "b" 52..53 str v @52
+                map 55..67
+                  key Plain "na me" 56..63 src="na\n  me" str @56
+                    Plain "x" 65..66 str v @65
+            error 5..6 ":": a key is missing before this `:` (write `key: value`)
+            error 16..22 "[x, y]": a key must be plain text, not a list or a mapping (remove the `?` or the brackets)
+            error 56..63 "na\n  me": a key must fit on one line (or start it with `? ` to write a long key)
+        "#]],
     );
 }

@@ -11,6 +11,7 @@ Spec files may start with comment lines that set the test's environment:
 
     # backend-config: {"gcp": {"tpu": true}}     per-backend server settings
     # image-arch: arm                             architectures of a custom `image`
+    # mode: offer                                 `dstack offer` semantics instead of a run plan
 
 Each output line holds the spec's parsed input (resources, profile, run or fleet fields, as
 dstack parsed them, before server defaults), dstack's final requirements, and the offers
@@ -62,7 +63,11 @@ from dstack._internal.core.backends.runpod import compute as runpod  # noqa: E40
 from dstack._internal.core.backends.verda import compute as verda  # noqa: E402
 from dstack._internal.core.errors import DstackError  # noqa: E402
 from dstack._internal.core.models.backends.base import BackendType  # noqa: E402
-from dstack._internal.core.models.configurations import parse_apply_configuration  # noqa: E402
+from dstack._internal.core.models.configurations import (  # noqa: E402
+    TaskConfiguration,
+    parse_apply_configuration,
+)
+from dstack._internal.core.models.resources import ResourcesSpec  # noqa: E402
 from dstack._internal.core.models.fleets import FleetSpec  # noqa: E402
 from dstack._internal.core.models.instances import InstanceAvailability  # noqa: E402
 from dstack._internal.core.models.profiles import Profile  # noqa: E402
@@ -260,8 +265,25 @@ def offer_json(o):
     }
 
 
-async def run_offers(data, record):
-    conf = parse_apply_configuration(data)
+def offer_command_configuration(data):
+    """What `dstack offer` sends: a placeholder task on the `scratch` image with unconstrained
+    resources, then only the resource fields and profile options the user gave."""
+    conf = TaskConfiguration(commands=[":"], image="scratch", user="root",
+                             resources=ResourcesSpec.unconstrained())
+    given = data.get("resources") or {}
+    parsed = ResourcesSpec.model_validate(given)
+    for field in ("cpu", "gpu", "memory", "disk"):
+        if field in given:
+            setattr(conf.resources, field, getattr(parsed, field))
+    for key in ("spot_policy", "backends", "regions", "instance_types", "max_price"):
+        if key in data:
+            one = TaskConfiguration.model_validate({"type": "task", "commands": [":"], key: data[key]})
+            setattr(conf, key, getattr(one, key))
+    return conf
+
+
+async def run_offers(data, record, mode="apply"):
+    conf = offer_command_configuration(data) if mode == "offer" else parse_apply_configuration(data)
     record.update({"kind": "run", "type": conf.type,
                    "resources": resources_input(conf.resources), "profile": profile_input(conf)})
     if conf.type == "fleet":
@@ -282,6 +304,8 @@ async def run_offers(data, record):
             include_only_create_instance_supported_backends=(nodes is None or nodes.target != 0))
         record["requirements"] = requirements_output(req, req.multinode)
         return record, [o for _, o in offers]
+    if mode == "offer":
+        record["kind"] = "offer"
     record["run"] = {"image": conf.image, "docker": bool(conf.docker),
                      "privileged": bool(conf.privileged),
                      "nodes": getattr(conf, "nodes", 1) or 1}
@@ -323,7 +347,8 @@ def main():
         install_image_arch(arches)
         record = {"spec": path.name, "backend_config": settings, "image_arch": arches}
         try:
-            _, offers = asyncio.run(run_offers(yaml.safe_load(text), record))
+            mode = d.get("mode", "apply")
+            _, offers = asyncio.run(run_offers(yaml.safe_load(text), record, mode))
             record["offers"] = [offer_json(o) for o in offers]
             record["count"] = len(offers)
         except (DstackError, ValueError) as e:

@@ -129,6 +129,12 @@ pub fn requirements(case: &Value) -> Result<Requirements, String> {
         };
         return Ok(Requirements::for_fleet(res.as_ref(), &prof, &ctx));
     }
+    if case["kind"] == "offer" {
+        return Ok(Requirements::for_offer_command(
+            &res.unwrap_or_default(),
+            &prof,
+        ));
+    }
     let run = &case["run"];
     let arches = strings(&case["image_arch"]).map(|a| {
         a.iter()

@@ -4,21 +4,26 @@
 //! ```
 //! use dstack_offers::{BackendSettings, Catalog, Requirements, match_offers};
 //!
-//! let catalog = Catalog::embedded();
-//! let offers = match_offers(&catalog, &Requirements::default(), &BackendSettings::default());
+//! let catalog = Catalog::embedded_shared();
+//! let offers = match_offers(catalog, &Requirements::default(), &BackendSettings::default());
 //! println!("{}", offers.summary()); // "N offers · from $X/h"
 //! ```
 //!
-//! * [`Catalog::embedded`] — the dated default catalog compiled in (see `data/README.md`);
-//!   [`Catalog::from_csv`] parses one provider's gpuhunt CSV; [`Catalog::merge`] overlays one
-//!   catalog on another (a provider present in both is taken from the argument).
-//! * [`Requirements`] — the resolved query. Build it with [`Requirements::for_run`],
+//! * Catalogs: [`Catalog::embedded`] / [`Catalog::embedded_shared`] — the dated default catalog
+//!   compiled in (see `data/README.md`); [`Catalog::from_csv`] parses one provider's gpuhunt CSV
+//!   (bad rows are skipped and listed in [`Catalog::warnings`], like gpuhunt);
+//!   [`Catalog::merge`] overlays another catalog (a provider present in both is taken from the
+//!   argument); `fs::load_path` (feature `fs`) reads a directory, a v3 bucket tree or a zip.
+//! * Input: [`Requirements`], the resolved query. Build it with [`Requirements::for_run`],
 //!   [`Requirements::for_fleet`] or [`Requirements::for_offer_command`] from a
-//!   [`ResourcesSpec`] + [`Profile`] as written in the configuration.
-//! * [`BackendSettings`] — the server's backends (`BackendSettings::from_server_config` reads
-//!   `~/.dstack/server/config.yml` text); the default means "every provider, default settings".
-//! * [`match_offers`] → [`OfferList`] (cheapest first) with [`OfferList::summary`].
-//! * [`gpu_offer_counts`] — GPU names by number of rows, for ranking completions.
+//!   [`ResourcesSpec`] (from `dstack_values` parses via [`ResourcesSpec::from_values`]) and a
+//!   [`Profile`]; `for_run` returns dstack's server-side errors (`image` must be set …).
+//! * [`BackendSettings`] — the server's backends; [`BackendSettings::from_server_config`] reads
+//!   `~/.dstack/server/config.yml` text; the default means "every provider, default settings".
+//! * Output: [`match_offers`] → [`OfferList`] (dstack's order: cheapest first) with
+//!   [`OfferList::summary`] → [`PriceSummary`] (`Display`: "N offers · from $X/h").
+//! * Completion helpers: [`gpu_offer_counts`] (GPU names by number of rows) and
+//!   [`Catalog::backend_regions`].
 
 pub mod backends;
 pub mod catalog;

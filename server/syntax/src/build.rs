@@ -411,15 +411,21 @@ impl Builder<'_> {
         };
         let content_start = content_start.min(self.src.len());
         let in_flow = self.stack.last().is_some_and(|f| f.flow);
-        if our_style == ScalarStyle::Plain && in_flow && value.starts_with(['|', '>']) {
-            // saphyr reads `[a, > b]` as a string; PyYAML refuses a plain value starting so.
-            let ch = &value[..1];
-            self.errors.push(SyntaxError {
-                range,
-                message: format!(
-                    "a value cannot start with `{ch}` inside `[...]` or `{{...}}`: quote it"
-                ),
-            });
+        if our_style == ScalarStyle::Plain && in_flow {
+            // saphyr reads `[a, > b]`, `[x? y]` and `{a: :b}` as strings; PyYAML refuses them.
+            let problem = if value.starts_with(['|', '>', ':']) {
+                Some(format!(
+                    "a value cannot start with `{}` inside `[...]` or `{{...}}`: quote it",
+                    &value[..1]
+                ))
+            } else if value.contains('?') {
+                Some("a `?` cannot appear in an unquoted value inside `[...]` or `{...}`: quote the value".to_string())
+            } else {
+                None
+            };
+            if let Some(message) = problem {
+                self.errors.push(SyntaxError { range, message });
+            }
         }
         let verbatim = self.src.get(content_start..content_start + value.len()) == Some(value);
         let resolved = match (&tag, our_style) {

@@ -210,9 +210,9 @@ fn error_in_one_entry_keeps_the_others() {
 #[test]
 fn broken_flow_and_indentation() {
     check(
-        "resources:\n  gpu: {name: A100, count: 2\nenv: [a, b\nx:\n  a: 1\n   b: 2\nok: 1\non: [error, > x]\n",
+        "resources:\n  gpu: {name: A100, count: 2\nenv: [a, b\nx:\n  a: 1\n   b: 2\nok: 1\non: [error, > x, a? b, :c]\n",
         expect![[r#"
-            map 0..91
+            map 0..101
               key Plain "resources" 0..9 str v @0
                 map 13..39
                   key Plain "gpu" 13..16 str v @13
@@ -232,13 +232,17 @@ fn broken_flow_and_indentation() {
               key Plain "ok" 69..71 str v @69
                 Plain "1" 73..74 Int(1) v @73
               key Plain "on" 75..77 Bool(true) v @75
-                seq 79..91
+                seq 79..101
                   Plain "error" 80..85 str v @80
                   Plain "> x" 87..90 str v @87
+                  Plain "a? b" 92..96 str v @92
+                  Plain ":c" 98..100 str v @98
             error 18..39 "{name: A100, count: 2": this `{...}` mapping is not closed: add `}` (entries are separated by commas, e.g. `{name: A100, count: 2}`)
             error 45..50 "[a, b": this `[...]` list is not closed: add `]` (items are separated by commas, e.g. `[a, b]`)
             error 65..66 ":": unexpected `:` here: a value cannot start another `key: value` on the same line or deeper; check the indentation, or quote the value if the colon belongs to it
             error 87..90 "> x": a value cannot start with `>` inside `[...]` or `{...}`: quote it
+            error 92..96 "a? b": a `?` cannot appear in an unquoted value inside `[...]` or `{...}`: quote the value
+            error 98..100 ":c": a value cannot start with `:` inside `[...]` or `{...}`: quote it
         "#]],
     );
 }

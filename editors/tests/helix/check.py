@@ -98,10 +98,11 @@ def main():
     report['editor'] = subprocess.run([a.hx, '--version'], capture_output=True, text=True, env=env).stdout.strip()
 
     health = subprocess.run([a.hx, '--health', 'dstack'], capture_output=True, text=True, env=env, cwd=work)
-    report['seen']['health'] = health.stdout
+    health_text = re.sub(r'\x1b\[[0-9;]*m', '', health.stdout)  # drop colours
+    report['seen']['health'] = health_text
     check('hx --health dstack finds dstack-lsp',
-          health.returncode == 0 and re.search(r'✓ dstack-lsp: ' + re.escape(a.server), health.stdout) is not None)
-    check('hx --health dstack finds the highlight queries', re.search(r'Highlight queries: ✓', health.stdout) is not None)
+          health.returncode == 0 and re.search(r'✓ dstack-lsp: ' + re.escape(a.server), health_text) is not None)
+    check('hx --health dstack finds the highlight queries', re.search(r'Highlight queries: ✓', health_text) is not None)
 
     log = state / 'hx.log'
     global SOCKET

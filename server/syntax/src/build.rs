@@ -664,15 +664,15 @@ impl Builder<'_> {
                     *key = Some(node);
                 }
                 Some(k) => {
-                    if let NodeKind::Scalar(s) = &node.kind {
-                        if s.style == ScalarStyle::Plain && node.tag.is_none() {
-                            if let Some(problem) = scalar::plain_load_problem(&s.text) {
-                                self.errors.push(SyntaxError {
-                                    range: node.range,
-                                    message: problem.to_string(),
-                                });
-                            }
-                        }
+                    if let NodeKind::Scalar(s) = &node.kind
+                        && s.style == ScalarStyle::Plain
+                        && node.tag.is_none()
+                        && let Some(problem) = scalar::plain_load_problem(&s.text)
+                    {
+                        self.errors.push(SyntaxError {
+                            range: node.range,
+                            message: problem.to_string(),
+                        });
                     }
                     entries.push(Entry {
                         key: k,

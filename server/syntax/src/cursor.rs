@@ -83,24 +83,24 @@ pub fn cursor_context(text: &str, parse: &Parse, offset: u32) -> CursorContext {
     }
 
     let shape = Shape::of(line);
-    if let Some(c) = shape.comment {
-        if col > c {
-            let (path, _) = path_above(
-                bytes,
-                &tree,
-                ls,
-                Mode::Container(shape.indent.min(col)),
-                None,
-            );
-            return CursorContext {
-                path,
-                kind: CursorKind::Comment,
-                partial: String::new(),
-                replace: range(offset, offset),
-                indent: shape.indent as u32,
-                after_dash: false,
-            };
-        }
+    if let Some(c) = shape.comment
+        && col > c
+    {
+        let (path, _) = path_above(
+            bytes,
+            &tree,
+            ls,
+            Mode::Container(shape.indent.min(col)),
+            None,
+        );
+        return CursorContext {
+            path,
+            kind: CursorKind::Comment,
+            partial: String::new(),
+            replace: range(offset, offset),
+            indent: shape.indent as u32,
+            after_dash: false,
+        };
     }
 
     // Dashes before the cursor: `- - x` gives two indices, the first decides the sequence.
@@ -360,12 +360,12 @@ fn flow_context(
             b':' if is_space(line.get(i + 1))
                 || matches!(line.get(i + 1), Some(b',' | b'}' | b']')) =>
             {
-                if let Some(f) = stack.last_mut() {
-                    if f.map && !f.in_value {
-                        f.key =
-                            unquote(trim_end_slice(skip_spaces(&line[token_start..i]))).to_vec();
-                        f.in_value = true;
-                    }
+                if let Some(f) = stack.last_mut()
+                    && f.map
+                    && !f.in_value
+                {
+                    f.key = unquote(trim_end_slice(skip_spaces(&line[token_start..i]))).to_vec();
+                    f.in_value = true;
                 }
                 token_start = i + 1;
             }
@@ -542,10 +542,10 @@ fn path_above(
         p.extend(rev.into_iter().rev());
         p
     };
-    if let (Mode::SeqOwner { .. }, Some(d)) = (mode, dash_offset) {
-        if let Some(prefix) = tree.item_path(d) {
-            return (finish(prefix, rev), sibling);
-        }
+    if let (Mode::SeqOwner { .. }, Some(d)) = (mode, dash_offset)
+        && let Some(prefix) = tree.item_path(d)
+    {
+        return (finish(prefix, rev), sibling);
     }
     let mut cur = line_start;
     while let Some((s, e)) = prev_line(bytes, cur) {

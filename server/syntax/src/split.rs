@@ -695,26 +695,25 @@ impl<'a> Splitter<'a> {
                     && (self.st.block_scalar.is_none() || block_ends);
                 if is_clean && !is_blank_or_comment(l) {
                     let dash = is_dash_at(l, indent);
-                    if let Some(list) = &mut self.list {
-                        if list.feed(l, line.start, indent, dash) {
-                            if let Some(i) = sync(line.start, ChunkKind::ListItems) {
-                                // Close the list up to here; the old split supplies the rest.
-                                let s = self.chunk_start.unwrap_or(0);
-                                if let Some(list) = &mut self.list {
-                                    list.groups.pop();
-                                    if list.groups.is_empty() && !list.header_pushed {
-                                        // Only the header is new: it ends where the old items begin.
-                                        list.header_pushed = true;
-                                        self.chunks.push(Chunk {
-                                            range: TextRange::new(s as u32, line.start as u32),
-                                            kind: ChunkKind::ListHeader,
-                                        });
-                                    }
-                                }
-                                self.push_list(s, line.start);
-                                return Some(i);
+                    if let Some(list) = &mut self.list
+                        && list.feed(l, line.start, indent, dash)
+                        && let Some(i) = sync(line.start, ChunkKind::ListItems)
+                    {
+                        // Close the list up to here; the old split supplies the rest.
+                        let s = self.chunk_start.unwrap_or(0);
+                        if let Some(list) = &mut self.list {
+                            list.groups.pop();
+                            if list.groups.is_empty() && !list.header_pushed {
+                                // Only the header is new: it ends where the old items begin.
+                                list.header_pushed = true;
+                                self.chunks.push(Chunk {
+                                    range: TextRange::new(s as u32, line.start as u32),
+                                    kind: ChunkKind::ListHeader,
+                                });
                             }
                         }
+                        self.push_list(s, line.start);
+                        return Some(i);
                     }
                 }
             }

@@ -41,14 +41,34 @@ impl<'a> Cx<'a> {
     /// Entries of a mapping as PyYAML sees them (merge keys expanded, last duplicate wins).
     pub fn entries(&self, node: &'a Node) -> Vec<(&'a Node, &'a Node)> {
         let node = self.resolve(node);
-        if node.as_mapping().is_none() {
+        let Some(raw) = node.as_mapping() else {
             return Vec::new();
+        };
+        // Small mappings with distinct plain keys and no merge key (nearly all of them) are what
+        // they look like; checking that is cheaper than the general path's hash map.
+        let simple = raw.len() <= 16
+            && raw.iter().enumerate().all(|(i, e)| match e.key.key_text() {
+                Some(k) => k != "<<" && raw[..i].iter().all(|p| p.key.key_text() != Some(k)),
+                None => false,
+            });
+        if simple {
+            return raw.iter().map(|e| (&e.key, &e.value)).collect();
         }
         self.parse.entries(node)
     }
 
     /// The key and value of `key` in a mapping (the last one, as PyYAML keeps it).
     pub fn entry(&self, map: &'a Node, key: &str) -> Option<(&'a Node, &'a Node)> {
+        let raw = self.resolve(map).as_mapping()?;
+        // Without merge keys the last occurrence is the one PyYAML keeps: a reverse scan finds it
+        // without building the whole entry list (this runs for every rule on every list item).
+        if !raw.iter().any(|e| e.key.key_text() == Some("<<")) {
+            return raw
+                .iter()
+                .rev()
+                .find(|e| e.key.key_text() == Some(key))
+                .map(|e| (&e.key, self.resolve(&e.value)));
+        }
         self.entries(map)
             .into_iter()
             .rev()

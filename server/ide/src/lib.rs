@@ -25,11 +25,28 @@ pub use navigation::{
     Definition, DefinitionKind, Symbol, SymbolKind, definitions_in, document_symbols,
     folding_ranges, reference_at, selection_ranges,
 };
-pub use offers::{CodeLens, code_lenses};
+pub use offers::{CodeLens, code_lenses, offers_for, offers_hover_section};
+
+use std::sync::Arc;
 
 /// Settings the analysis reads. Built by the server from client settings; plain data.
-#[derive(Clone, Debug, Default)]
+/// `Default`: offer previews on, the embedded catalog, every backend with its defaults.
+#[derive(Clone, Debug)]
 pub struct AnalysisConfig {
     /// Show offer previews (hover on resources, code lens).
     pub offers_enabled: bool,
+    /// Catalog for offer previews; `None` = the embedded one.
+    pub catalog: Option<Arc<dstack_offers::Catalog>>,
+    /// The dstack server's backends (`~/.dstack/server/config.yml`), as far as offers care.
+    pub backends: Arc<dstack_offers::BackendSettings>,
+}
+
+impl Default for AnalysisConfig {
+    fn default() -> AnalysisConfig {
+        AnalysisConfig {
+            offers_enabled: true,
+            catalog: None,
+            backends: Arc::default(),
+        }
+    }
 }

@@ -1,0 +1,200 @@
+//! Offer preview tests over the embedded catalog: lenses, hover sections, the query a document
+//! turns into, and the cases that get no offers.
+
+use expect_test::{Expect, expect};
+
+use super::*;
+use crate::test_util::fixture;
+
+fn lens(text: &str, expect: Expect) {
+    let doc = Document::new(text.to_string());
+    let out: Vec<String> = code_lenses(&doc, &AnalysisConfig::default())
+        .into_iter()
+        .map(|l| {
+            let at = doc
+                .text
+                .get(l.range.start as usize..l.range.end as usize)
+                .unwrap_or("?");
+            format!("[{at}] {}", l.title)
+        })
+        .collect();
+    expect.assert_eq(&out.join("\n"));
+}
+
+fn section(fixture_text: &str, expect: Expect) {
+    let (doc, offset) = fixture(fixture_text);
+    let out = offers_hover_section(&doc, offset, &AnalysisConfig::default())
+        .unwrap_or_else(|| "(none)".to_string());
+    expect.assert_eq(&out);
+}
+
+const RUN: &str = "type: task\ncommands: [python train.py]\n";
+
+#[test]
+fn lens_on_resources_key() {
+    lens(
+        &format!("{RUN}resources:\n  gpu: A100:80GB:2\n"),
+        expect!["[resources] 15 offers · from $3.28/h"],
+    );
+    lens(
+        &format!("{RUN}resources:\n  gpu: 24GB\n"),
+        expect!["[resources] 151 offers · from $0.50/h"],
+    );
+}
+
+#[test]
+fn lens_on_type_without_resources() {
+    lens(RUN, expect!["[type] 947 offers · from $0.035/h"]);
+}
+
+#[test]
+fn lens_when_nothing_matches_or_rejected() {
+    lens(
+        &format!("{RUN}resources:\n  gpu: H100:8\n  cpu: 1\n"),
+        expect!["[resources] No offers match"],
+    );
+    // `gpu: amd` needs a custom image: dstack rejects the run before looking for offers.
+    lens(
+        &format!("{RUN}resources:\n  gpu: MI300X\n"),
+        expect![
+            "[resources] No offers: `image` must be set when the requested accelerator is not supported by the default image: ['amd']"
+        ],
+    );
+    lens(
+        "type: task\nresources:\n  gpu: A100\n",
+        expect!["[resources] No offers: dstack would reject this configuration"],
+    );
+    // Volumes and gateways have no offers and no lens.
+    lens(
+        "type: volume\nname: v\nbackend: aws\nregion: us-east-1\nsize: 100GB\n",
+        expect![[""]],
+    );
+    lens("name: x\n", expect![[""]]);
+}
+
+#[test]
+fn lens_respects_the_setting() {
+    let doc = Document::new(format!("{RUN}resources:\n  gpu: A100\n"));
+    let off = AnalysisConfig {
+        offers_enabled: false,
+        ..AnalysisConfig::default()
+    };
+    assert!(code_lenses(&doc, &off).is_empty());
+    assert!(offers_hover_section(&doc, 50, &off).is_none());
+    assert!(!code_lenses(&doc, &AnalysisConfig::default()).is_empty());
+}
+
+#[test]
+fn hover_on_gpu_key_and_value() {
+    section(
+        "type: task\ncommands: [x]\nresources:\n  g$0pu: A100:80GB:2\n",
+        expect![[r#"
+            **Offers**: 15 offers, $3.28–$8.82/h (embedded catalog (2026-11-27))
+
+            | provider | region | instance | GPUs | $/h | spot |
+            |---|---|---|---|--:|---|
+            | runpod | US-TX-3 | NVIDIA A100 80GB PCIe | 2×A100 (80 GB) | $3.28 | no |
+            | runpod | US-GA-1 | NVIDIA A100 80GB PCIe | 2×A100 (80 GB) | $3.28 | no |
+            | runpod | EU-RO-1 | NVIDIA A100 80GB PCIe | 2×A100 (80 GB) | $3.28 | no |
+            | runpod | EU-SE-1 | NVIDIA A100 80GB PCIe | 2×A100 (80 GB) | $3.28 | no |
+            | runpod | CA-MTL-1 | NVIDIA A100 80GB PCIe | 2×A100 (80 GB) | $3.28 | no |
+
+            …and 10 more (run **dstack: Show matching offers** or `dstack-lsp offers FILE`)"#]],
+    );
+    section(
+        "type: task\ncommands: [x]\nresources:\n  gpu: H100:8$0\n",
+        expect![[r#"
+            **Offers**: 30 offers, $17.52–$113.27/h (embedded catalog (2026-11-27))
+
+            | provider | region | instance | GPUs | $/h | spot |
+            |---|---|---|---|--:|---|
+            | verda | FIN-01 | 8H100.80S.176V | 8×H100 (80 GB) | $17.52 | no |
+            | verda | FIN-02 | 8H100.80S.176V | 8×H100 (80 GB) | $17.52 | no |
+            | verda | ICE-01 | 8H100.80S.176V | 8×H100 (80 GB) | $17.52 | no |
+            | nebius | eu-north1 | gpu-h100-sxm 8gpu-128vcpu-1600gb | 8×H100 (80 GB) | $23.60 | no |
+            | nebius | eu-west1 | gpu-h100-sxm 8gpu-128vcpu-1600gb | 8×H100 (80 GB) | $23.60 | no |
+
+            …and 25 more (run **dstack: Show matching offers** or `dstack-lsp offers FILE`)"#]],
+    );
+}
+
+#[test]
+fn hover_elsewhere_or_rejected_adds_nothing() {
+    section(
+        "type: task\ncommands: [x]\nname$0: a\nresources:\n  gpu: A100\n",
+        expect!["(none)"],
+    );
+    section(
+        "type: task\ncommands: [x]\nresources:\n  shm_$0size: 1GB\n",
+        expect!["(none)"],
+    );
+    section("type: task\nresources:\n  g$0pu: A100\n", expect!["(none)"]);
+}
+
+#[test]
+fn profile_fields_narrow_the_query() {
+    let base = format!("{RUN}resources:\n  gpu: 16GB..\n");
+    let count = |extra: &str| {
+        let doc = Document::new(format!("{base}{extra}"));
+        offers_for(&doc, &AnalysisConfig::default()).map(|o| o.count())
+    };
+    let all = count("").unwrap_or(0);
+    let spot = count("spot_policy: spot\n").unwrap_or(0);
+    let aws_spot = count("spot_policy: spot\nbackends: [aws]\n").unwrap_or(0);
+    let cheap = count("spot_policy: spot\nbackends: [aws]\nmax_price: 1\n").unwrap_or(0);
+    assert!(all > 0 && spot > 0, "{all} {spot}");
+    assert!(aws_spot > 0 && aws_spot < spot, "{aws_spot} {spot}");
+    assert!(cheap < aws_spot, "{cheap} {aws_spot}");
+    let doc = Document::new(format!("{base}spot_policy: spot\nbackends: [aws]\n"));
+    let config = AnalysisConfig::default();
+    let offers = offers_for(&doc, &config).unwrap_or_else(|e| panic!("{e}"));
+    assert!(offers.iter().all(|o| o.spot && o.backend == "aws"));
+}
+
+#[test]
+fn query_of_tasks_groups_and_fleets() {
+    let q = |text: &str| {
+        requirements(&Document::new(text.to_string()), &AnalysisConfig::default()).map(|q| {
+            let r = q.requirements;
+            format!(
+                "gpu {:?} {:?} multinode={} privileged={} spot={:?} group={:?} create_only={}",
+                r.gpu_names,
+                r.gpu_count,
+                r.multinode,
+                r.privileged,
+                r.spot,
+                q.group,
+                r.create_instance_only
+            )
+        })
+    };
+    expect![[r#"
+        [
+            Ok(
+                "gpu Some([\"H100\"]) Range { min: Some(8), max: Some(8) } multinode=true privileged=true spot=Some(false) group=None create_only=false",
+            ),
+            Ok(
+                "gpu Some([\"H100\"]) Range { min: Some(8), max: Some(8) } multinode=true privileged=false spot=Some(false) group=None create_only=true",
+            ),
+            Err(
+                "an SSH fleet runs on your own hosts; it has no cloud offers",
+            ),
+            Ok(
+                "gpu None Range { min: Some(0), max: None } multinode=false privileged=false spot=None group=None create_only=false",
+            ),
+            Err(
+                "a gateway configuration has no offers (only runs and fleets do)",
+            ),
+            Ok(
+                "gpu Some([\"A100\"]) Range { min: Some(1), max: None } multinode=true privileged=false spot=Some(false) group=Some(\"`trainer`\") create_only=false",
+            ),
+        ]
+    "#]].assert_debug_eq(&[
+        q("type: task\ncommands: [x]\nnodes: 2\ndocker: true\nresources:\n  gpu: H100:8\n"),
+        q("type: fleet\nnodes: 2\nplacement: cluster\nresources:\n  gpu: H100:8\n"),
+        q("type: fleet\nssh_config:\n  hosts: [1.2.3.4]\n  user: ubuntu\n"),
+        q("type: dev-environment\nide: vscode\nspot_policy: auto\n"),
+        q("type: gateway\nname: g\nbackend: aws\nregion: us-east-1\ndomain: example.com\n"),
+        q("type: task\ngroups:\n- name: trainer\n  nodes: 2\n  commands: [x]\n  resources:\n    gpu: A100\n- name: web\n  commands: [y]\n"),
+    ]);
+}

@@ -88,8 +88,10 @@ pub fn hover(doc: &Document, offset: u32, config: &AnalysisConfig) -> Option<Hov
 
 /// Sections other modules add below the main text. The offer preview (hover on `resources`,
 /// `gpu`, `cpu`, `memory`, `disk`) belongs here once `crate::offers` provides it.
-fn extra_sections(_doc: &Document, _target: &HoverTarget, _config: &AnalysisConfig) -> Vec<String> {
-    Vec::new()
+fn extra_sections(doc: &Document, target: &HoverTarget, config: &AnalysisConfig) -> Vec<String> {
+    crate::offers::hover_section(doc, target, config)
+        .into_iter()
+        .collect()
 }
 
 fn key_hover(doc: &Document, path: &[PathSeg]) -> Option<String> {

@@ -78,6 +78,12 @@ async function runCommand(title) {
   await page.keyboard.press('Enter');
 }
 
+// editor.action.showHover is Ctrl+K Ctrl+I.
+async function showHover() {
+  await page.keyboard.press('Control+k');
+  await page.keyboard.press('Control+i');
+}
+
 const squiggles = () => page.locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning').count();
 
 try {
@@ -113,7 +119,12 @@ try {
   report.seen.squiggles = await squiggles();
   check('squiggle in the editor', squiggled);
   mark('squiggle');
+  // The screenshot shows the message too: hover on the squiggle.
+  await goTo(expect.diagnostic.line, expect.diagnostic.col);
+  await showHover();
+  await until(() => page.locator('.monaco-hover:not(.hidden)').first().isVisible(), 5000);
   await screenshot('diagnostics');
+  await page.keyboard.press('Escape');
 
   await page.keyboard.press('Control+Shift+m');
   const rows = page.locator('.markers-panel .monaco-list-row');
@@ -130,10 +141,9 @@ try {
   await page.keyboard.press('Control+j');
   await page.locator('.monaco-editor .view-lines').first().click();
 
-  // Hover (editor.action.showHover is Ctrl+K Ctrl+I).
+  // Hover.
   await goTo(expect.hover.line, expect.hover.col);
-  await page.keyboard.press('Control+k');
-  await page.keyboard.press('Control+i');
+  await showHover();
   const hover = page.locator('.monaco-hover:not(.hidden)').first();
   const hoverText = await until(async () => {
     const text = await hover.innerText();

@@ -39,8 +39,8 @@ pub mod settings;
 pub use catalog::{Catalog, GpuCount, ItemView, LoadWarning, gpu_offer_counts};
 pub use matcher::{Offer, OfferList, OfferView, PriceSummary, format_price, match_offers};
 pub use requirements::{
-    Blocks, FleetContext, GpuSpec, Profile, Range, Requirements, RequirementsError, ResourcesSpec,
-    RunContext, SpotPolicy,
+    Blocks, FleetContext, GpuSpec, Profile, Range, RangeExt, Requirements, RequirementsError,
+    ResourcesSpec, RunContext, SpotPolicy,
 };
 pub use settings::{BackendConfig, BackendSettings};
 

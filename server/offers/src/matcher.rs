@@ -4,7 +4,7 @@
 
 use crate::backends::{self, Disk, Kind};
 use crate::catalog::{Catalog, FxMap, Item, Sym, bits, opt};
-use crate::requirements::{Blocks, Range, Requirements};
+use crate::requirements::{Blocks, Range, RangeExt, Requirements, between, intersect};
 use crate::settings::BackendSettings;
 use crate::{CpuArch, Vendor, gpus};
 
@@ -183,7 +183,7 @@ mod tests {
                 ..base.clone()
             },
             Requirements {
-                cpu: Range::between(8, 2),
+                cpu: between(8, 2),
                 memory: Range::exact(f64::NAN),
                 ..base.clone()
             },
@@ -353,7 +353,7 @@ fn resources_match(item: &Item, price: f64, req: &Requirements, names: Option<&[
     if req.cpu_arch.is_some_and(|a| a != item.arch) {
         return false;
     }
-    if !req.cpu.contains(i64::from(item.cpu)) || !req.memory.contains(item.memory) {
+    if !req.cpu.contains(i128::from(item.cpu)) || !req.memory.contains(item.memory) {
         return false;
     }
     let count = item.gpu_count.max(0);
@@ -364,7 +364,7 @@ fn resources_match(item: &Item, price: f64, req: &Requirements, names: Option<&[
     if req.gpu_vendor.is_some() && req.gpu_vendor != vendor {
         return false;
     }
-    if !req.gpu_count.contains(i64::from(count)) {
+    if !req.gpu_count.contains(i128::from(count)) {
         return false;
     }
     let gpu = if count > 0 { item.gpu } else { 0 };
@@ -402,7 +402,7 @@ fn fit_disk(item: &Item, kind: Kind, req: &Requirements) -> Option<f64> {
         Disk::Fixed => None,
         Disk::Configurable(r) => Some(r),
         Disk::Runpod if item.gpu_count > 0 => Some(Range::at_least(1.0)),
-        Disk::Runpod => Some(Range::between(1.0, base_mib / 1024.0)),
+        Disk::Runpod => Some(between(1.0, base_mib / 1024.0)),
     };
     match configurable {
         None => {
@@ -415,7 +415,7 @@ fn fit_disk(item: &Item, kind: Kind, req: &Requirements) -> Option<f64> {
         }
         Some(range) => {
             let target = req.disk.unwrap_or(crate::requirements::DEFAULT_DISK);
-            let fitted = target.intersect(&range)?;
+            let fitted = intersect(&target, &range)?;
             let min = fitted.min?;
             Some((min * 1024.0).round_ties_even() / 1024.0)
         }

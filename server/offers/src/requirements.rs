@@ -5,63 +5,47 @@
 
 use crate::{CpuArch, Vendor, gpus};
 
-/// An inclusive range; a missing side is unbounded. `cpu: 4` is `min = max = 4`.
-#[derive(Clone, Copy, Debug, PartialEq, Default)]
-pub struct Range<T> {
-    pub min: Option<T>,
-    pub max: Option<T>,
+/// Ranges are dstack-values' (`cpu: 4` is `min = max = 4`; a missing side is unbounded), so
+/// the analysis layer's parses pass straight through. Counts are `i128` like theirs.
+pub use dstack_values::range::Range;
+
+/// What matching needs on top of dstack-values' ranges.
+pub trait RangeExt<T> {
+    /// Inclusive on both sides, like gpuhunt.
+    fn contains(&self, v: T) -> bool;
 }
 
-impl<T: Copy + PartialOrd> Range<T> {
-    pub fn any() -> Range<T> {
-        Range {
-            min: None,
-            max: None,
-        }
-    }
-    pub fn exact(v: T) -> Range<T> {
-        Range {
-            min: Some(v),
-            max: Some(v),
-        }
-    }
-    pub fn at_least(v: T) -> Range<T> {
-        Range {
-            min: Some(v),
-            max: None,
-        }
-    }
-    pub fn between(min: T, max: T) -> Range<T> {
-        Range {
-            min: Some(min),
-            max: Some(max),
-        }
-    }
-    /// Inclusive on both sides, like gpuhunt.
-    pub fn contains(&self, v: T) -> bool {
+impl<T: Copy + PartialOrd> RangeExt<T> for Range<T> {
+    fn contains(&self, v: T) -> bool {
         !(self.min.is_some_and(|m| v < m) || self.max.is_some_and(|m| v > m))
     }
 }
 
-impl Range<f64> {
-    /// Intersection, `None` when empty (dstack's `Range.intersect`).
-    pub fn intersect(&self, other: &Range<f64>) -> Option<Range<f64>> {
-        let start = self
-            .min
-            .unwrap_or(f64::NEG_INFINITY)
-            .max(other.min.unwrap_or(f64::NEG_INFINITY));
-        let end = self
-            .max
-            .unwrap_or(f64::INFINITY)
-            .min(other.max.unwrap_or(f64::INFINITY));
-        if start > end {
-            return None;
-        }
-        Some(Range {
-            min: start.is_finite().then_some(start),
-            max: end.is_finite().then_some(end),
-        })
+/// `min..max`, both sides set.
+pub fn between<T>(min: T, max: T) -> Range<T> {
+    Range {
+        min: Some(min),
+        max: Some(max),
     }
+}
+
+/// Intersection of two size ranges, `None` when empty (dstack's `Range.intersect`).
+pub fn intersect(a: &Range<f64>, b: &Range<f64>) -> Option<Range<f64>> {
+    let start = a
+        .min
+        .unwrap_or(f64::NEG_INFINITY)
+        .max(b.min.unwrap_or(f64::NEG_INFINITY));
+    let end = a
+        .max
+        .unwrap_or(f64::INFINITY)
+        .min(b.max.unwrap_or(f64::INFINITY));
+    if start > end {
+        return None;
+    }
+    Some(Range {
+        min: start.is_finite().then_some(start),
+        max: end.is_finite().then_some(end),
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,7 +81,7 @@ pub struct GpuSpec {
     /// Names as written (`tpu-` prefix already stripped); matched case-insensitively.
     pub names: Option<Vec<String>>,
     /// `None` means "not given": `1..` once any GPU spec is present.
-    pub count: Option<Range<i64>>,
+    pub count: Option<Range<i128>>,
     /// Per-GPU memory in GB.
     pub memory: Option<Range<f64>>,
     pub total_memory: Option<Range<f64>>,
@@ -109,27 +93,12 @@ pub struct GpuSpec {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ResourcesSpec {
     pub cpu_arch: Option<CpuArch>,
-    pub cpu: Option<Range<i64>>,
+    pub cpu: Option<Range<i128>>,
     /// GB.
     pub memory: Option<Range<f64>>,
     pub gpu: Option<GpuSpec>,
     /// `None`: not given (default `100GB..`); `Some(None)`: `disk: null` (no disk constraint).
     pub disk: Option<Option<Range<f64>>>,
-}
-
-fn int_range(r: &dstack_values::range::IntRange) -> Range<i64> {
-    let clamp = |v: i128| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX });
-    Range {
-        min: r.min.map(clamp),
-        max: r.max.map(clamp),
-    }
-}
-
-fn gb_range(r: &dstack_values::range::MemoryRange) -> Range<f64> {
-    Range {
-        min: r.min,
-        max: r.max,
-    }
 }
 
 impl GpuSpec {
@@ -139,9 +108,9 @@ impl GpuSpec {
         GpuSpec {
             vendor: v.vendor,
             names: v.names.clone(),
-            count: Some(int_range(&v.count)),
-            memory: v.memory.as_ref().map(gb_range),
-            total_memory: v.total_memory.as_ref().map(gb_range),
+            count: Some(v.count),
+            memory: v.memory,
+            total_memory: v.total_memory,
             compute_capability: v.compute_capability.map(|(a, b)| (cc(a), cc(b))),
         }
     }
@@ -158,10 +127,10 @@ impl ResourcesSpec {
     ) -> ResourcesSpec {
         ResourcesSpec {
             cpu_arch: cpu.and_then(|c| c.arch),
-            cpu: cpu.map(|c| int_range(&c.count)),
-            memory: memory.map(gb_range),
+            cpu: cpu.map(|c| c.count),
+            memory: memory.copied(),
             gpu: gpu.map(GpuSpec::from_values),
-            disk: disk.map(|d| d.map(gb_range)),
+            disk: disk.map(|d| d.copied()),
         }
     }
 }
@@ -220,13 +189,13 @@ impl Default for Blocks {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Requirements {
     pub cpu_arch: Option<CpuArch>,
-    pub cpu: Range<i64>,
+    pub cpu: Range<i128>,
     pub memory: Range<f64>,
     /// `None`: no disk constraint (fixed disks always fit, configurable ones get 100GB..).
     pub disk: Option<Range<f64>>,
     pub gpu_vendor: Option<Vendor>,
     pub gpu_names: Option<Vec<String>>,
-    pub gpu_count: Range<i64>,
+    pub gpu_count: Range<i128>,
     pub gpu_memory: Option<Range<f64>>,
     pub gpu_total_memory: Option<Range<f64>>,
     pub compute_capability: Option<(u32, u32)>,
@@ -264,7 +233,7 @@ pub struct RequirementsError {
     pub message: String,
 }
 
-pub const DEFAULT_CPU: Range<i64> = Range {
+pub const DEFAULT_CPU: Range<i128> = Range {
     min: Some(2),
     max: None,
 };
@@ -513,15 +482,17 @@ mod tests {
     }
 
     #[test]
-    fn intersect() {
+    fn range_helpers() {
         let a = Range::at_least(100.0);
         assert_eq!(
-            a.intersect(&Range::between(30.0, 4095.0)),
-            Some(Range::between(100.0, 4095.0))
+            intersect(&a, &between(30.0, 4095.0)),
+            Some(between(100.0, 4095.0))
         );
         assert_eq!(
-            Range::exact(5000.0).intersect(&Range::between(30.0, 4095.0)),
+            intersect(&Range::exact(5000.0), &between(30.0, 4095.0)),
             None
         );
+        assert!(between(2, 4).contains(4) && !between(2, 4).contains(5));
+        assert!(Range::at_least(0.5).contains(0.5));
     }
 }

@@ -38,10 +38,10 @@ pub fn f64_range(v: &Value) -> Option<Range<f64>> {
     })
 }
 
-pub fn int_range(v: &Value) -> Option<Range<i64>> {
+pub fn int_range(v: &Value) -> Option<Range<i128>> {
     v.as_object().map(|o| Range {
-        min: o.get("min").and_then(Value::as_i64),
-        max: o.get("max").and_then(Value::as_i64),
+        min: o.get("min").and_then(Value::as_i64).map(i128::from),
+        max: o.get("max").and_then(Value::as_i64).map(i128::from),
     })
 }
 
@@ -155,7 +155,7 @@ pub fn requirements(case: &Value) -> Result<Requirements, String> {
 /// Our requirements in the shape of dstack's, for comparison.
 pub fn requirements_json(r: &Requirements) -> Value {
     let rng = |min: Option<f64>, max: Option<f64>| serde_json::json!({"min": min, "max": max});
-    let irng = |x: Range<i64>| serde_json::json!({"min": x.min, "max": x.max});
+    let irng = |x: Range<i128>| serde_json::json!({"min": x.min.map(|v| v as f64), "max": x.max.map(|v| v as f64)});
     let opt_rng = |x: Option<Range<f64>>| x.map(|x| rng(x.min, x.max)).unwrap_or(Value::Null);
     serde_json::json!({
         "cpu_arch": r.cpu_arch.map(|a| a.as_str()),

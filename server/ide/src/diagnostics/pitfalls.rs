@@ -44,6 +44,7 @@ fn walk(cx: &mut Cx, node: &Node, key: &str, depth: usize) {
     }
     match &node.kind {
         NodeKind::Mapping(entries) => {
+            duplicate_keys(cx, entries);
             for e in entries {
                 walk(cx, &e.value, e.key.key_text().unwrap_or(""), depth + 1);
             }
@@ -57,6 +58,55 @@ fn walk(cx: &mut Cx, node: &Node, key: &str, depth: usize) {
             scalar(cx, node, key, &s.text, &s.value)
         }
         _ => {}
+    }
+}
+
+/// A key written twice in one mapping: PyYAML keeps the last value without a word.
+fn duplicate_keys(cx: &mut Cx, entries: &[dstack_syntax::Entry]) {
+    let mut repeated: Vec<&str> = Vec::new();
+    if entries.len() <= 16 {
+        // Small mappings: comparing pairs is cheaper than a hash set.
+        for (i, e) in entries.iter().enumerate() {
+            if let Some(k) = e.key.key_text()
+                && k != "<<"
+                && entries[..i].iter().any(|p| p.key.key_text() == Some(k))
+                && !repeated.contains(&k)
+            {
+                repeated.push(k);
+            }
+        }
+    } else {
+        let mut seen: super::tree::FastSet<&str> = super::tree::FastSet::default();
+        for e in entries {
+            if let Some(k) = e.key.key_text()
+                && k != "<<"
+                && !seen.insert(k)
+                && !repeated.contains(&k)
+            {
+                repeated.push(k);
+            }
+        }
+    }
+    for k in repeated {
+        let Some(last) = entries.iter().rev().find(|e| e.key.key_text() == Some(k)) else {
+            continue;
+        };
+        let line = super::tree::line_number(cx.text, last.key.range.start);
+        let earlier: Vec<&dstack_syntax::Entry> = entries
+            .iter()
+            .filter(|e| e.key.key_text() == Some(k) && e.key.range != last.key.range)
+            .collect();
+        for e in earlier {
+            let lines = cx.entry_lines(&e.key, &e.value);
+            let d = Diagnostic::new(
+                Severity::Warning,
+                "duplicate-key",
+                e.key.range,
+                format!("`{k}` is set again on line {line}; YAML keeps the last value, so this one is ignored"),
+            )
+            .with_fix(format!("Remove this `{k}`"), lines, "");
+            cx.push(d);
+        }
     }
 }
 

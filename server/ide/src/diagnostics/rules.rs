@@ -598,7 +598,7 @@ fn probes_and_limits(cx: &mut Cx, root: &Node) {
     if let Some(probes) = cx.get(root, "probes") {
         let mut seen = HashSet::new();
         for item in cx.items(probes) {
-            let value = format!("{:?}", bridge::to_value(cx.parse, item));
+            let value = canonical(&bridge::to_value(cx.parse, item));
             if !seen.insert(value) {
                 let range = cx.first_line(item.range);
                 cx.error(
@@ -924,4 +924,24 @@ fn git_url_ok(url: &str) -> bool {
         && !host.is_empty()
         && !host.contains('/')
         && !path.is_empty()
+}
+
+/// A value as text with mapping keys sorted, so that key order does not make two probes differ.
+fn canonical(v: &dstack_values::Value) -> String {
+    use dstack_values::Value;
+    match v {
+        Value::Scalar(s) => format!("{s:?}"),
+        Value::Seq(items) => format!(
+            "[{}]",
+            items.iter().map(canonical).collect::<Vec<_>>().join(",")
+        ),
+        Value::Map(entries) => {
+            let mut parts: Vec<String> = entries
+                .iter()
+                .map(|(k, v)| format!("{k:?}:{}", canonical(v)))
+                .collect();
+            parts.sort();
+            format!("{{{}}}", parts.join(","))
+        }
+    }
 }

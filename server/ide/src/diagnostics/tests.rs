@@ -661,3 +661,53 @@ fn references_nothing_interpolates() {
         "#]],
     );
 }
+
+/// Anchors, merge keys and duplicate keys mean what PyYAML makes of them.
+#[test]
+fn anchors_merges_and_duplicates() {
+    check(
+        "type: service\nport: 80\ngroups:\n  - &g\n    name: a\n    replicas: 1\n    commands: [x]\n  - <<: *g\n    name: b\n",
+        expect![[r#"
+            type: service
+            port: 80
+            groups:
+              - &g
+                name: a
+                replicas: 1
+                commands: [x]
+              - <<: *g
+                name: b
+
+        "#]],
+    );
+    check(
+        "type: task\ntype: service\nport: 80\ncommands: [x]\nresources:\n  <<: {gpu: A100}\n  gpu: H100:xx\n",
+        expect![[r#"
+            type: task
+            ^^^^ 1:1-1:5 warning duplicate-key `type` is set again on line 2; YAML keeps the last value, so this one is ignored
+            type: service
+            port: 80
+            commands: [x]
+            resources:
+              <<: {gpu: A100}
+              gpu: H100:xx
+                        ^^ 7:13-7:15 error gpu-spec GPU spec name conflict: the name is given twice; for example `A100:80GB:2`
+
+        "#]],
+    );
+    check(
+        "type: service\nport: 80\ncommands: [x]\nreplicas: 0..2\nscaling: {metric: rps, target: 1}\nprobes:\n  - {type: http, <<: {url: /x}}\n  - {type: http, url: /x}\n",
+        expect![[r#"
+            type: service
+            port: 80
+            commands: [x]
+            replicas: 0..2
+            scaling: {metric: rps, target: 1}
+            probes:
+              - {type: http, <<: {url: /x}}
+              - {type: http, url: /x}
+                ^^^^^^^^^^^^^^^^^^^^^ 8:5-8:26 error conflict this probe repeats an earlier one: probes must be unique
+
+        "#]],
+    );
+}

@@ -138,6 +138,12 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// 1-based line of an offset.
+pub(crate) fn line_number(text: &str, offset: u32) -> usize {
+    text.get(..offset as usize)
+        .map_or(1, |t| t.matches('\n').count() + 1)
+}
+
 pub(crate) fn is_null(node: &Node) -> bool {
     matches!(&node.kind, NodeKind::Scalar(s) if s.value == ScalarValue::Null)
 }

@@ -78,6 +78,10 @@ pub const CODES: &[(&str, &str)] = &[
         "hardcoded-secret",
         "a token or password written in the file (warning)",
     ),
+    (
+        "duplicate-key",
+        "a key written twice in one mapping; YAML keeps the last (warning)",
+    ),
     ("gpu-spec", "`resources.gpu` syntax"),
     ("cpu-spec", "`resources.cpu` syntax"),
     ("memory", "a size such as `16GB`"),

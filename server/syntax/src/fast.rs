@@ -35,18 +35,16 @@ struct Fast<'a> {
 /// Parse `src` (a chunk starting at document offset `base`) if it is inside the subset.
 pub(crate) fn parse_fast(src: &str, base: u32) -> Option<ChunkTree> {
     let bytes = src.as_bytes();
-    if !bytes
-        .iter()
-        .all(|&b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\r')
-    {
-        return None;
-    }
     let mut lines = Vec::with_capacity(bytes.len() / 32 + 1);
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
-        while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+        // Printable ASCII only: tabs, control bytes and non-ASCII text go to saphyr.
+        while i < bytes.len() && (0x20..0x7f).contains(&bytes[i]) {
             i += 1;
+        }
+        if i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+            return None;
         }
         let end = i;
         match bytes.get(i) {

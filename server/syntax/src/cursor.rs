@@ -18,6 +18,7 @@ pub enum CursorKind {
     /// In a value. `path` ends with the key (or sequence index) whose value this is.
     Value,
     Comment,
+    /// Not produced at the moment: every offset gets one of the kinds above.
     Unknown,
 }
 

@@ -985,7 +985,16 @@ fn describe_error(src: &str, pos: usize, info: &str) -> (usize, usize, String) {
             "tab character where YAML expects spaces: replace it with spaces".into(),
         );
     }
-    let message = if info.contains("unexpected character") {
+    let at_item = bytes.get(pos) == Some(&b'-')
+        && matches!(
+            bytes.get(pos + 1),
+            None | Some(b' ' | b'\t' | b'\n' | b'\r')
+        );
+    let message = if at_item
+        && (info.contains("did not find expected key") || info.contains("expected '-' indicator"))
+    {
+        "this list item does not line up with the items above it: check its indentation".to_string()
+    } else if info.contains("unexpected character") {
         let ch = src.get(pos..).and_then(|r| r.chars().next()).unwrap_or('?');
         format!("a value cannot start with `{ch}`: quote the value, e.g. \"{ch}...\"")
     } else {

@@ -514,23 +514,36 @@ fn add_tab_errors(src: &str, base: u32, errors: &mut Vec<SyntaxError>) {
 }
 
 fn not_a_key_error(node: &Node, text: &str) -> SyntaxError {
-    let word = text
+    let source = text
         .get(node.range.start as usize..node.range.end as usize)
         .unwrap_or("");
-    let word: String = word
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .take(40)
-        .collect();
+    let first_line = source.lines().next().unwrap_or("").trim();
+    let (word, rest) = first_line
+        .split_once(char::is_whitespace)
+        .unwrap_or((first_line, ""));
+    let short = |s: &str| -> String { s.chars().take(40).collect() };
     let message = if word.is_empty() {
         "expected `key: value` at the top level of the file".to_string()
     } else if let Some((key, value)) = word
         .split_once(':')
         .filter(|(k, v)| !k.is_empty() && !v.is_empty())
     {
-        format!("expected `key: value` here: put a space after the colon, e.g. `{key}: {value}`")
+        format!(
+            "expected `key: value` here: put a space after the colon, e.g. `{}: {}`",
+            short(key),
+            short(value)
+        )
+    } else if !rest.trim().is_empty() {
+        format!(
+            "expected `key: value` here: add a colon after the key, e.g. `{}: {}`",
+            short(word),
+            short(rest.trim())
+        )
     } else {
-        format!("expected `key: value` here: add a colon after the key, e.g. `{word}: ...`")
+        format!(
+            "expected `key: value` here: add a colon after the key, e.g. `{}: ...`",
+            short(word)
+        )
     };
     SyntaxError {
         range: node.range,

@@ -366,9 +366,9 @@ fn not_a_mapping() {
     check(
         "just text\n",
         expect![[r#"
-        (no root)
-        error 0..9 "just text": expected `key: value` here: add a colon after the key, e.g. `just: ...`
-    "#]],
+            (no root)
+            error 0..9 "just text": expected `key: value` here: add a colon after the key, e.g. `just: text`
+        "#]],
     );
     check(
         "",
@@ -578,4 +578,24 @@ fn keys_pyyaml_cannot_load() {
             error 56..63 "na\n  me": a key must fit on one line (or start it with `? ` to write a long key)
         "#]],
     );
+}
+
+#[test]
+fn messages_for_common_slips() {
+    let texts = [
+        "env:\n  - A\n - B\nport: 1\n",
+        "type task\nname: x\n",
+        "image:ubuntu\n",
+        "resources:\n  gpu: A100\n disk: 1\n",
+    ];
+    let out: Vec<String> = texts
+        .iter()
+        .flat_map(|t| parse(t).errors.into_iter().map(|e| e.message))
+        .collect();
+    expect![[r#"
+        this list item does not line up with the items above it: check its indentation
+        expected `key: value` here: add a colon after the key, e.g. `type: task`
+        expected `key: value` here: put a space after the colon, e.g. `image: ubuntu`
+        this line does not line up with the keys above it: check its indentation"#]]
+    .assert_eq(&out.join("\n"));
 }

@@ -705,11 +705,11 @@ impl Parse {
         }
         self.anchors = anchors;
         for value in merges {
-            let ok = match &self.resolve_with(value).kind {
+            let ok = match &self.resolve(value).kind {
                 NodeKind::Mapping(_) => true,
                 NodeKind::Sequence(items) => items
                     .iter()
-                    .all(|n| matches!(self.resolve_with(n).kind, NodeKind::Mapping(_))),
+                    .all(|n| matches!(self.resolve(n).kind, NodeKind::Mapping(_))),
                 NodeKind::Alias(_) | NodeKind::Error => true,
                 _ => false,
             };
@@ -739,10 +739,6 @@ impl Parse {
     /// dstack rejects; `None` for a single-document file.
     pub fn second_document(&self) -> Option<TextRange> {
         self.second_doc
-    }
-
-    fn resolve_with<'a>(&'a self, node: &'a Node) -> &'a Node {
-        self.resolve(node)
     }
 
     fn node_by_steps(&self, steps: &[u32]) -> Option<&Node> {

@@ -206,7 +206,7 @@ fn match_float(text: &str) -> bool {
         return true;
     }
     if bytes.first() == Some(&b'.') && matches!(bytes.get(1), Some(b'0'..=b'9')) {
-        return mantissa_tail(&text[1..]);
+        return fraction_and_exponent(&text[1..]);
     }
     let (_, b) = strip_sign(text);
     if matches!(b, ".inf" | ".Inf" | ".INF") {
@@ -247,11 +247,6 @@ fn fraction_and_exponent(s: &str) -> bool {
         && matches!(eb.get(1), Some(b'-' | b'+'))
         && eb.len() > 2
         && eb[2..].iter().all(u8::is_ascii_digit)
-}
-
-/// After `.` of `.5`-style floats: `[0-9][0-9_]*([eE][-+][0-9]+)?` with the first digit present.
-fn mantissa_tail(s: &str) -> bool {
-    fraction_and_exponent(s)
 }
 
 /// PyYAML's `construct_yaml_float` on text the float resolver accepted (or a `!!float` value).

@@ -14,6 +14,8 @@ use std::collections::HashSet;
 mod catalog_hints;
 pub(crate) mod interpolation;
 
+use catalog_hints::Hints;
+
 use crate::hover::{property_markdown, type_markdown_for};
 use crate::walk::{self, objects_for};
 use crate::{AnalysisConfig, Document};
@@ -50,7 +52,7 @@ pub struct CompletionItem {
 }
 
 pub fn completions(doc: &Document, offset: u32, config: &AnalysisConfig) -> Vec<CompletionItem> {
-    let _ = config;
+    let hints = catalog_hints::hints(config);
     let offset = clamp_offset(&doc.text, offset);
     if in_second_document(doc, offset) {
         return Vec::new();
@@ -59,8 +61,8 @@ pub fn completions(doc: &Document, offset: u32, config: &AnalysisConfig) -> Vec<
     let mut items = match ctx.kind {
         CursorKind::Comment => return Vec::new(),
         _ if is_blank(doc) => skeletons(&ctx),
-        CursorKind::Key => key_completions(doc, &ctx, offset),
-        CursorKind::Value => value_completions(doc, &ctx),
+        CursorKind::Key => key_completions(doc, &ctx, offset, &hints),
+        CursorKind::Value => value_completions(doc, &ctx, &hints),
         CursorKind::Unknown => Vec::new(),
     };
     let mut seen = HashSet::new();
@@ -114,7 +116,12 @@ fn skeletons(ctx: &CursorContext) -> Vec<CompletionItem> {
     out
 }
 
-fn key_completions(doc: &Document, ctx: &CursorContext, offset: u32) -> Vec<CompletionItem> {
+fn key_completions(
+    doc: &Document,
+    ctx: &CursorContext,
+    offset: u32,
+    hints: &Hints,
+) -> Vec<CompletionItem> {
     let mut path = ctx.path.clone();
     let mut w = walk::walk(doc, &path);
     // Right after `- ` under a list key the item is not in the path yet: step into it.
@@ -199,9 +206,9 @@ fn key_completions(doc: &Document, ctx: &CursorContext, offset: u32) -> Vec<Comp
         if let Some(items) = reference_values(doc, ctx) {
             return items;
         }
-        match region_values(doc, ctx, &w, true) {
+        match region_values(doc, ctx, &w, true, hints) {
             Some(regions) => out.extend(regions),
-            None => out.extend(values_for_shapes(&w.shapes, ctx, 5000)),
+            None => out.extend(values_for_shapes(&w.shapes, ctx, 5000, hints)),
         }
     }
     out
@@ -268,7 +275,7 @@ fn present_keys<'d>(doc: &'d Document, mapping: &'d Node, offset: u32) -> HashSe
         .collect()
 }
 
-fn value_completions(doc: &Document, ctx: &CursorContext) -> Vec<CompletionItem> {
+fn value_completions(doc: &Document, ctx: &CursorContext, hints: &Hints) -> Vec<CompletionItem> {
     if let Some(items) = reference_values(doc, ctx) {
         return items;
     }
@@ -277,18 +284,18 @@ fn value_completions(doc: &Document, ctx: &CursorContext) -> Vec<CompletionItem>
     }
     let w = walk::walk(doc, &ctx.path);
     if is_gpu_name_field(&ctx.path) {
-        return gpu_name_values(ctx);
+        return gpu_name_values(ctx, hints);
     }
     let is_item = matches!(ctx.path.last(), Some(PathSeg::Index(_)));
-    if let Some(items) = region_values(doc, ctx, &w, is_item) {
+    if let Some(items) = region_values(doc, ctx, &w, is_item, hints) {
         return items;
     }
     if w.shapes.is_empty()
-        && let Some(items) = item_read_as_mapping(doc, ctx)
+        && let Some(items) = item_read_as_mapping(doc, ctx, hints)
     {
         return items;
     }
-    let mut items = values_for_shapes(&w.shapes, ctx, 0);
+    let mut items = values_for_shapes(&w.shapes, ctx, 0, hints);
     if let Some(allowed) = value_rule(&ctx.path) {
         items.retain(|i| allowed(&i.label));
     }
@@ -357,7 +364,7 @@ fn is_gpu_name_field(path: &[PathSeg]) -> bool {
 }
 
 /// GPU names only (no counts or sizes), ranked like the shorthand's.
-fn gpu_name_values(ctx: &CursorContext) -> Vec<CompletionItem> {
+fn gpu_name_values(ctx: &CursorContext, hints: &Hints) -> Vec<CompletionItem> {
     // The shorthand's shape, taken from the model rather than spelled out here.
     let shorthand: Vec<&Shape> = model()
         .object("resources")
@@ -369,7 +376,7 @@ fn gpu_name_values(ctx: &CursorContext) -> Vec<CompletionItem> {
                 .collect()
         })
         .unwrap_or_default();
-    let mut items = values_for_shapes(&shorthand, ctx, 0);
+    let mut items = values_for_shapes(&shorthand, ctx, 0, hints);
     items.retain(|i| i.kind == CompletionKind::Gpu);
     items
 }
@@ -381,6 +388,7 @@ fn region_values(
     ctx: &CursorContext,
     w: &walk::Walk<'_>,
     is_item: bool,
+    hints: &Hints,
 ) -> Option<Vec<CompletionItem>> {
     let name = w.nearest_property?.name.as_str();
     if !(name == "regions" && is_item || name == "region" && !is_item) {
@@ -399,7 +407,7 @@ fn region_values(
         }
     }
     let (replace, _) = value_span(ctx);
-    let items = catalog_hints::hints()
+    let items = hints
         .regions(&backends)
         .into_iter()
         .enumerate()
@@ -422,7 +430,11 @@ fn region_values(
 
 /// `- my-vol:` reads as a one-key mapping `{my-vol: null}` while the user is typing the string
 /// `my-vol:/data`: complete the item's text as a value of the list instead.
-fn item_read_as_mapping(doc: &Document, ctx: &CursorContext) -> Option<Vec<CompletionItem>> {
+fn item_read_as_mapping(
+    doc: &Document,
+    ctx: &CursorContext,
+    hints: &Hints,
+) -> Option<Vec<CompletionItem>> {
     let [.., PathSeg::Index(_), PathSeg::Key(_)] = ctx.path.as_slice() else {
         return None;
     };
@@ -442,7 +454,7 @@ fn item_read_as_mapping(doc: &Document, ctx: &CursorContext) -> Option<Vec<Compl
         ..ctx.clone()
     };
     let w = walk::walk(doc, item_path);
-    Some(values_for_shapes(&w.shapes, &item_ctx, 0))
+    Some(values_for_shapes(&w.shapes, &item_ctx, 0, hints))
 }
 
 fn type_values(ctx: &CursorContext) -> Vec<CompletionItem> {
@@ -468,7 +480,12 @@ fn type_values(ctx: &CursorContext) -> Vec<CompletionItem> {
 }
 
 /// Enum values, booleans and values of dstack's syntaxes for the shapes a value may take.
-fn values_for_shapes(shapes: &[&Shape], ctx: &CursorContext, base: usize) -> Vec<CompletionItem> {
+fn values_for_shapes(
+    shapes: &[&Shape],
+    ctx: &CursorContext,
+    base: usize,
+    hints: &Hints,
+) -> Vec<CompletionItem> {
     let (replace, partial) = value_span(ctx);
     let mut out = Vec::new();
     let mut push = |label: String,
@@ -532,7 +549,7 @@ fn values_for_shapes(shapes: &[&Shape], ctx: &CursorContext, base: usize) -> Vec
                     };
                     // GPU names first, the ones with most offers in the catalog on top; then
                     // the other tokens (count, memory, vendor) in the values crate's order.
-                    let rank = match (kind, offer_rank(&c.label)) {
+                    let rank = match (kind, hints.gpu_rank(&c.label)) {
                         (CompletionKind::Gpu, Some(r)) => r,
                         (CompletionKind::Gpu, None) => 300 + c.sort as usize,
                         _ => 600 + c.sort as usize,
@@ -619,11 +636,6 @@ fn examples(syntax: &str, partial: &str) -> Vec<ValueCompletion> {
 fn is_gpu_name(label: &str) -> bool {
     label.chars().next().is_some_and(char::is_alphabetic)
         && dstack_values::gpu_names::Vendor::from_token(label).is_none()
-}
-
-/// GPU names with more offers in the catalog come first.
-fn offer_rank(gpu_name: &str) -> Option<usize> {
-    catalog_hints::hints().gpu_rank(gpu_name)
 }
 
 /// The replace range and the partial text of a value, without an opening quote.

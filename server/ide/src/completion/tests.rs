@@ -670,3 +670,28 @@ fn tokens_after_a_colon_filter_on_the_whole_value() {
         two.and_then(|i| i.filter_text.as_ref())
     ));
 }
+
+#[test]
+fn a_configured_catalog_ranks_gpus_and_lists_regions() {
+    let csv = "instance_name,location,price,cpu,memory,gpu_count,gpu_name,gpu_memory,spot,disk_size,gpu_vendor,flags,cpu_arch,provider_data\n\
+        x1,moon-1,1.0,8,32,1,L40S,48,False,,nvidia,,x86,\n\
+        x2,moon-1,2.0,8,32,2,L40S,48,False,,nvidia,,x86,\n\
+        x3,mars-2,3.0,8,32,1,T4,16,False,,nvidia,,x86,\n";
+    let catalog = dstack_offers::Catalog::from_csv("runpod", csv);
+    let config = crate::AnalysisConfig {
+        catalog: Some(std::sync::Arc::new(catalog)),
+        ..crate::AnalysisConfig::default()
+    };
+    let labels = |fixture: &str| {
+        let (doc, offset) = crate::test_util::fixture(fixture);
+        crate::completions(&doc, offset, &config)
+            .into_iter()
+            .take(3)
+            .map(|i| i.label)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    expect![[r#"L40S T4 A10"#]].assert_eq(&labels("type: task\nresources:\n  gpu: $0\n"));
+    expect![[r#"mars-2 moon-1"#]]
+        .assert_eq(&labels("type: task\nbackends: [runpod]\nregions: [$0]\n"));
+}

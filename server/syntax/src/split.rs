@@ -653,7 +653,8 @@ impl<'a> Splitter<'a> {
                 continue;
             }
             if !self.seen_content {
-                if is_blank_or_comment(l) {
+                // Comments and directives (`%YAML 1.1`) before the first `---` are the prologue.
+                if is_blank_or_comment(l) || l.first() == Some(&b'%') {
                     continue;
                 }
                 self.seen_content = true;

@@ -279,6 +279,11 @@ fn second_document() {
         Some(TextRange::new(5, 8))
     );
     assert_eq!(parse("---\na: 1\n").second_document(), None);
+    let directive = parse("%YAML 1.1\n---\ntype: task\n");
+    assert_eq!(
+        (directive.second_document(), directive.errors.len()),
+        (None, 0)
+    );
     check(
         "type: task\n...\nname: leaked\n",
         expect![[r#"

@@ -5,7 +5,10 @@ use crate::text::TextRange;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
-    /// Whole node, from its first to its last byte (for an empty value: an empty range after the colon).
+    /// Whole node, from its first to its last byte: anchor and tag included, quotes included,
+    /// a block scalar from its `|`/`>` to its last non-blank byte, a list item without its `- `,
+    /// a block list from its first `- `. An empty value is an empty range just after its `:`
+    /// (or `-`); the value of a key whose value could not be read is an `Error` node.
     pub range: TextRange,
     pub kind: NodeKind,
     /// `&name` on this node, if any.

@@ -24,7 +24,7 @@ pub(crate) fn check(cx: &mut Cx, ty: &ConfigType) {
         cx.warning(
             "server-rule",
             n.range,
-            format!("{}: {SERVER}", name_message(&name)),
+            format!("{}; {SERVER}", name_message(&name)),
         );
     }
     match kind {
@@ -52,7 +52,7 @@ fn warn_key(cx: &mut Cx, map: &Node, key: &str, message: impl Into<String>) {
     cx.warning(
         "server-rule",
         range,
-        format!("{}: {SERVER}", message.into()),
+        format!("{}; {SERVER}", message.into()),
     );
 }
 
@@ -270,7 +270,7 @@ fn group_refs(cx: &mut Cx, root: &Node, kind: &str, groups: &[&Node]) {
                 Some(format!("there is no group {gi}"))
             };
             if let Some(p) = problem {
-                cx.warning("server-rule", range, format!("{p}: {SERVER}"));
+                cx.warning("server-rule", range, format!("{p}; {SERVER}"));
             }
         }
     }
@@ -289,7 +289,7 @@ fn group_refs(cx: &mut Cx, root: &Node, kind: &str, groups: &[&Node]) {
                 cx.warning(
                     "server-rule",
                     v.range,
-                    format!("group IP references work only in `commands`, not in `env`: {SERVER}"),
+                    format!("group IP references work only in `commands`, not in `env`; {SERVER}"),
                 );
             }
         }
@@ -318,7 +318,7 @@ fn fleet(cx: &mut Cx, root: &Node) {
     match (nodes, ssh) {
         (false, None) => {
             let range = cx.key_range(root, "type");
-            cx.warning("server-rule", range, format!("a fleet needs `nodes` (cloud instances) or `ssh_config` (your own hosts): {SERVER}"));
+            cx.warning("server-rule", range, format!("a fleet needs `nodes` (cloud instances) or `ssh_config` (your own hosts); {SERVER}"));
         }
         (true, Some(_)) => warn_key(
             cx,
@@ -370,7 +370,7 @@ fn ssh_hosts(cx: &mut Cx, ssh: &Node) {
             cx.warning(
                 "server-rule",
                 range,
-                format!("this host needs {what} (here or in `ssh_config`): {SERVER}"),
+                format!("this host needs {what} (here or in `ssh_config`); {SERVER}"),
             );
         }
         if is_map && cx.get_set(h, "internal_ip").is_some() {
@@ -390,7 +390,7 @@ fn ssh_hosts(cx: &mut Cx, ssh: &Node) {
         cx.warning(
             "server-rule",
             range,
-            format!("set `internal_ip` on every host or on none: {SERVER}"),
+            format!("set `internal_ip` on every host or on none; {SERVER}"),
         );
     }
 }
@@ -513,7 +513,7 @@ fn volume(cx: &mut Cx, root: &Node) {
         cx.warning(
             "server-rule",
             range,
-            format!("a new volume needs `size` (or `{id}` to use an existing one): {SERVER}"),
+            format!("a new volume needs `size` (or `{id}` to use an existing one); {SERVER}"),
         );
     }
     if external

@@ -378,9 +378,9 @@ fn fleet_server_rules() {
         "type: fleet\nname: My_Fleet\n",
         expect![[r#"
             type: fleet
-            ^^^^ 1:1-1:5 warning server-rule a fleet needs `nodes` (cloud instances) or `ssh_config` (your own hosts): the dstack server will reject this
+            ^^^^ 1:1-1:5 warning server-rule a fleet needs `nodes` (cloud instances) or `ssh_config` (your own hosts); the dstack server will reject this
             name: My_Fleet
-                  ^^^^^^^^ 2:7-2:15 warning server-rule `My_Fleet` is not a valid name: use 2 to 41 lowercase letters, digits and `-`, starting with a letter: the dstack server will reject this
+                  ^^^^^^^^ 2:7-2:15 warning server-rule `My_Fleet` is not a valid name: use 2 to 41 lowercase letters, digits and `-`, starting with a letter; the dstack server will reject this
 
         "#]],
     );
@@ -391,9 +391,9 @@ fn fleet_server_rules() {
             ssh_config:
               hosts:
                 - 10.0.0.1
-                  ^^^^^^^^ 4:7-4:15 warning server-rule this host needs a `user` and an `identity_file` (here or in `ssh_config`): the dstack server will reject this
+                  ^^^^^^^^ 4:7-4:15 warning server-rule this host needs a `user` and an `identity_file` (here or in `ssh_config`); the dstack server will reject this
             resources:
-            ^^^^^^^^^ 5:1-5:10 warning server-rule `resources` is not allowed in an SSH fleet: the dstack server will reject this
+            ^^^^^^^^^ 5:1-5:10 warning server-rule `resources` is not allowed in an SSH fleet; the dstack server will reject this
               gpu: 1
 
         "#]],
@@ -424,12 +424,12 @@ fn gateway_and_volume_server_rules() {
         expect![[r#"
             type: gateway
             backend: runpod
-            ^^^^^^^ 2:1-2:8 warning server-rule the `runpod` backend does not support gateways (aws, azure, gcp and kubernetes do): the dstack server will reject this
+            ^^^^^^^ 2:1-2:8 warning server-rule the `runpod` backend does not support gateways (aws, azure, gcp and kubernetes do); the dstack server will reject this
             region: us
             replicas: 12
-            ^^^^^^^^ 4:1-4:9 warning server-rule a gateway can have at most 9 replicas: the dstack server will reject this
+            ^^^^^^^^ 4:1-4:9 warning server-rule a gateway can have at most 9 replicas; the dstack server will reject this
             certificate:
-            ^^^^^^^^^^^ 5:1-5:12 warning server-rule an `acm` certificate works only on aws: the dstack server will reject this
+            ^^^^^^^^^^^ 5:1-5:12 warning server-rule an `acm` certificate works only on aws; the dstack server will reject this
               type: acm
               arn: x
 
@@ -440,7 +440,7 @@ fn gateway_and_volume_server_rules() {
         expect![[r#"
             type: volume
             backend: aws
-            ^^^^^^^ 2:1-2:8 warning server-rule a new volume needs `size` (or `volume_id` to use an existing one): the dstack server will reject this
+            ^^^^^^^ 2:1-2:8 warning server-rule a new volume needs `size` (or `volume_id` to use an existing one); the dstack server will reject this
             region: eu-west-1
 
         "#]],

@@ -155,6 +155,44 @@ mod tests {
     }
 
     #[test]
+    fn missing_keys_are_added() {
+        check(
+            "$0type: service\ncommands: [serve]\n",
+            expect![[r#"
+            ## Add `port: 8000` [missing-key] (preferred)
+            type: service
+            commands: [serve]
+            port: 8000
+        "#]],
+        );
+        check(
+            "type: service\nport: 80\ncommands: [x]\n$0registry_auth:\n  username: me  # who\nimage: x\n",
+            expect![[r#"
+                ## Add `password: ${{ secrets.REGISTRY_TOKEN }}` [missing-key] (preferred)
+                type: service
+                port: 80
+                commands: [x]
+                registry_auth:
+                  username: me  # who
+                  password: ${{ secrets.REGISTRY_TOKEN }}
+                image: x
+            "#]],
+        );
+        check(
+            "type: task\ncommands: [x]\nvolumes:\n  - $0name: data\n    # no path yet\n",
+            expect![[r#"
+                ## Add `path: /data` [missing-key] (preferred)
+                type: task
+                commands: [x]
+                volumes:
+                  - name: data
+                    path: /data
+                    # no path yet
+            "#]],
+        );
+    }
+
+    #[test]
     fn missing_type_is_added() {
         check(
             "$0port: 8000\ncommands: [serve]\n",

@@ -453,7 +453,19 @@ impl<'c, 'a> Walker<'c, 'a> {
                 msg.push_str(&format!(", for example `{example}`"));
             }
             let anchor = self.cx.first_line(anchor);
-            self.cx.error("missing-key", anchor, msg);
+            let mut d = Diagnostic::new(Severity::Error, "missing-key", anchor, msg);
+            if !example.is_empty()
+                && !example.contains('\n')
+                && example.starts_with(&format!("{name}:"))
+                && let Some((at, indent)) = self.cx.block_insertion(entries)
+            {
+                d = d.with_fix(
+                    format!("Add `{example}`"),
+                    TextRange::empty(at),
+                    format!("\n{indent}{example}"),
+                );
+            }
+            self.cx.push(d);
         }
     }
 

@@ -126,6 +126,28 @@ impl<'a> Cx<'a> {
         TextRange::new(start as u32, end.min(bytes.len()) as u32)
     }
 
+    /// Where to add a key to a block mapping: after its last entry, with its entries' indentation.
+    /// `None` for flow mappings (`{a: 1}`) and empty ones.
+    pub fn block_insertion(&self, entries: &[(&'a Node, &'a Node)]) -> Option<(u32, String)> {
+        let (first, _) = entries.first()?;
+        let start = first.range.start as usize;
+        let line_start = self.text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+        let prefix = self.text.get(line_start..start)?;
+        // Only spaces, or the `- ` of a list item, may precede the first key of a block mapping.
+        let indent = prefix.len();
+        if !prefix.chars().all(|c| c == ' ' || c == '-') {
+            return None;
+        }
+        let end = entries
+            .iter()
+            .map(|(k, v)| k.range.end.max(v.range.end))
+            .max()?;
+        // Insert at the end of the line holding the last value (after any comment).
+        let rest = self.text.get(end as usize..)?;
+        let at = end + rest.find('\n').unwrap_or(rest.len()) as u32;
+        Some((at, " ".repeat(indent)))
+    }
+
     /// A range cut at the end of its first line (a multi-line node would cover a whole block).
     pub fn first_line(&self, range: TextRange) -> TextRange {
         let start = range.start as usize;

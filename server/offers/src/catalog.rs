@@ -282,27 +282,26 @@ const FIELDS: [&str; 14] = [
     "provider_data",
 ];
 
-/// Python's `float()`: surrounding whitespace allowed, `inf`/`nan` accepted.
+/// Python's `float()`: surrounding whitespace allowed, `inf`/`nan` accepted, `_` between
+/// digits allowed. The plain form parses directly; the rest takes a slower path.
 fn py_float(s: &str) -> Option<f64> {
-    let t = s.trim();
-    if t.contains('_') {
-        // Python allows `1_000`; Rust does not. Rare enough to take the slow path.
-        let cleaned: String = t.chars().filter(|&c| c != '_').collect();
-        return cleaned.parse().ok();
+    if let Ok(v) = s.parse() {
+        return Some(v);
     }
-    t.parse().ok()
+    let cleaned: String = s.trim().chars().filter(|&c| c != '_').collect();
+    cleaned.parse().ok()
 }
 
 /// Python's `int()` on a string, limited to what fits a row.
 fn py_int(s: &str) -> Option<i32> {
-    let t = s.trim();
-    let v = if t.contains('_') {
-        let cleaned: String = t.chars().filter(|&c| c != '_').collect();
-        cleaned.parse::<i64>().ok()?
-    } else {
-        t.parse::<i64>().ok()?
-    };
-    i32::try_from(v).ok()
+    if let Ok(v) = s.parse::<i32>() {
+        return Some(v);
+    }
+    let cleaned: String = s.trim().chars().filter(|&c| c != '_').collect();
+    cleaned
+        .parse::<i64>()
+        .ok()
+        .and_then(|v| i32::try_from(v).ok())
 }
 
 /// What the matcher needs from `provider_data`, or `None` when it is not valid JSON
@@ -334,8 +333,8 @@ fn provider_data_bits(raw: &str) -> Option<u8> {
 }
 
 /// The region dstack shows for a row: GCP rows are per zone (`us-central1-a` → `us-central1`).
-fn region_of<'a>(provider: &str, location: &'a str) -> &'a str {
-    if provider != "gcp" {
+fn region_of(kind: Kind, location: &str) -> &str {
+    if kind != Kind::Gcp {
         return location;
     }
     match location.char_indices().rev().nth(1) {
@@ -393,6 +392,7 @@ impl Catalog {
         let mut reader = csv::Reader::new(text);
         let mut header: Option<Columns> = None;
         let caches = &mut LoadCaches::default();
+        let kind = backends::kind_of_provider(&provider);
         let first = self.items.len();
         while let Some(rec) = reader.next_record() {
             if rec.is_empty() {
@@ -402,7 +402,7 @@ impl Catalog {
                 header = Some(Columns::from_header(&rec));
                 continue;
             };
-            match self.parse_row(&provider, pidx, cols, &rec, caches) {
+            match self.parse_row(kind, pidx, cols, &rec, caches) {
                 Ok((item, raw)) => {
                     self.items.push(item);
                     self.raw.push(raw);
@@ -414,12 +414,14 @@ impl Catalog {
                 }),
             }
         }
-        self.mark_zone_duplicates(first);
+        if kind == Kind::Gcp {
+            self.mark_zone_duplicates(first);
+        }
     }
 
     fn parse_row(
         &mut self,
-        provider: &str,
+        kind: Kind,
         pidx: u16,
         cols: &Columns,
         rec: &csv::Record<'_>,
@@ -499,7 +501,6 @@ impl Catalog {
         if flags_ok {
             bits |= bits::FLAGS_OK;
         }
-        let kind = backends::kind_of_provider(provider);
         if kind == Kind::Runpod && !location.contains('-') {
             bits |= bits::COMMUNITY;
         }
@@ -507,7 +508,7 @@ impl Catalog {
         let location_sym = self.strings.intern_col(&mut caches.last[3], location);
         let region_sym = self
             .strings
-            .intern_col(&mut caches.last[4], region_of(provider, location));
+            .intern_col(&mut caches.last[4], region_of(kind, location));
         let region = self.regions.id(region_sym);
         let gpu = match gpu_name {
             Some(n) => {
@@ -553,12 +554,7 @@ impl Catalog {
     fn mark_zone_duplicates(&mut self, first: usize) {
         let mut seen: FxMap<(Sym, bool, u16, u16), ()> = FxMap::default();
         for item in self.items.iter_mut().skip(first) {
-            let is_gcp = self
-                .providers
-                .get(item.provider as usize)
-                .map(|&s| self.strings.get(s) == "gcp")
-                .unwrap_or(false);
-            if !is_gcp || !item.has(bits::FLAGS_OK) {
+            if !item.has(bits::FLAGS_OK) {
                 continue;
             }
             let key = (item.instance, item.spot(), item.gpu, item.region);
@@ -867,6 +863,17 @@ mod tests {
         let counts = gpu_offer_counts(&a);
         assert_eq!(counts.len(), 1);
         assert_eq!((counts[0].name.as_str(), counts[0].rows), ("A10", 1));
+    }
+
+    #[test]
+    fn python_number_forms() {
+        assert_eq!(py_float(" 1_000.5 "), Some(1000.5));
+        assert_eq!(py_float("inf"), Some(f64::INFINITY));
+        assert_eq!(py_float("1e3"), Some(1000.0));
+        assert_eq!(py_float("abc"), None);
+        assert_eq!(py_int(" +7 "), Some(7));
+        assert_eq!(py_int("1_0"), Some(10));
+        assert_eq!(py_int("3.0"), None);
     }
 
     #[test]

@@ -83,6 +83,20 @@ pub fn cursor_context(text: &str, parse: &Parse, offset: u32) -> CursorContext {
         };
     }
 
+    // Inside a flow collection that started on an earlier line: read it from its bracket.
+    if let Some((path, open)) = tree.flow_started_above(bytes, offset, ls) {
+        let (open_ls, _) = line_bounds(bytes, open);
+        let indent = indent_of(&bytes[open_ls..]) as u32 + 2;
+        return flow_context(
+            &bytes[open_ls..le],
+            open_ls,
+            open - open_ls,
+            offset - open_ls,
+            path,
+            indent,
+        );
+    }
+
     let shape = Shape::of(line);
     if let Some(c) = shape.comment
         && col > c
@@ -365,12 +379,12 @@ fn flow_context(
                     && f.map
                     && !f.in_value
                 {
-                    f.key = unquote(trim_end_slice(skip_spaces(&line[token_start..i]))).to_vec();
+                    f.key = unquote(trim_end_slice(skip_blank(&line[token_start..i]))).to_vec();
                     f.in_value = true;
                 }
                 token_start = i + 1;
             }
-            q @ (b'"' | b'\'') if skip_spaces(&line[token_start..i]).is_empty() => {
+            q @ (b'"' | b'\'') if skip_blank(&line[token_start..i]).is_empty() => {
                 let mut j = i + 1;
                 while j < col && line[j] != q {
                     j += 1;
@@ -400,14 +414,19 @@ fn flow_context(
         }
     }
     let mut start = token_start;
-    while start < col && matches!(line[start], b' ' | b'\t') {
+    while start < col && matches!(line[start], b' ' | b'\t' | b'\n' | b'\r') {
         start += 1;
     }
     if matches!(line.get(start), Some(b'"' | b'\'')) && start < col {
         start += 1;
     }
     let mut end = col;
-    while end < line.len() && !matches!(line[end], b',' | b']' | b'}' | b'"' | b'\'' | b'#') {
+    while end < line.len()
+        && !matches!(
+            line[end],
+            b',' | b']' | b'}' | b'"' | b'\'' | b'#' | b'\n' | b'\r'
+        )
+    {
         if line[end] == b':' && is_space(line.get(end + 1)) {
             break;
         }
@@ -422,6 +441,19 @@ fn flow_context(
         indent,
         after_dash: false,
     }
+}
+
+fn indent_of(b: &[u8]) -> usize {
+    b.iter().take_while(|&&c| c == b' ').count()
+}
+
+/// Skip spaces, tabs and line breaks (a flow collection may span lines).
+fn skip_blank(b: &[u8]) -> &[u8] {
+    let n = b
+        .iter()
+        .take_while(|&&c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+        .count();
+    &b[n..]
 }
 
 fn skip_spaces(b: &[u8]) -> &[u8] {
@@ -745,6 +777,52 @@ impl<'a> TreeView<'a> {
         let index = items.partition_point(|n| (n.range.start as usize) < dash);
         path.push(PathSeg::Index(index));
         Some(path)
+    }
+
+    /// The outermost flow collection (`[...]`/`{...}`) around `offset` when it starts before
+    /// `line_start`: its path and the offset of its bracket.
+    fn flow_started_above(
+        &self,
+        bytes: &[u8],
+        offset: usize,
+        line_start: usize,
+    ) -> Option<(Vec<PathSeg>, usize)> {
+        let at = offset as u32;
+        if at >= self.parse.document_end() {
+            return None;
+        }
+        let mut node = self.root?;
+        let mut path = Vec::new();
+        loop {
+            let start = node.range.start as usize;
+            let is_flow = matches!(node.kind, NodeKind::Mapping(_) | NodeKind::Sequence(_))
+                && matches!(bytes.get(start), Some(b'[' | b'{'));
+            if is_flow {
+                return (start < line_start && node.range.contains_inclusive(at))
+                    .then_some((path, start));
+            }
+            match &node.kind {
+                NodeKind::Mapping(entries) => {
+                    let i = entries.partition_point(|e| e.key.range.start <= at);
+                    let e = i.checked_sub(1).and_then(|i| entries.get(i))?;
+                    if !e.value.range.contains_inclusive(at) {
+                        return None;
+                    }
+                    path.push(PathSeg::Key(e.key.key_text().unwrap_or("").to_string()));
+                    node = &e.value;
+                }
+                NodeKind::Sequence(items) => {
+                    let i = items.partition_point(|n| n.range.start <= at);
+                    let it = i.checked_sub(1).and_then(|i| items.get(i))?;
+                    if !it.range.contains_inclusive(at) {
+                        return None;
+                    }
+                    path.push(PathSeg::Index(i - 1));
+                    node = it;
+                }
+                _ => return None,
+            }
+        }
     }
 
     /// A block scalar or multi-line quoted/plain value that started on an earlier line and covers `offset`.

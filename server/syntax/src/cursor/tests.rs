@@ -5,6 +5,13 @@ use expect_test::{Expect, expect};
 use super::*;
 use crate::parse::parse;
 
+/// For shapes only the tree can see (a flow collection spread over lines): no text-only comparison.
+fn check_with_tree(fixture: &str, expect: Expect) {
+    let offset = fixture.find("$0").expect("fixture has a $0 marker");
+    let text = fixture.replacen("$0", "", 1);
+    expect.assert_eq(&cursor_context(&text, &parse(&text), offset as u32).render());
+}
+
 fn check(fixture: &str, expect: Expect) {
     let offset = fixture.find("$0").expect("fixture has a $0 marker");
     let text = fixture.replacen("$0", "", 1);
@@ -311,5 +318,21 @@ fn second_key_of_a_mapping_in_a_list_item() {
     check(
         "env:\n  - A=1\nvolumes:\n  - name: v\n    $0\n",
         expect![[r#"Key volumes[0] partial="" replace=38..38 indent=4"#]],
+    );
+}
+
+#[test]
+fn flow_list_over_several_lines() {
+    check_with_tree(
+        "ports:\n  [8000,\n   80$0]\n",
+        expect![[r#"Value ports[1] partial="80" replace=19..21 indent=4"#]],
+    );
+}
+
+#[test]
+fn flow_mapping_over_several_lines() {
+    check_with_tree(
+        "resources:\n  gpu: {name: A100,\n        cou$0}\n",
+        expect![[r#"Key resources.gpu partial="cou" replace=39..42 indent=4"#]],
     );
 }

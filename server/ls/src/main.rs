@@ -4,7 +4,9 @@ mod cli;
 mod convert;
 mod files;
 mod framing;
+mod live;
 mod memory;
+mod offers_source;
 mod position;
 mod server;
 mod settings;
@@ -19,6 +21,7 @@ dstack-lsp — language server and linter for dstack configuration files
 USAGE:
     dstack-lsp [serve]                 Serve the Language Server Protocol over stdio
     dstack-lsp check [OPTIONS] [PATHS…] Check dstack files and print diagnostics
+    dstack-lsp offers [OPTIONS] FILE   List the cloud offers that match a configuration
     dstack-lsp --version | --help
 
 CHECK OPTIONS:
@@ -30,8 +33,17 @@ Files named *.dstack.yml, *.dstack.yaml, .dstack.yml and .dstack.yaml are found
 recursively under directories (default: the current directory). Files given
 explicitly are always checked.
 
-EXIT STATUS (check):
-    0  no errors    1  errors found    2  usage or I/O error
+OFFERS OPTIONS:
+    --catalog <DIR|ZIP>                 gpuhunt catalog (provider CSVs or catalog.zip) laid
+                                        over the built-in one, per provider
+    --server-config <FILE>              dstack server config for its backends
+                                        (default: ~/.dstack/server/config.yml if present)
+    --json                              Print {count, offers: [...]} as JSON
+    --max <N>                           Show at most N offers (default: 50; JSON: all)
+
+EXIT STATUS (check, offers):
+    0  no errors    1  errors found (offers: dstack would reject the file)
+    2  usage or I/O error
 
 ENVIRONMENT:
     RUST_LOG / DSTACK_LSP_LOG           Log filter for stderr (default: info)
@@ -81,6 +93,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("check") => cli::check::run(&args[1..]),
+        Some("offers") => cli::offers::run(&args[1..]),
         Some(other) => {
             eprintln!("dstack-lsp: unknown command `{other}`\n\n{HELP}");
             ExitCode::from(2)

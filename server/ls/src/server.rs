@@ -15,6 +15,8 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::convert;
+use crate::live::{self, LiveCache};
+use crate::offers_source::{self, SourceKind, Sources};
 use crate::position::Encoding;
 use crate::settings::Settings;
 use crate::state::{Change, Snapshot, Store};
@@ -31,6 +33,11 @@ struct Inner {
     settings: RwLock<Settings>,
     test_hooks: AtomicBool,
     workspace: WorkspaceIndex,
+    /// Catalog and backend settings the offer previews use.
+    sources: Sources,
+    live: LiveCache,
+    /// The client accepts `workspace/codeLens/refresh` (sent when live offers arrive).
+    lens_refresh: AtomicBool,
 }
 
 impl Inner {
@@ -38,12 +45,31 @@ impl Inner {
         self.encoding.read().map(|e| *e).unwrap_or_default()
     }
     fn config(&self) -> ide::AnalysisConfig {
-        self.settings
+        let mut config = self
+            .settings
             .read()
             .map(|s| s.analysis_config())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        config.catalog = self.sources.catalog();
+        config.backends = self.sources.backends();
+        config
+    }
+    fn settings(&self) -> Settings {
+        self.settings.read().map(|s| s.clone()).unwrap_or_default()
+    }
+    fn source_kind(&self) -> SourceKind {
+        if self.sources.catalog().is_some() {
+            SourceKind::Catalog
+        } else {
+            SourceKind::Embedded
+        }
     }
 }
+
+/// Rows `dstack.offers` returns at most (`count` is always the full number).
+const COMMAND_MAX_ROWS: usize = 1000;
+/// Quiet time after the last change before a live request goes out.
+const LIVE_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Run `f`, turning a panic into a logged `None`.
 fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Option<T> {
@@ -84,6 +110,9 @@ pub async fn serve_stdio() {
             settings: RwLock::new(Settings::default()),
             test_hooks: AtomicBool::new(std::env::var_os("DSTACK_LSP_TEST_HOOKS").is_some()),
             workspace: WorkspaceIndex::default(),
+            sources: Sources::default(),
+            live: LiveCache::default(),
+            lens_refresh: AtomicBool::new(false),
         }),
     })
     .custom_method("dstack/debugPanic", Backend::debug_panic)
@@ -108,6 +137,139 @@ impl Backend {
 
     fn snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
         self.inner.store.get(uri.as_str())
+    }
+
+    /// Load `dstack.catalog.path` off the runtime; a failure is a warning and the previous
+    /// catalog (the embedded one at first) stays.
+    fn schedule_catalog_load(&self, path: Option<String>) {
+        let inner = self.inner.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let Some(path) = path else {
+                inner.sources.set_catalog(None);
+                return;
+            };
+            let shown = path.clone();
+            let loaded = tokio::task::spawn_blocking(move || {
+                guard("catalog load", || {
+                    offers_source::load_catalog(&offers_source::expand_home(&path))
+                })
+            })
+            .await;
+            match loaded {
+                Ok(Some(Ok(catalog))) => {
+                    tracing::info!("offers catalog: {} rows from {shown}", catalog.len());
+                    inner.sources.set_catalog(Some(Arc::new(catalog)));
+                    refresh_lenses(&inner, &client);
+                }
+                Ok(Some(Err(e))) => {
+                    tracing::warn!("offers catalog: {e}");
+                    let msg = format!(
+                        "dstack: cannot load the offers catalog (dstack.catalog.path): {e}. Offer previews keep using the built-in catalog."
+                    );
+                    tokio::spawn(
+                        async move { client.show_message(MessageType::WARNING, msg).await },
+                    );
+                }
+                _ => tracing::error!("offers catalog: loading {shown} failed"),
+            }
+        });
+    }
+
+    /// Read `~/.dstack/server/config.yml` (missing: dstack's defaults) off the runtime.
+    fn schedule_backends_load(&self) {
+        let inner = self.inner.clone();
+        let project = inner
+            .settings()
+            .live
+            .project
+            .or_else(|| std::env::var("DSTACK_PROJECT").ok());
+        tokio::spawn(async move {
+            let loaded = tokio::task::spawn_blocking(move || {
+                guard("server config", || {
+                    offers_source::load_backends(project.as_deref())
+                })
+            })
+            .await;
+            if let Ok(Some(b)) = loaded {
+                if let Some(list) = &b.backends {
+                    let names: Vec<&str> = list.iter().map(|c| c.backend.as_str()).collect();
+                    tracing::info!("backends from ~/.dstack/server/config.yml: {names:?}");
+                }
+                inner.sources.set_backends(b);
+            }
+        });
+    }
+
+    /// Live offers for `uri`, ~500 ms after its last change; cached by content.
+    fn schedule_live(&self, uri: &Uri) {
+        if !self.inner.settings().live_enabled {
+            return;
+        }
+        let key = uri.as_str().to_string();
+        let generation = self.inner.live.bump(&key);
+        let inner = self.inner.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(LIVE_DEBOUNCE).await;
+            if !inner.live.is_current(&key, generation) {
+                return;
+            }
+            let Some(snap) = inner.store.get(&key) else {
+                return;
+            };
+            let content = live::content_key(&snap.doc.text);
+            if inner.live.get(content).is_some() {
+                return;
+            }
+            let config = inner.config();
+            let is_run = matches!(
+                ide::config_type(&snap.doc),
+                Some(
+                    ide::ConfigType::DevEnvironment
+                        | ide::ConfigType::Task
+                        | ide::ConfigType::Service
+                )
+            );
+            // Only runs, and only what dstack would accept: the rest is not worth a request.
+            if !is_run || ide::offers::requirements(&snap.doc, &config).is_err() {
+                return;
+            }
+            let body = snap
+                .doc
+                .parse
+                .root
+                .as_ref()
+                .map(|root| live::to_json(&ide::bridge::to_value(&snap.doc.parse, root)));
+            let Some(body) = body else { return };
+            let name = key.rsplit('/').next().unwrap_or("dstack.yml").to_string();
+            let body = live::plan_body(body, &name);
+            let overrides = inner.settings().live;
+            let server = tokio::task::spawn_blocking(move || {
+                let file = offers_source::home_dir()
+                    .and_then(|h| std::fs::read_to_string(h.join(".dstack/config.yml")).ok());
+                live::resolve(&overrides, |k| std::env::var(k).ok(), file.as_deref())
+            })
+            .await
+            .unwrap_or_else(|_| Err("reading ~/.dstack/config.yml failed".to_string()));
+            let result = match server {
+                Ok(server) => live::fetch(&server, &body).await,
+                Err(e) => Err(e),
+            };
+            match &result {
+                Ok(_) => inner.live.succeeded(),
+                Err(e) if inner.live.is_new_error(e) => {
+                    let msg = format!("dstack live offers: {e}");
+                    let client = client.clone();
+                    tokio::spawn(
+                        async move { client.show_message(MessageType::WARNING, msg).await },
+                    );
+                }
+                Err(_) => {}
+            }
+            inner.live.insert(content, result);
+            refresh_lenses(&inner, &client);
+        });
     }
 
     /// Compute and publish diagnostics off the async runtime; skip if a newer version arrived.
@@ -138,6 +300,38 @@ impl Backend {
                 client.publish_diagnostics(uri, diags, Some(version)).await;
             }
         });
+    }
+}
+
+/// Ask the client to re-request code lenses (spawned: the answer is not awaited here).
+fn refresh_lenses(inner: &Inner, client: &Client) {
+    if inner.lens_refresh.load(Ordering::Relaxed) {
+        let client = client.clone();
+        tokio::spawn(async move {
+            let _ = client.code_lens_refresh().await;
+        });
+    }
+}
+
+/// The document URI of `dstack.offers`: `[uri]`, `[{uri}]` or `{uri}`.
+fn command_uri(args: &[Value]) -> Option<String> {
+    let first = args.first()?;
+    first
+        .as_str()
+        .or_else(|| first.get("uri").and_then(Value::as_str))
+        .map(str::to_string)
+}
+
+/// The lens title for live offers.
+fn live_title(o: &live::LiveOffers) -> String {
+    let min = o.offers.iter().map(|r| r.price).reduce(f64::min);
+    match (o.count, min) {
+        (0, _) | (_, None) => "No offers (live)".to_string(),
+        (1, Some(p)) => format!("1 offer · {}/h (live)", dstack_offers::format_price(p)),
+        (n, Some(p)) => format!(
+            "{n} offers · from {}/h (live)",
+            dstack_offers::format_price(p)
+        ),
     }
 }
 
@@ -182,6 +376,19 @@ impl LanguageServer for Backend {
         {
             s.update(opts);
         }
+        let refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.code_lens.as_ref())
+            .and_then(|c| c.refresh_support)
+            .unwrap_or(false);
+        self.inner.lens_refresh.store(refresh, Ordering::Relaxed);
+        let path = self.inner.settings().catalog_path;
+        if path.is_some() {
+            self.schedule_catalog_load(path);
+        }
+        self.schedule_backends_load();
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
                 name: "dstack-lsp".to_string(),
@@ -247,6 +454,7 @@ impl LanguageServer for Backend {
             );
         });
         if opened.is_some() {
+            self.schedule_live(&uri);
             self.schedule_diagnostics(uri);
         }
     }
@@ -280,6 +488,7 @@ impl LanguageServer for Backend {
                 .insert(key, Arc::new(old.with_changes(version, changes, enc)));
         });
         if changed.is_some() {
+            self.schedule_live(&uri);
             self.schedule_diagnostics(uri);
         }
     }
@@ -293,9 +502,25 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let before = self.inner.settings();
         if let Ok(mut s) = self.inner.settings.write() {
             s.update(&params.settings);
         }
+        let after = self.inner.settings();
+        if after.catalog_path != before.catalog_path {
+            self.schedule_catalog_load(after.catalog_path.clone());
+        }
+        if after.live != before.live {
+            self.inner.live.clear();
+        }
+        if after.live_enabled && (!before.live_enabled || after.live != before.live) {
+            for (uri, _) in self.inner.store.all() {
+                if let Ok(uri) = uri.parse::<Uri>() {
+                    self.schedule_live(&uri);
+                }
+            }
+        }
+        refresh_lenses(&self.inner, &self.client);
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
@@ -418,6 +643,10 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let (enc, config) = (self.inner.encoding(), self.inner.config());
+        let live = match self.inner.settings().live_enabled {
+            true => self.inner.live.get(live::content_key(&snap.doc.text)),
+            false => None,
+        };
         answer("codeLens", || {
             let p = snap.positions(enc);
             let lenses: Vec<CodeLens> = ide::code_lenses(&snap.doc, &config)
@@ -425,7 +654,10 @@ impl LanguageServer for Backend {
                 .map(|l| CodeLens {
                     range: convert::range(&p, l.range),
                     command: Some(Command {
-                        title: l.title.clone(),
+                        title: match &live {
+                            Some(Ok(o)) => live_title(o),
+                            _ => l.title.clone(),
+                        },
                         command: "dstack.offers".to_string(),
                         arguments: Some(vec![Value::String(uri.as_str().to_string())]),
                     }),
@@ -510,6 +742,42 @@ impl LanguageServer for Backend {
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
         tracing::info!("executeCommand {}", params.command);
-        Ok(None)
+        if params.command != "dstack.offers" {
+            return Err(Error::invalid_params(format!(
+                "unknown command `{}` (this server has `dstack.offers`)",
+                params.command
+            )));
+        }
+        let Some(uri) = command_uri(&params.arguments) else {
+            return Err(Error::invalid_params(
+                "dstack.offers takes the document URI: [\"file:///…/x.dstack.yml\"]",
+            ));
+        };
+        let Some(snap) = self.inner.store.get(&uri) else {
+            return Err(Error::invalid_params(format!(
+                "{uri} is not open in the editor"
+            )));
+        };
+        let config = self.inner.config();
+        if self.inner.settings().live_enabled
+            && let Some(Ok(o)) = self.inner.live.get(live::content_key(&snap.doc.text))
+        {
+            let mut out = offers_source::offers_json(o.count, &o.offers, Some(COMMAND_MAX_ROWS));
+            out["source"] = Value::from(SourceKind::Live.as_str());
+            return Ok(Some(out));
+        }
+        let kind = self.inner.source_kind();
+        let result = answer("dstack.offers", || {
+            ide::offers_for(&snap.doc, &config).map(|list| {
+                let rows = offers_source::rows(&list);
+                let mut out = offers_source::offers_json(rows.len(), &rows, Some(COMMAND_MAX_ROWS));
+                out["source"] = Value::from(kind.as_str());
+                out
+            })
+        })?;
+        match result {
+            Ok(v) => Ok(Some(v)),
+            Err(e) => Err(Error::invalid_params(e)),
+        }
     }
 }

@@ -8,6 +8,8 @@ pub struct Settings {
     pub offers_enabled: bool,
     pub catalog_path: Option<String>,
     pub live_enabled: bool,
+    /// `dstack.live.url` / `project` / `token`: override `~/.dstack/config.yml` and the env.
+    pub live: crate::live::Overrides,
 }
 
 impl Default for Settings {
@@ -16,6 +18,7 @@ impl Default for Settings {
             offers_enabled: true,
             catalog_path: None,
             live_enabled: false,
+            live: crate::live::Overrides::default(),
         }
     }
 }
@@ -40,6 +43,22 @@ impl Settings {
         if let Some(b) = get("live.enabled").and_then(Value::as_bool) {
             self.live_enabled = b;
         }
+        let text = |v: Option<&Value>| -> Option<Option<String>> {
+            match v {
+                Some(Value::String(s)) if !s.is_empty() => Some(Some(s.clone())),
+                Some(Value::String(_)) | Some(Value::Null) => Some(None),
+                _ => None,
+            }
+        };
+        if let Some(v) = text(get("live.url")) {
+            self.live.url = v;
+        }
+        if let Some(v) = text(get("live.project")) {
+            self.live.project = v;
+        }
+        if let Some(v) = text(get("live.token")) {
+            self.live.token = v;
+        }
         match get("catalog.path") {
             Some(Value::String(s)) if !s.is_empty() => self.catalog_path = Some(s.clone()),
             Some(Value::String(_)) | Some(Value::Null) => self.catalog_path = None,
@@ -50,6 +69,7 @@ impl Settings {
     pub fn analysis_config(&self) -> dstack_ide::AnalysisConfig {
         dstack_ide::AnalysisConfig {
             offers_enabled: self.offers_enabled,
+            ..dstack_ide::AnalysisConfig::default()
         }
     }
 }
@@ -70,5 +90,11 @@ mod tests {
         // Wrong types are ignored rather than failing.
         s.update(&serde_json::json!({"offers": {"enabled": "yes"}}));
         assert!(!s.offers_enabled);
+        s.update(&serde_json::json!({"dstack": {"live": {"url": "http://h:3000", "token": "t"}}}));
+        assert_eq!(s.live.url.as_deref(), Some("http://h:3000"));
+        assert_eq!(s.live.token.as_deref(), Some("t"));
+        assert_eq!(s.live.project, None);
+        // The token must not show up in debug output (settings are sometimes logged).
+        assert!(!format!("{s:?}").contains("\"t\""));
     }
 }

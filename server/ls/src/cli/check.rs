@@ -28,12 +28,12 @@ struct Options {
 }
 
 /// One diagnostic with everything the printers need, positions already converted.
-struct Finding {
+pub(crate) struct Finding {
     file: String,
     /// 0-based line, and character in UTF-16 code units (LSP's default).
     start: (u32, u32),
     end: (u32, u32),
-    severity: ide::Severity,
+    pub(crate) severity: ide::Severity,
     code: &'static str,
     message: String,
     source_line: String,
@@ -111,7 +111,7 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-fn analyse(path: &Path, text: String) -> Vec<Finding> {
+pub(crate) fn analyse(path: &Path, text: String) -> Vec<Finding> {
     let file = path.to_string_lossy().to_string();
     let rope = Rope::from_str(&text);
     let p16 = Positions::new(&rope, Encoding::Utf16);
@@ -207,7 +207,7 @@ pub fn run(args: &[String]) -> ExitCode {
     }
 }
 
-fn print_human(
+pub(crate) fn print_human(
     out: &mut impl Write,
     findings: &[Finding],
     n_files: usize,

@@ -193,6 +193,19 @@ mod tests {
     }
 
     #[test]
+    fn conflicting_keys_are_removed() {
+        check(
+            "type: task\ncommands: [x]\nimage: ubuntu\n$0python: \"3.12\"\n",
+            expect![[r#"
+                ## Remove `python` [conflict] (preferred)
+                type: task
+                commands: [x]
+                image: ubuntu
+            "#]],
+        );
+    }
+
+    #[test]
     fn missing_type_is_added() {
         check(
             "$0port: 8000\ncommands: [serve]\n",

@@ -30,6 +30,20 @@ fn conflict(cx: &mut Cx, map: &Node, key: &str, message: impl Into<String>) {
     cx.error("conflict", range, message);
 }
 
+/// A conflict that removing `key` resolves: offer that as the fix.
+fn conflict_remove(cx: &mut Cx, map: &Node, key: &str, message: impl Into<String>) {
+    let Some((k, v)) = cx.entry(map, key) else {
+        return conflict(cx, map, key, message);
+    };
+    let lines = cx.entry_lines(k, v);
+    let d = super::Diagnostic::new(super::Severity::Error, "conflict", k.range, message).with_fix(
+        format!("Remove `{key}`"),
+        lines,
+        "",
+    );
+    cx.push(d);
+}
+
 fn is_true(cx: &Cx, map: &Node, key: &str) -> bool {
     cx.get(map, key).and_then(bool_value) == Some(true)
 }
@@ -39,7 +53,7 @@ fn image_sources(cx: &mut Cx, map: &Node, in_group: bool) {
     let image = cx.get_set(map, "image").is_some();
     let python = cx.get_set(map, "python").is_some();
     if image && python {
-        conflict(
+        conflict_remove(
             cx,
             map,
             "python",
@@ -280,7 +294,7 @@ fn dev_environment(cx: &mut Cx, root: &Node) {
         }
     }
     if is_true(cx, root, "dstack") && cx.get_set(root, "inactivity_duration").is_some() {
-        conflict(
+        conflict_remove(
             cx,
             root,
             "inactivity_duration",
@@ -315,7 +329,7 @@ fn task(cx: &mut Cx, root: &Node) {
     };
     let groups = cx.items(groups_node);
     if cx.get_set(root, "nodes").is_some() {
-        conflict(
+        conflict_remove(
             cx,
             root,
             "nodes",
@@ -386,7 +400,7 @@ fn scaling_rule(cx: &mut Cx, map: &Node, replicas_key: &str, range: (i128, i128)
             "a range of replicas needs `scaling`, for example `scaling: {metric: rps, target: 10}`",
         );
     } else if range.0 == range.1 && scaling {
-        conflict(
+        conflict_remove(
             cx,
             map,
             "scaling",
@@ -542,7 +556,7 @@ fn service(cx: &mut Cx, root: &Node) {
                     .get_set(root, "retry")
                     .is_some_and(|r| bool_value(r) != Some(false))
             {
-                conflict(
+                conflict_remove(
                     cx,
                     root,
                     "retry",

@@ -1,0 +1,278 @@
+//! End-to-end tests of `dstack-lsp offers`: every fixture spec of `tests/offers` through the real
+//! binary (document → diagnostics → requirements → matcher) against dstack's own answer in
+//! `expected.jsonl`, the table and JSON output with the embedded catalog, and the exit codes.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A scratch directory used as HOME, so no real `~/.dstack` leaks in.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dstack-lsp-offers-{name}-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+fn run(home: &Path, args: &[&str]) -> Output {
+    Command::new(common::bin())
+        .args(args)
+        .env("HOME", home)
+        .env_remove("DSTACK_PROJECT")
+        .output()
+        .expect("run dstack-lsp")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// A server config listing every fixture provider as a backend, with the spec's overrides
+/// (`expected.jsonl` was computed with exactly these backends).
+fn server_config(overrides: &Value) -> String {
+    let providers = [
+        ("aws", "aws"),
+        ("azure", "azure"),
+        ("cloudrift", "cloudrift"),
+        ("gcp", "gcp"),
+        ("lambdalabs", "lambda"),
+        ("nebius", "nebius"),
+        ("oci", "oci"),
+        ("runpod", "runpod"),
+        ("verda", "verda"),
+    ];
+    let mut out = String::from("projects:\n- name: main\n  backends:\n");
+    for (provider, backend) in providers {
+        out.push_str(&format!("  - type: {backend}\n"));
+        if let Some(o) = overrides.get(provider).and_then(Value::as_object) {
+            for (k, v) in o {
+                out.push_str(&format!("    {k}: {v}\n"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn fixture_specs_match_dstack() {
+    let home = scratch("specs");
+    let dir = repo().join("tests/offers");
+    let catalog = dir.join("catalog");
+    let expected = std::fs::read_to_string(dir.join("expected.jsonl")).expect("expected.jsonl");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for line in expected.lines().filter(|l| !l.trim().is_empty()) {
+        let case: Value = serde_json::from_str(line).expect("json line");
+        let spec = case["spec"].as_str().unwrap_or("?");
+        // `dstack offer` semantics and custom-image architectures are not what a file means.
+        if case["kind"] == "offer" || case["image_arch"] != serde_json::json!(["x86"]) {
+            continue;
+        }
+        let config = home.join("server-config.yml");
+        let wrote = std::fs::write(&config, server_config(&case["backend_config"]));
+        assert!(wrote.is_ok());
+        let path = dir.join("specs").join(spec);
+        let out = run(
+            &home,
+            &[
+                "offers",
+                &path.to_string_lossy(),
+                "--catalog",
+                &catalog.to_string_lossy(),
+                "--server-config",
+                &config.to_string_lossy(),
+                "--json",
+            ],
+        );
+        checked += 1;
+        let code = out.status.code();
+        if case["error"].is_string() {
+            if code != Some(1) {
+                failures.push(format!("{spec}: dstack rejects it, we exit {code:?}"));
+            }
+            continue;
+        }
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap_or(Value::Null);
+        let key = |o: &Value| {
+            format!(
+                "{} {} {} {}",
+                o["backend"].as_str().unwrap_or(""),
+                o["region"].as_str().unwrap_or(""),
+                o["instance"].as_str().unwrap_or(""),
+                o["price"]
+            )
+        };
+        let ours: Vec<String> = v["offers"]
+            .as_array()
+            .map(|a| a.iter().map(key).collect())
+            .unwrap_or_default();
+        let theirs: Vec<String> = case["offers"]
+            .as_array()
+            .map(|a| a.iter().map(key).collect())
+            .unwrap_or_default();
+        let (mut a, mut b) = (ours.clone(), theirs.clone());
+        a.sort();
+        b.sort();
+        if code != Some(0) || v["count"] != case["count"] || a != b {
+            failures.push(format!(
+                "{spec}: exit {code:?}, count {} vs dstack {}; stderr {}",
+                v["count"],
+                case["count"],
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        // dstack merges per-provider lists by price, so its order is not always sorted
+        // (a provider file out of order stays so): the price sequence must be dstack's.
+        let prices = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| a.iter().map(|o| o["price"].to_string()).collect())
+                .unwrap_or_default()
+        };
+        if prices(&v["offers"]) != prices(&case["offers"]) {
+            failures.push(format!("{spec}: offers not in dstack's price order"));
+        }
+    }
+    assert!(checked >= 40, "only {checked} specs");
+    assert!(
+        failures.is_empty(),
+        "{} of {checked}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn table_and_json_with_the_embedded_catalog() {
+    let home = scratch("embedded");
+    let file = home.join("h100.dstack.yml");
+    let wrote = std::fs::write(
+        &file,
+        "type: task\ncommands: [python train.py]\nresources:\n  gpu: H100:8\n",
+    );
+    assert!(wrote.is_ok());
+    let f = file.to_string_lossy().to_string();
+    let table = run(&home, &["offers", &f, "--max", "3"]);
+    assert_eq!(table.status.code(), Some(0));
+    expect_test::expect![[r#"
+        BACKEND  REGION  INSTANCE        GPUS             $/H  SPOT
+        verda    FIN-01  8H100.80S.176V  8xH100 (80GB)  17.52  on-demand
+        verda    FIN-02  8H100.80S.176V  8xH100 (80GB)  17.52  on-demand
+        verda    ICE-01  8H100.80S.176V  8xH100 (80GB)  17.52  on-demand
+        … 27 more (use --max N or --json)
+        30 offers · from $17.52/h (embedded catalog (2026-11-27))
+    "#]]
+    .assert_eq(&stdout(&table));
+    let json = run(&home, &["offers", &f, "--json"]);
+    let v: Value = serde_json::from_str(&stdout(&json)).unwrap_or(Value::Null);
+    assert_eq!(v["count"], 30);
+    let offers = v["offers"].as_array().cloned().unwrap_or_default();
+    assert_eq!(offers.len(), 30);
+    let mut keys: Vec<&str> = offers[0]
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "backend",
+            "cpus",
+            "disk_gib",
+            "gpu_count",
+            "gpu_memory_gib",
+            "gpu_name",
+            "instance",
+            "memory_gib",
+            "price",
+            "region",
+            "spot"
+        ]
+    );
+    let top: Vec<&str> = v
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(top, ["count", "offers"]);
+    let limited = run(&home, &["offers", &f, "--json", "--max", "2"]);
+    let v: Value = serde_json::from_str(&stdout(&limited)).unwrap_or(Value::Null);
+    assert_eq!(
+        (v["count"].as_u64(), v["offers"].as_array().map(Vec::len)),
+        (Some(30), Some(2))
+    );
+}
+
+#[test]
+fn rejected_files_and_usage_errors() {
+    let home = scratch("errors");
+    let bad = home.join("bad.dstack.yml");
+    let wrote = std::fs::write(&bad, "type: task\nresources:\n  gpu: H100:8\n");
+    assert!(wrote.is_ok());
+    let out = run(&home, &["offers", &bad.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error[missing-key]") && err.contains("dstack would reject"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    let vol = home.join("vol.dstack.yml");
+    let wrote = std::fs::write(
+        &vol,
+        "type: volume\nname: v\nbackend: aws\nregion: us-east-1\nsize: 100GB\n",
+    );
+    assert!(wrote.is_ok());
+    assert_eq!(
+        run(&home, &["offers", &vol.to_string_lossy()])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(run(&home, &["offers"]).status.code(), Some(2));
+    assert_eq!(
+        run(&home, &["offers", "/nonexistent/x.dstack.yml"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let f = bad.to_string_lossy().to_string();
+    assert_eq!(
+        run(&home, &["offers", &f, "--max", "x"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&home, &["offers", &f, "--catalog", "/nonexistent"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let help = run(&home, &["--help"]);
+    assert!(stdout(&help).contains("dstack-lsp offers"));
+}
+
+#[test]
+fn server_config_in_home_narrows_backends() {
+    let home = scratch("home-config");
+    let _ = std::fs::create_dir_all(home.join(".dstack/server"));
+    let wrote = std::fs::write(
+        home.join(".dstack/server/config.yml"),
+        "projects:\n- name: main\n  backends:\n  - type: aws\n    creds: {type: default}\n",
+    );
+    assert!(wrote.is_ok());
+    let file = home.join("a.dstack.yml");
+    let wrote = std::fs::write(
+        &file,
+        "type: dev-environment\nide: vscode\nresources:\n  gpu: 24GB\n",
+    );
+    assert!(wrote.is_ok());
+    let out = run(&home, &["offers", &file.to_string_lossy(), "--json"]);
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap_or(Value::Null);
+    let offers = v["offers"].as_array().cloned().unwrap_or_default();
+    assert!(!offers.is_empty());
+    assert!(offers.iter().all(|o| o["backend"] == "aws"), "{v}");
+}

@@ -1,0 +1,277 @@
+//! Offer previews over JSON-RPC: the code lens, the offers section of a hover on `gpu`, the
+//! `dstack.offers` command (argument forms, errors, catalog setting), and live offers from a
+//! loopback mock dstack server started by the test.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use common::Client;
+use serde_json::{Value, json};
+
+const DOC: &str = "type: task\ncommands: [python train.py]\nresources:\n  gpu: A100:80GB:2\n";
+const URI: &str = "file:///w/train.dstack.yml";
+const TOKEN: &str = "tok-5b2e81d0-secret";
+
+fn home(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dstack-lsp-olsp-{name}-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+/// A server in a scratch HOME, initialised with `options` and code lens refresh support.
+fn start(name: &str, env: &[(&str, &str)], options: Value) -> Client {
+    let home = home(name);
+    let home = home.to_string_lossy().to_string();
+    let mut all = vec![("HOME", home.as_str())];
+    all.extend_from_slice(env);
+    let mut c = Client::spawn_with_env(&all);
+    let resp = c.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": null,
+            "initializationOptions": options,
+            "capabilities": {"workspace": {"codeLens": {"refreshSupport": true}}},
+        }),
+    );
+    assert!(resp.get("error").is_none(), "{resp}");
+    c.notify("initialized", json!({}));
+    c
+}
+
+fn offers(c: &mut Client, args: Value) -> Value {
+    c.request(
+        "workspace/executeCommand",
+        json!({"command": "dstack.offers", "arguments": args}),
+    )
+}
+
+fn wait_refresh(c: &mut Client) {
+    c.wait_for(|m| m["method"] == "workspace/codeLens/refresh");
+}
+
+#[test]
+fn lens_hover_and_command_with_the_embedded_catalog() {
+    let mut c = start("embedded", &[], json!({}));
+    c.open(URI, 1, DOC);
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let lens = &lenses["result"][0];
+    assert_eq!(
+        lens["range"]["start"],
+        json!({"line": 2, "character": 0}),
+        "{lenses}"
+    );
+    assert_eq!(lens["command"]["command"], "dstack.offers");
+    assert_eq!(lens["command"]["arguments"], json!([URI]));
+    let title = lens["command"]["title"].as_str().unwrap_or("");
+    assert!(title.ends_with(" offers · from $3.28/h"), "{title}");
+
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 3, "character": 3}}),
+    );
+    let md = hover["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(md.contains("**`resources.gpu`**"), "{md}");
+    assert!(
+        md.contains("**Offers**") && md.contains("| provider | region |"),
+        "{md}"
+    );
+    assert!(md.contains("2×A100 (80 GB)"), "{md}");
+
+    let by_list = offers(&mut c, json!([URI]));
+    let by_object = offers(&mut c, json!([{"uri": URI}]));
+    let r = &by_list["result"];
+    assert_eq!(r["source"], "embedded");
+    assert_eq!(by_object["result"], by_list["result"]);
+    let count = r["count"].as_u64().unwrap_or(0);
+    let rows = r["offers"].as_array().cloned().unwrap_or_default();
+    assert!(count > 0 && rows.len() as u64 == count, "{r}");
+    assert!(title.starts_with(&count.to_string()));
+    assert!(
+        rows.iter()
+            .all(|o| o["gpu_count"] == 2 && o["gpu_name"] == "A100")
+    );
+    let prices: Vec<f64> = rows.iter().filter_map(|o| o["price"].as_f64()).collect();
+    assert!(prices.windows(2).all(|w| w[0] <= w[1]));
+
+    // A configuration dstack rejects: an error with its reason, and a lens saying so.
+    c.open(
+        "file:///w/bad.dstack.yml",
+        1,
+        "type: task\nresources:\n  gpu: A100\n",
+    );
+    let bad = offers(&mut c, json!(["file:///w/bad.dstack.yml"]));
+    let msg = bad["error"]["message"].as_str().unwrap_or("");
+    assert!(
+        msg.contains("dstack would reject") && msg.contains("commands"),
+        "{bad}"
+    );
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": "file:///w/bad.dstack.yml"}}),
+    );
+    assert_eq!(
+        lenses["result"][0]["command"]["title"],
+        "No offers: dstack would reject this configuration"
+    );
+    assert!(offers(&mut c, json!(["file:///w/not-open.dstack.yml"]))["error"].is_object());
+    assert!(offers(&mut c, json!([]))["error"].is_object());
+
+    // Turning previews off removes the lens and the hover section.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"dstack": {"offers": {"enabled": false}}}}),
+    );
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    assert!(lenses["result"].is_null(), "{lenses}");
+    assert_eq!(c.shutdown(), Some(0));
+}
+
+#[test]
+fn catalog_setting_loads_and_bad_paths_warn() {
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/offers/catalog");
+    let mut c = start(
+        "catalog",
+        &[],
+        json!({"dstack": {"catalog": {"path": fixture.to_string_lossy()}}}),
+    );
+    c.open(URI, 1, DOC);
+    wait_refresh(&mut c);
+    let r = offers(&mut c, json!([URI]));
+    assert_eq!(r["result"]["source"], "catalog", "{r}");
+    // dstack's answer over this fixture (tests/offers/expected.jsonl, spec 03).
+    assert_eq!(r["result"]["count"], 3, "{r}");
+
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"dstack": {"catalog": {"path": "/nonexistent/catalog"}}}}),
+    );
+    let warning = c.wait_for(|m| m["method"] == "window/showMessage");
+    assert_eq!(warning["params"]["type"], 2, "{warning}");
+    let text = warning["params"]["message"].as_str().unwrap_or("");
+    assert!(
+        text.contains("/nonexistent/catalog") && text.contains("built-in"),
+        "{text}"
+    );
+    // The catalog that was loaded keeps answering.
+    let r = offers(&mut c, json!([URI]));
+    assert_eq!(r["result"]["count"], 3, "{r}");
+    assert_eq!(c.shutdown(), Some(0));
+}
+
+/// A mock dstack server on 127.0.0.1:0 answering every connection with `status` and `body`.
+fn mock_server(status: &'static str, body: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { return };
+            let mut req = Vec::new();
+            let mut buf = [0u8; 4096];
+            loop {
+                let n = s.read(&mut buf).unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                req.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&req).to_string();
+                if let Some(i) = text.find("\r\n\r\n") {
+                    let len = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("Content-Length: "))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if req.len() >= i + 4 + len {
+                        break;
+                    }
+                }
+            }
+            let text = String::from_utf8_lossy(&req).to_string();
+            let auth = text
+                .lines()
+                .find_map(|l| l.strip_prefix("Authorization: "))
+                .unwrap_or("");
+            let ok = text.starts_with("POST /api/project/main/runs/get_plan ")
+                && text.contains(r#""for_offers_only":true"#);
+            let body = if ok {
+                body.replace("{auth}", auth)
+            } else {
+                "{}".to_string()
+            };
+            let resp = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = s.write_all(resp.as_bytes());
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+const PLAN: &str = r#"{"project_name":"main","user":"admin","run_spec":{},"action":"create","job_plans":[{"job_spec":{},"total_offers":1,"offers":[{"backend":"aws","region":"us-east-1","price":2.5,"instance":{"name":"p4d.24xlarge","resources":{"cpus":96,"memory_mib":1179648,"gpus":[{"name":"A100","memory_mib":81920,"vendor":"nvidia"},{"name":"A100","memory_mib":81920,"vendor":"nvidia"}],"spot":false,"disk":{"size_mib":102400}}}}]}]}"#;
+
+#[test]
+fn live_offers_from_a_loopback_server() {
+    let url = mock_server("200 OK", PLAN.to_string());
+    let env = [
+        ("DSTACK_SERVER_URL", url.as_str()),
+        ("DSTACK_PROJECT", "main"),
+        ("DSTACK_TOKEN", TOKEN),
+    ];
+    let mut c = start("live", &env, json!({"dstack": {"live": {"enabled": true}}}));
+    c.open(URI, 1, DOC);
+    wait_refresh(&mut c);
+    let r = offers(&mut c, json!([URI]));
+    assert_eq!(r["result"]["source"], "live", "{r}");
+    assert_eq!(r["result"]["count"], 1);
+    assert_eq!(r["result"]["offers"][0]["instance"], "p4d.24xlarge");
+    assert_eq!(r["result"]["offers"][0]["gpu_memory_gib"], 80.0);
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    assert_eq!(
+        lenses["result"][0]["command"]["title"],
+        "1 offer · $2.50/h (live)"
+    );
+    assert_eq!(c.shutdown(), Some(0));
+}
+
+#[test]
+fn live_failures_are_messages_without_the_token() {
+    let url = mock_server(
+        "403 Forbidden",
+        r#"{"detail":[{"msg":"token rejected: {auth}","code":"error"}]}"#.to_string(),
+    );
+    let env = [
+        ("DSTACK_SERVER_URL", url.as_str()),
+        ("DSTACK_PROJECT", "main"),
+        ("DSTACK_TOKEN", TOKEN),
+    ];
+    let mut c = start(
+        "live-403",
+        &env,
+        json!({"dstack": {"live": {"enabled": true}}}),
+    );
+    c.open(URI, 1, DOC);
+    let shown = c.wait_for(|m| m["method"] == "window/showMessage");
+    let text = shown["params"]["message"].as_str().unwrap_or("");
+    assert!(
+        text.contains("403") && text.contains("token rejected"),
+        "{text}"
+    );
+    assert!(!text.contains(TOKEN), "{text}");
+    // The catalog still answers.
+    let r = offers(&mut c, json!([URI]));
+    assert_eq!(r["result"]["source"], "embedded", "{r}");
+    assert_eq!(c.shutdown(), Some(0));
+}

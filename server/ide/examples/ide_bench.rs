@@ -3,7 +3,8 @@
 //!
 //! The document is a valid service whose `env`, `commands` and `volumes` lists are padded to
 //! reach the line count, the same workload shape as the project's LSP benchmark. Each cursor
-//! point is asked many times; p50/p99/max per request kind are printed. On a loaded machine the
+//! point is asked many times; p50/p99/max per request kind are printed, without offer previews
+//! (then once with them, for the hover that carries one). On a loaded machine the
 //! tail is mostly preemption, so a second figure takes, per sample, the fastest of 5 back-to-back
 //! runs of the same request ("quiet"), which keeps the request's own cost and drops the waits.
 
@@ -93,7 +94,12 @@ fn main() {
         text.len(),
         t.elapsed().as_secs_f64() * 1e3
     );
-    let config = AnalysisConfig::default();
+    // The core's own cost: offer previews (a hover section on `resources`/`gpu`/… computed by
+    // `crate::offers` from the whole document and the catalog) are timed separately below.
+    let config = AnalysisConfig {
+        offers_enabled: false,
+        ..AnalysisConfig::default()
+    };
     let value = |prefix: &str, last: bool| point(&text, prefix, last, prefix.len(), 0);
     let completion_points = [
         (
@@ -175,6 +181,15 @@ fn main() {
         all_h.extend(v);
         quiet_h.extend(q);
     }
+    let with_offers = AnalysisConfig::default();
+    let gpu_key = point(&text, "  gpu:", true, 3, 0);
+    let mut v = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let _ = hover(&doc, gpu_key, &with_offers);
+        v.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    println!("hover gpu key with the offer preview: {}", stats(v));
     println!("completion all:   {}", stats(all_c));
     println!("completion quiet: {}", stats(quiet_c));
     println!("hover all:        {}", stats(all_h));

@@ -23,13 +23,16 @@ NVIM_VENV="$STATE/nvim-venv"
 
 log() { echo "[editors $(date +%H:%M:%S)] $*" >&2; }
 
-# The server under test: $DSTACK_LSP, else target/{release,debug}/dstack-lsp, else PATH.
+# The server under test: $DSTACK_LSP, else the newer of target/{release,debug}/dstack-lsp
+# (a stale release build must not shadow a fresh debug one), else PATH.
 find_server() {
   if [ -n "${DSTACK_LSP:-}" ]; then echo "$DSTACK_LSP"; return; fi
-  local t="${CARGO_TARGET_DIR:-$REPO_DIR/target}"
+  local t="${CARGO_TARGET_DIR:-$REPO_DIR/target}" best="" c
   for c in "$t/release/dstack-lsp" "$t/debug/dstack-lsp"; do
-    [ -x "$c" ] && { echo "$c"; return; }
+    [ -x "$c" ] || continue
+    if [ -z "$best" ] || [ "$c" -nt "$best" ]; then best=$c; fi
   done
+  [ -n "$best" ] && { echo "$best"; return; }
   command -v dstack-lsp
 }
 

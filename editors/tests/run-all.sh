@@ -34,13 +34,21 @@ if ! find_server >/dev/null; then
   (cd "$REPO_DIR" && cargo build -q -p dstack-lsp) || { log "server build failed"; exit 1; }
 fi
 export DSTACK_LSP; DSTACK_LSP="$(find_server)"
-log "server under test: $DSTACK_LSP"
+log "server under test: $DSTACK_LSP ($("$DSTACK_LSP" --version 2>/dev/null || echo 'no --version'))"
 
 step_vscode_unit() {
   cd "$EDITORS_DIR/vscode" || return 1
   [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error || return 1
-  npm run -s lint && npm test 2>&1 | grep -E '^# (tests|pass|fail)' && [ "${PIPESTATUS[0]}" = 0 ] &&
-    bash scripts/package.sh --out "$STATE/dstack-lsp.vsix" >/dev/null && echo "VSIX packaged: $STATE/dstack-lsp.vsix"
+  npm run -s lint || return 1
+  # Only the totals unless something failed; then the whole node:test report.
+  if npm test > "$OUT/vscode-unit.log" 2>&1; then
+    grep -E '^# (tests|pass|fail)' "$OUT/vscode-unit.log"
+  else
+    cat "$OUT/vscode-unit.log"; return 1
+  fi
+  bash scripts/package.sh --out "$STATE/dstack-lsp.vsix" > "$OUT/vscode-package.log" 2>&1 \
+    || { cat "$OUT/vscode-package.log"; return 1; }
+  echo "VSIX packaged: $STATE/dstack-lsp.vsix"
 }
 step_nvim_deb() { bash "$TESTS_DIR/nvim/run.sh" deb; }
 step_nvim_pypi() { bash "$TESTS_DIR/nvim/run.sh" pypi; }

@@ -174,15 +174,55 @@ pub fn describe(syntax: &str, node: &Node, parse: &Parse) -> Option<String> {
     })
 }
 
-/// The document range an error points at: its sub-range of the scalar when the scalar is verbatim
-/// in the source, else the whole node (first line only for blocks).
-pub fn error_range(node: &Node, err: &ValueError) -> TextRange {
+/// The node an error is about: `node` itself, or the sub-node its path names inside a mapping or
+/// list form (`count` of `gpu: {count: …}`). Stops at the deepest node that exists.
+pub fn error_node<'a>(parse: &'a Parse, node: &'a Node, err: &ValueError) -> &'a Node {
+    use dstack_values::PathPart;
+    let mut current = parse.resolve(node);
+    for part in &err.path {
+        let next = match part {
+            PathPart::Key(k) => parse
+                .entries(current)
+                .into_iter()
+                .rev()
+                .find(|(key, _)| key.key_text() == Some(k.as_str()))
+                .map(|(_, v)| v),
+            PathPart::Index(i) => current.as_sequence().and_then(|items| items.get(*i)),
+        };
+        match next {
+            Some(n) => current = parse.resolve(n),
+            None => break,
+        }
+    }
+    current
+}
+
+/// The document range an error points at: its sub-range of the (sub-)scalar when that scalar is
+/// verbatim in the source, else the whole node.
+pub fn error_range(parse: &Parse, node: &Node, err: &ValueError) -> TextRange {
+    let node = error_node(parse, node, err);
     match err.range {
         Some((s, e)) if node.as_scalar().is_some_and(|sc| sc.verbatim) => {
             let r = node.sub_range(s, e.max(s));
             if r.is_empty() { node.range } else { r }
         }
         _ => node.range,
+    }
+}
+
+/// The edit that applies an error's suggested fix, if it has one: the sub-range of a verbatim scalar,
+/// or the whole scalar (re-quoted when the original was quoted, so a string stays a string).
+pub fn error_fix(parse: &Parse, node: &Node, err: &ValueError) -> Option<(TextRange, String)> {
+    let fix = err.fix.as_ref()?;
+    let node = error_node(parse, node, err);
+    let scalar = node.as_scalar()?;
+    match err.range {
+        Some(_) if scalar.verbatim => Some((error_range(parse, node, err), fix.clone())),
+        Some(_) => None,
+        None if scalar.style == dstack_syntax::ScalarStyle::Plain => {
+            Some((node.range, fix.clone()))
+        }
+        None => Some((node.range, format!("{fix:?}"))),
     }
 }
 

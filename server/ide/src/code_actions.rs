@@ -206,6 +206,29 @@ mod tests {
     }
 
     #[test]
+    fn value_fixes_from_the_parsers() {
+        check(
+            "type: task\ncommands: [x]\nmax_duration: $02hours\n",
+            expect![[r#"
+            ## Change to `2h` [duration] (preferred)
+            type: task
+            commands: [x]
+            max_duration: 2h
+        "#]],
+        );
+        check(
+            "type: service\ncommands: [x]\nport: 80\nhttps: $0Auto\n",
+            expect![[r#"
+            ## Change to `auto` [invalid-value] (preferred)
+            type: service
+            commands: [x]
+            port: 80
+            https: auto
+        "#]],
+        );
+    }
+
+    #[test]
     fn missing_type_is_added() {
         check(
             "$0port: 8000\ncommands: [serve]\n",

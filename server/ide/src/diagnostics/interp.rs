@@ -53,7 +53,7 @@ pub(crate) fn check(cx: &mut Cx, node: &Node, policy: &Policy) {
     let done = match interp.interpolate(s) {
         Ok(done) => done,
         Err(e) => {
-            let range = cx.first_line(bridge::error_range(node, &e));
+            let range = cx.first_line(bridge::error_range(cx.parse, node, &e));
             cx.error("interpolation", range, bridge::error_message(&e));
             return;
         }

@@ -845,13 +845,17 @@ impl<'c, 'a> Walker<'c, 'a> {
     }
 
     fn error_diag(&self, node: &Node, e: &ValueError) -> Diagnostic {
-        let range = bridge::error_range(node, e);
-        Diagnostic::new(
+        let range = bridge::error_range(self.cx.parse, node, e);
+        let d = Diagnostic::new(
             Severity::Error,
             e.code,
             self.cx.first_line(range),
             bridge::error_message(e),
-        )
+        );
+        match bridge::error_fix(self.cx.parse, node, e) {
+            Some((at, text)) => d.with_fix(format!("Change to `{text}`"), at, text),
+            None => d,
+        }
     }
 
     fn value_error(&mut self, node: &Node, e: &ValueError) {

@@ -711,3 +711,23 @@ fn anchors_merges_and_duplicates() {
         "#]],
     );
 }
+
+/// Errors inside the mapping form of a value sit on the sub-value they are about.
+#[test]
+fn errors_inside_mapping_forms() {
+    check(
+        "type: task\ncommands: [x]\nresources:\n  gpu:\n    name: A100\n    count: 4..1\n  cpu: {min: 8, max: 2}\n",
+        expect![[r#"
+            type: task
+            commands: [x]
+            resources:
+              gpu:
+                name: A100
+                count: 4..1
+                       ^^^^ 6:12-6:16 error range invalid range order: 4..1 (min > max); for example `1..4`
+              cpu: {min: 8, max: 2}
+                   ^^^^^^^^^^^^^^^^ 7:8-7:24 error range invalid range order: 8..2 (min > max); for example `1..4`
+
+        "#]],
+    );
+}

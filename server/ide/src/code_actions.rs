@@ -229,6 +229,19 @@ mod tests {
     }
 
     #[test]
+    fn empty_type_is_filled() {
+        check(
+            "$0type:\nport: 8000\ncommands: [serve]\n",
+            expect![[r#"
+            ## Set `type: service` [unknown-type] (preferred)
+            type: service
+            port: 8000
+            commands: [serve]
+        "#]],
+        );
+    }
+
+    #[test]
     fn missing_type_is_added() {
         check(
             "$0port: 8000\ncommands: [serve]\n",

@@ -53,18 +53,26 @@ pub(crate) fn check(cx: &mut Cx) -> Option<&'static ConfigType> {
         } else {
             type_value.range
         };
-        let mut d = Diagnostic::new(
-            Severity::Error,
-            "unknown-type",
-            range,
+        let message = if shown.is_empty() {
+            format!("`type` is empty: use one of {}", code_list(&names))
+        } else {
             format!(
                 "`{shown}` is not a configuration type: use one of {}",
                 code_list(&names)
-            ),
-        );
+            )
+        };
+        let mut d = Diagnostic::new(Severity::Error, "unknown-type", range, message);
         if let Some(s) = did_you_mean(&shown, names.iter().copied()) {
             d.message = format!("`{shown}` is not a configuration type; did you mean `{s}`?");
             d = d.with_fix(format!("Change to `{s}`"), type_value.range, s);
+        } else if shown.is_empty() {
+            // `type:` with nothing after it: offer the types the other keys fit.
+            // An empty value's range sits right after the colon.
+            let at = type_value.range;
+            let space = if type_value.range.is_empty() { " " } else { "" };
+            for t in fitting_types(cx, root).into_iter().take(3) {
+                d = d.with_fix(format!("Set `type: {t}`"), at, format!("{space}{t}"));
+            }
         }
         cx.push(d);
         return None;
@@ -79,14 +87,15 @@ fn code_list(items: &[&str]) -> String {
     v.join(", ")
 }
 
-/// No `type:`: say so, and offer the type whose keys fit the document when there is exactly one.
-fn missing_type(cx: &mut Cx, root: &Node) {
+/// The types whose top level has every key the document uses (other than `type`).
+fn fitting_types(cx: &Cx, root: &Node) -> Vec<&'static str> {
     let keys: Vec<&str> = cx
         .entries(root)
         .iter()
         .filter_map(|(k, _)| k.key_text())
+        .filter(|k| *k != "type")
         .collect();
-    let fitting: Vec<&str> = model()
+    model()
         .types
         .iter()
         .filter(|t| {
@@ -98,7 +107,12 @@ fn missing_type(cx: &mut Cx, root: &Node) {
             })
         })
         .map(|t| t.name.as_str())
-        .collect();
+        .collect()
+}
+
+/// No `type:`: say so, and offer the types whose keys fit the document (at most three).
+fn missing_type(cx: &mut Cx, root: &Node) {
+    let fitting = fitting_types(cx, root);
     let range = cx.first_line(root.range);
     let mut d = Diagnostic::new(
         Severity::Error,

@@ -180,6 +180,19 @@ try {
   await pause(500);
   await screenshot('offers');
   mark('offers');
+
+  // Restart: the status item reports a new start time (to the second, hence the pause).
+  const label = () => status.getAttribute('aria-label').then((l) => l ?? '');
+  const before = await label();
+  await pause(1100);
+  await runCommand('dstack: Restart server');
+  const after = await until(async () => {
+    const now = await label();
+    return /is running/.test(now) && now !== before ? now : undefined;
+  });
+  report.seen.status_after_restart = after ?? (await label());
+  check('restart command restarts the server', after);
+  mark('restart');
 } catch (err) {
   report.errors.push(String(err?.stack ?? err).slice(0, 1500));
   await screenshot('error').catch(() => {});

@@ -118,7 +118,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const next = new LanguageClient('dstack', 'dstack', serverOptions, clientOptions);
   next.onDidChangeState((e) => {
     if (e.newState === State.Running) {
-      setStatus('running');
+      setStatus('running', `${serverDetail}\nstarted at ${new Date().toLocaleTimeString()}`);
     } else if (e.newState === State.Starting) {
       setStatus('starting');
     } else if (client === next) {

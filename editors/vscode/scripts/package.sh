@@ -49,5 +49,9 @@ else
   out="${out:-$here/dstack-lsp-$version.vsix}"
 fi
 
-npx vsce package "${vsce_args[@]}" --out "$out"
+# The README sits in editors/vscode and links ../tests/screenshots: point vsce's
+# rewriting of relative links at that folder of the repository.
+repo=$(node -p 'require("./package.json").repository.url.replace(/\.git$/, "")')
+npx vsce package "${vsce_args[@]}" --out "$out" \
+  --baseContentUrl "$repo/blob/HEAD/editors/vscode" --baseImagesUrl "$repo/raw/HEAD/editors/vscode"
 echo "packaged $out"

@@ -55,8 +55,19 @@ export function splitOffers(result: unknown): { rows: Record<string, unknown>[];
     return { rows: result.filter(isRecord), info: {} };
   }
   if (isRecord(result)) {
-    const { offers, ...info } = result;
-    return { rows: Array.isArray(offers) ? offers.filter(isRecord) : [], info };
+    // `offers` by name; otherwise the first list of objects, whatever it is called.
+    const key =
+      'offers' in result
+        ? 'offers'
+        : Object.keys(result).find((k) => {
+            const v = result[k];
+            return Array.isArray(v) && v.length > 0 && v.every(isRecord);
+          });
+    if (key === undefined) {
+      return { rows: [], info: result };
+    }
+    const { [key]: list, ...info } = result;
+    return { rows: Array.isArray(list) ? list.filter(isRecord) : [], info };
   }
   return { rows: [], info: {} };
 }

@@ -62,6 +62,12 @@ describe('helpers', () => {
   it('columns keep first-seen order across rows', () => {
     assert.deepEqual(columns([{ a: 1 }, { b: 1, a: 2 }, { c: 3 }]), ['a', 'b', 'c']);
   });
+  it('splitOffers finds a list of offers under another name', () => {
+    const { rows, info } = splitOffers({ count: 1, items: [{ a: 1 }] });
+    assert.deepEqual(rows, [{ a: 1 }]);
+    assert.deepEqual(info, { count: 1 });
+    assert.deepEqual(splitOffers({ note: 'none' }), { rows: [], info: { note: 'none' } });
+  });
   it('splitOffers drops non-object rows', () => {
     assert.deepEqual(splitOffers([1, { a: 1 }, null]).rows, [{ a: 1 }]);
   });

@@ -517,15 +517,15 @@ pub fn complete(partial: &str) -> Vec<ValueCompletion> {
             push(v.to_string(), "GPU vendor".to_string(), 50 + i as u32);
         }
     }
-    if let Some(n) = name {
-        if !has_memory {
-            for (i, s) in n.split(',').flat_map(gpu_names::memory_sizes).enumerate() {
-                push(
-                    format!("{s}GB"),
-                    format!("exactly {s} GB per GPU"),
-                    10 + i as u32,
-                );
-            }
+    if let Some(n) = name
+        && !has_memory
+    {
+        for (i, s) in n.split(',').flat_map(gpu_names::memory_sizes).enumerate() {
+            push(
+                format!("{s}GB"),
+                format!("exactly {s} GB per GPU"),
+                10 + i as u32,
+            );
         }
     }
     if !has_count && (name.is_some() || has_memory || vendor.is_some()) {

@@ -212,10 +212,10 @@ pub fn normalize(path: &str) -> String {
 /// Hover text.
 pub fn describe(mount: &MountPoint) -> String {
     let mut out = describe_plain(mount);
-    if let MountPoint::Volume { names, .. } = mount {
-        if names.iter().any(|n| n.contains("${{")) {
-            out.push_str("; the dstack server fills in `${{ dstack.job_num }}` / `${{ dstack.node_rank }}` per job");
-        }
+    if let MountPoint::Volume { names, .. } = mount
+        && names.iter().any(|n| n.contains("${{"))
+    {
+        out.push_str("; the dstack server fills in `${{ dstack.job_num }}` / `${{ dstack.node_rank }}` per job");
     }
     out
 }

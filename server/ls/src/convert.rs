@@ -77,6 +77,12 @@ pub fn completion_item(p: &Positions, item: &ide::CompletionItem) -> lsp::Comple
             })
         }),
         sort_text: item.sort_text.clone(),
+        filter_text: item.filter_text.clone(),
+        tags: item
+            .deprecated
+            .then(|| vec![lsp::CompletionItemTag::DEPRECATED]),
+        // Continuation lines of inserted text already carry their full indentation.
+        insert_text_mode: Some(lsp::InsertTextMode::AS_IS),
         insert_text_format: Some(if item.is_snippet {
             lsp::InsertTextFormat::SNIPPET
         } else {

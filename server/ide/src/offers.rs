@@ -47,9 +47,66 @@ pub fn catalog(config: &AnalysisConfig) -> &Catalog {
         .unwrap_or_else(|| Catalog::embedded_shared())
 }
 
+/// Recent queries by document text. Hover and lens ask for the same version many times, and
+/// the rejection check runs every diagnostic (milliseconds on a 50,000-line file), so the answer
+/// is kept for the last few texts, keyed by length and a word-wise hash (no copy of the text is
+/// kept, so closed documents give their memory back). Diagnostics do not read the config today;
+/// if they start to, the key must include it.
+type Recent = Vec<((usize, u64), Result<Query, String>)>;
+static RECENT: std::sync::Mutex<Recent> = std::sync::Mutex::new(Vec::new());
+const RECENT_LEN: usize = 8;
+
+fn text_key(text: &str) -> (usize, u64) {
+    // FxHash-style mixing, 8 bytes at a time: a fraction of a millisecond for 1.6 MB.
+    let mut h: u64 = 0;
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = mix(h, u64::from_le_bytes(w));
+    }
+    for &b in chunks.remainder() {
+        h = mix(h, u64::from(b));
+    }
+    (text.len(), h)
+}
+
 /// The offer query of a run (dev-environment, task, service) or fleet. `Err` says why there is
 /// none: another configuration type, or an error dstack would reject the file for.
 pub fn requirements(doc: &Document, config: &AnalysisConfig) -> Result<Query, String> {
+    let key = text_key(&doc.text);
+    if let Ok(recent) = RECENT.lock()
+        && let Some((_, q)) = recent.iter().find(|(k, _)| *k == key)
+    {
+        return q.clone();
+    }
+    let diags = crate::diagnostics(doc, config);
+    remember(doc, compute_requirements(doc, &diags))
+}
+
+/// Fills the query cache from diagnostics the caller already computed for this exact text (the
+/// server does so after publishing them), so the next hover or lens does not run them again.
+pub fn prime(doc: &Document, diagnostics: &[crate::Diagnostic]) {
+    let _ = remember(doc, compute_requirements(doc, diagnostics));
+}
+
+fn remember(doc: &Document, q: Result<Query, String>) -> Result<Query, String> {
+    let key = text_key(&doc.text);
+    if let Ok(mut recent) = RECENT.lock() {
+        recent.retain(|(k, _)| *k != key);
+        if recent.len() >= RECENT_LEN {
+            drop(recent.remove(0));
+        }
+        recent.push((key, q.clone()));
+    }
+    q
+}
+
+fn compute_requirements(
+    doc: &Document,
+    diagnostics: &[crate::Diagnostic],
+) -> Result<Query, String> {
     let Some(ty) = crate::config_type(doc) else {
         return Err("offers need a `type:` (dev-environment, task, service or fleet)".into());
     };
@@ -62,10 +119,7 @@ pub fn requirements(doc: &Document, config: &AnalysisConfig) -> Result<Query, St
             ty.name()
         ));
     }
-    if let Some(d) = crate::diagnostics(doc, config)
-        .into_iter()
-        .find(|d| d.severity == Severity::Error)
-    {
+    if let Some(d) = diagnostics.iter().find(|d| d.severity == Severity::Error) {
         let line = line_of(&doc.text, d.range.start);
         return Err(format!(
             "dstack would reject this configuration (line {line}): {}",

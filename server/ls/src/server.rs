@@ -286,6 +286,10 @@ impl Backend {
                 guard("diagnostics", || {
                     let p = snap.positions(enc);
                     let diags = ide::diagnostics(&snap.doc, &config);
+                    if config.offers_enabled {
+                        // Hover and lens on this version then reuse these diagnostics.
+                        ide::offers::prime(&snap.doc, &diags);
+                    }
                     let out: Vec<Diagnostic> =
                         diags.iter().map(|d| convert::diagnostic(&p, d)).collect();
                     (snap.version, out)

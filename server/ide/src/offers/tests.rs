@@ -198,3 +198,15 @@ fn query_of_tasks_groups_and_fleets() {
         q("type: task\ngroups:\n- name: trainer\n  nodes: 2\n  commands: [x]\n  resources:\n    gpu: A100\n- name: web\n  commands: [y]\n"),
     ]);
 }
+
+#[test]
+fn primed_diagnostics_are_reused_for_the_same_text() {
+    // A file dstack rejects (no commands); primed with no diagnostics, the cached answer is
+    // what the caller said, which shows the query did not run diagnostics again.
+    let doc = Document::new("type: task\nresources:\n  gpu: L4\n# primed\n".to_string());
+    let config = AnalysisConfig::default();
+    prime(&doc, &[]);
+    assert!(requirements(&doc, &config).is_ok());
+    let fresh = Document::new("type: task\nresources:\n  gpu: L4\n# not primed\n".to_string());
+    assert!(requirements(&fresh, &config).is_err());
+}

@@ -169,6 +169,15 @@ try {
   await page.keyboard.press('Escape');
   mark('completion');
 
+  // Fix the value: the squiggle must go away (the server re-checks on change), and a
+  // valid file is what dstack.offers needs.
+  await goTo(expect.fix.line, expect.fix.col);
+  await page.keyboard.press('Shift+End');
+  await page.keyboard.type(expect.fix.text);
+  const cleared = await until(async () => (await squiggles()) === 0);
+  check(`fixing line ${expect.fix.line} clears the squiggle`, cleared);
+  mark('fix');
+
   // The offers view: a webview beside the editor with a table (sidebar hidden for room).
   await page.keyboard.press('Control+b');
   await runCommand('dstack: Show matching offers');

@@ -32,7 +32,9 @@ export function cellText(value: unknown): string {
     return value ? 'yes' : 'no';
   }
   if (typeof value === 'number') {
-    return Number.isInteger(value) ? String(value) : String(Math.round(value * 10000) / 10000);
+    // Sizes like 549.8877 GiB read better as 549.9; small prices keep their cents and below.
+    const digits = Math.abs(value) >= 10 ? 1 : 4;
+    return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(digits)));
   }
   if (typeof value === 'string') {
     return value;
@@ -72,7 +74,10 @@ export function splitOffers(result: unknown): { rows: Record<string, unknown>[];
   return { rows: [], info: {} };
 }
 
-/** Column names in the order they first appear across the rows. */
+/** Shown first when present, so that where and how much stay on screen in a narrow view. */
+export const LEADING_COLUMNS = ['backend', 'region', 'instance', 'price', 'spot'];
+
+/** Column names: the leading ones, then the rest in the order they first appear across the rows. */
 export function columns(rows: Record<string, unknown>[]): string[] {
   const seen = new Set<string>();
   for (const row of rows) {
@@ -80,7 +85,8 @@ export function columns(rows: Record<string, unknown>[]): string[] {
       seen.add(key);
     }
   }
-  return [...seen];
+  const leading = LEADING_COLUMNS.filter((c) => seen.has(c));
+  return [...leading, ...[...seen].filter((c) => !leading.includes(c))];
 }
 
 function header(key: string): string {
@@ -92,8 +98,10 @@ export function renderOffersHtml(result: unknown, opts: RenderOptions): string {
   const cols = columns(rows);
   const shown = rows.slice(0, MAX_ROWS);
 
+  // The server may send fewer rows than match; `count` is then the full number.
+  const total = typeof info.count === 'number' && info.count >= rows.length ? info.count : rows.length;
   const infoItems = Object.entries(info)
-    .filter(([, v]) => v !== null && v !== undefined && v !== '')
+    .filter(([k, v]) => v !== null && v !== undefined && v !== '' && k !== 'count')
     .map(([k, v]) => `<li><b>${escapeHtml(header(k))}</b>: ${escapeHtml(cellText(v))}</li>`)
     .join('');
 
@@ -113,12 +121,12 @@ export function renderOffersHtml(result: unknown, opts: RenderOptions): string {
       })
       .join('\n');
     body = `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${lines}\n</tbody>\n</table>`;
-    if (rows.length > shown.length) {
-      body += `\n<p class="more">Showing the first ${shown.length} of ${rows.length} offers.</p>`;
+    if (total > shown.length) {
+      body += `\n<p class="more">Showing the first ${shown.length} of ${total} offers.</p>`;
     }
   }
 
-  const count = rows.length === 1 ? '1 offer' : `${rows.length} offers`;
+  const count = total === 1 ? '1 offer' : `${total} offers`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

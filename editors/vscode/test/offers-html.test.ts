@@ -13,10 +13,10 @@ const offers = [
 describe('renderOffersHtml', () => {
   it('renders one row per offer with a header from the keys', () => {
     const html = renderOffersHtml(offers, opts);
-    assert.match(html, /<th>backend<\/th><th>region<\/th><th>instance<\/th><th>gpu<\/th><th>price<\/th><th>spot<\/th>/);
+    assert.match(html, /<th>backend<\/th><th>region<\/th><th>instance<\/th><th>price<\/th><th>spot<\/th><th>gpu<\/th>/);
     assert.equal((html.match(/<tr>/g) ?? []).length, 3);
     assert.match(html, /<td>name: A100, memory: 40GB, count: 8<\/td>/);
-    assert.match(html, /<td class="num">32\.7726<\/td><td>no<\/td>/);
+    assert.match(html, /<td class="num">32\.8<\/td><td>no<\/td><td>name: A100, memory: 40GB, count: 8<\/td>/);
     assert.match(html, /\(2 offers\)/);
   });
 
@@ -24,6 +24,13 @@ describe('renderOffersHtml', () => {
     const html = renderOffersHtml({ offers: offers.slice(0, 1), total: 1, source: 'catalog' }, opts);
     assert.match(html, /\(1 offer\)/);
     assert.match(html, /<li><b>total<\/b>: 1<\/li><li><b>source<\/b>: catalog<\/li>/);
+  });
+
+  it('uses the count when the server sent only the first rows', () => {
+    const html = renderOffersHtml({ count: 151, offers: offers, source: 'embedded' }, opts);
+    assert.match(html, /\(151 offers\)/);
+    assert.match(html, /Showing the first 2 of 151 offers\./);
+    assert.doesNotMatch(html, /<b>count<\/b>/);
   });
 
   it('says so when nothing matches', () => {
@@ -56,11 +63,14 @@ describe('helpers', () => {
     assert.equal(cellText(null), '');
     assert.equal(cellText(true), 'yes');
     assert.equal(cellText(1.234567), '1.2346');
+    assert.equal(cellText(549.8876953125), '549.9');
+    assert.equal(cellText(0.5), '0.5');
     assert.equal(cellText(['a', 2]), 'a, 2');
     assert.equal(cellText({ a: 1, b: null }), 'a: 1');
   });
   it('columns keep first-seen order across rows', () => {
     assert.deepEqual(columns([{ a: 1 }, { b: 1, a: 2 }, { c: 3 }]), ['a', 'b', 'c']);
+    assert.deepEqual(columns([{ cpus: 4, price: 1, backend: 'aws' }]), ['backend', 'price', 'cpus']);
   });
   it('splitOffers finds a list of offers under another name', () => {
     const { rows, info } = splitOffers({ count: 1, items: [{ a: 1 }] });

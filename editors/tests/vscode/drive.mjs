@@ -53,6 +53,7 @@ page.on('pageerror', (e) => report.errors.push(`page error: ${String(e.message).
 
 async function screenshot(name) {
   const file = path.join(opt.out, `vscode-${name}.png`);
+  await pause(600); // let popups finish fading in
   await page.screenshot({ path: file });
   return file;
 }
@@ -186,7 +187,6 @@ try {
   report.seen.offers_heading = heading ?? null;
   report.seen.offers_rows = await frame.locator('tbody tr').count().catch(() => 0);
   check('offers view shows a table', heading && report.seen.offers_rows > 0);
-  await pause(500);
   await screenshot('offers');
   mark('offers');
 

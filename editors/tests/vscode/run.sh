@@ -97,6 +97,10 @@ JSON
     for n in diagnostics problems hover completion offers; do
       [ -f "$OUT/vscode-$n.png" ] && cp "$OUT/vscode-$n.png" "$shots/"
     done
+    # Committed PNGs stay small: 256 colours are plenty for a UI shot (apt pngquant).
+    if command -v pngquant >/dev/null; then
+      pngquant --quality 70-95 --speed 1 --force --ext .png "$shots"/vscode-*.png || true
+    fi
   fi
   return $rc
 }

@@ -190,6 +190,18 @@ try {
   await screenshot('offers');
   mark('offers');
 
+  // The server's code lens runs dstack.offers too; the extension shows that answer in the same view.
+  await page.locator('.tab', { hasText: 'Offers:' }).locator('.codicon-close, .action-label').last().click();
+  await until(async () => (await page.locator('.tab', { hasText: 'Offers:' }).count()) === 0, 10000);
+  const lens = page.locator('.codelens-decoration a', { hasText: /offers/ }).first();
+  const lensShown = await until(() => lens.isVisible());
+  if (lensShown) {
+    await lens.click();
+  }
+  const lensTable = await until(async () => (await frame.locator('tbody tr').count()) > 0);
+  check('code lens opens the offers view', lensShown && lensTable);
+  mark('code lens');
+
   // Restart: the status item reports a new start time (to the second, hence the pause).
   const label = () => status.getAttribute('aria-label').then((l) => l ?? '');
   const before = await label();

@@ -67,6 +67,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         None | Some("serve") => {
+            memory::limit_arenas();
             init_logging();
             let rt = match tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)

@@ -13,3 +13,15 @@ pub fn release_free_memory() {
         libc::malloc_trim(0);
     }
 }
+
+/// Limit glibc to two heap arenas. Each thread that allocates may otherwise get an arena of its
+/// own, and freed memory scattered over many arenas is hard to give back; two serve our load.
+pub fn limit_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only changes glibc's allocator tuning; called once at startup before the
+    // runtime starts its threads.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}

@@ -502,7 +502,8 @@ impl LanguageServer for Backend {
         self.inner.store.remove(uri.as_str());
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
         // Closing is rare and a big buffer may have just gone: hand its pages back to the OS.
-        tokio::task::spawn_blocking(crate::memory::release_free_memory);
+        // Done inline (a few ms at most) so the next message sees the memory already returned.
+        crate::memory::release_free_memory();
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

@@ -13,6 +13,10 @@ use dstack_syntax::{Node, NodeKind, Parse, TextRange};
 /// Upper bound on operations per input, so one input stays fast.
 pub const MAX_OPS: usize = 24;
 
+/// Edits that would grow the text past this are skipped: repeated `DuplicateLine` on a text without
+/// newlines doubles it each time, and megabyte documents only make the fuzzer slow.
+pub const MAX_TEXT: usize = 32 * 1024;
+
 /// A document plus a sequence of operations on it.
 #[derive(Debug)]
 pub struct Case<Op> {
@@ -171,8 +175,17 @@ fn line_bounds(text: &str, at: usize) -> (usize, usize) {
 }
 
 impl Edit {
-    /// The text after this edit, and the offset where it happened.
+    /// The text after this edit, and the offset where it happened (the text unchanged when the
+    /// edit would make it longer than [`MAX_TEXT`]).
     pub fn apply(&self, text: &str) -> (String, usize) {
+        let (s, at) = self.apply_unbounded(text);
+        if s.len() > MAX_TEXT && s.len() > text.len() {
+            return (text.to_string(), at.min(text.len()));
+        }
+        (s, at)
+    }
+
+    fn apply_unbounded(&self, text: &str) -> (String, usize) {
         let mut s = text.to_string();
         let at = match self {
             Edit::Insert { at, text: t } => {

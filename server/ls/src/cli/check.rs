@@ -192,19 +192,18 @@ pub fn run(args: &[String]) -> ExitCode {
     if printed.is_err() || io_error {
         return ExitCode::from(2);
     }
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == ide::Severity::Error)
-        .count();
-    let warnings = findings
-        .iter()
-        .filter(|f| f.severity == ide::Severity::Warning)
-        .count();
+    let (errors, warnings) = counts(&findings);
     if errors > 0 || (opts.warnings_as_errors && warnings > 0) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Numbers of errors and warnings.
+fn counts(findings: &[Finding]) -> (usize, usize) {
+    let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
+    (count(ide::Severity::Error), count(ide::Severity::Warning))
 }
 
 pub(crate) fn print_human(
@@ -254,14 +253,7 @@ pub(crate) fn print_human(
         writeln!(out, "{pad} {} {}", paint("34", "|"), paint(c, &carets))?;
         writeln!(out)?;
     }
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == ide::Severity::Error)
-        .count();
-    let warnings = findings
-        .iter()
-        .filter(|f| f.severity == ide::Severity::Warning)
-        .count();
+    let (errors, warnings) = counts(findings);
     let files = if n_files == 1 { "file" } else { "files" };
     writeln!(
         out,

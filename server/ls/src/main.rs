@@ -5,6 +5,7 @@ mod convert;
 mod files;
 mod framing;
 mod live;
+mod logging;
 mod memory;
 mod offers_source;
 mod position;
@@ -53,11 +54,7 @@ fn init_logging() {
     let filter = std::env::var("DSTACK_LSP_LOG")
         .or_else(|_| std::env::var("RUST_LOG"))
         .unwrap_or_else(|_| "info".to_string());
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .try_init();
+    logging::init(&filter);
     std::panic::set_hook(Box::new(|info| {
         tracing::error!("panic: {info}");
     }));

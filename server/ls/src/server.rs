@@ -379,6 +379,9 @@ impl LanguageServer for Backend {
             && let Ok(mut s) = self.inner.settings.write()
         {
             s.update(opts);
+            if let Some(level) = &s.log_level {
+                crate::logging::set_level(level);
+            }
         }
         let refresh = params
             .capabilities
@@ -510,6 +513,9 @@ impl LanguageServer for Backend {
         let before = self.inner.settings();
         if let Ok(mut s) = self.inner.settings.write() {
             s.update(&params.settings);
+            if let Some(level) = &s.log_level {
+                crate::logging::set_level(level);
+            }
         }
         let after = self.inner.settings();
         if after.catalog_path != before.catalog_path {

@@ -8,6 +8,8 @@ pub struct Settings {
     pub offers_enabled: bool,
     pub catalog_path: Option<String>,
     pub live_enabled: bool,
+    /// `dstack.log.level`: `off`, `error`, `warn`, `info`, `debug` or `trace`.
+    pub log_level: Option<String>,
     /// `dstack.live.url` / `project` / `token`: override `~/.dstack/config.yml` and the env.
     pub live: crate::live::Overrides,
 }
@@ -18,6 +20,7 @@ impl Default for Settings {
             offers_enabled: true,
             catalog_path: None,
             live_enabled: false,
+            log_level: None,
             live: crate::live::Overrides::default(),
         }
     }
@@ -42,6 +45,11 @@ impl Settings {
         }
         if let Some(b) = get("live.enabled").and_then(Value::as_bool) {
             self.live_enabled = b;
+        }
+        if let Some(level) = get("log.level").and_then(Value::as_str)
+            && crate::logging::is_level(level)
+        {
+            self.log_level = Some(level.to_string());
         }
         let text = |v: Option<&Value>| -> Option<Option<String>> {
             match v {
@@ -77,6 +85,16 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_level_setting() {
+        let mut s = Settings::default();
+        s.update(&serde_json::json!({"dstack": {"log": {"level": "debug"}}}));
+        assert_eq!(s.log_level.as_deref(), Some("debug"));
+        // Not a level: kept as it was.
+        s.update(&serde_json::json!({"dstack": {"log": {"level": "loud"}}}));
+        assert_eq!(s.log_level.as_deref(), Some("debug"));
+    }
 
     #[test]
     fn nested_and_flat_settings() {

@@ -136,7 +136,7 @@ fn memory_returns_after_documents_close() {
     }
     let mut peak = baseline;
     let mut after_round = Vec::new();
-    for round in 0..3 {
+    for round in 0..8 {
         for i in 0..4 {
             let uri = format!("file:///w/big{i}.dstack.yml");
             c.open(&uri, round + 1, &big);
@@ -160,8 +160,13 @@ fn memory_returns_after_documents_close() {
         last <= baseline + (peak - baseline) / 3,
         "baseline {baseline} KiB, peak {peak} KiB, after closing {after_round:?} KiB"
     );
+    // A document kept alive per round would add at least 4 MB of text (and its tree) each time,
+    // 20 MB between the early and the late rounds. The allocator's layout varies by a few MB from
+    // round to round, so compare the lowest late round with the highest early one.
+    let early = after_round[..3].iter().copied().max().unwrap_or(0);
+    let late = after_round[5..].iter().copied().min().unwrap_or(0);
     assert!(
-        last <= after_round[0] + 8 * 1024,
+        late <= early + 8 * 1024,
         "memory grows with each open/close round: {after_round:?} KiB"
     );
     assert_eq!(c.shutdown(), Some(0));

@@ -223,9 +223,15 @@ fn parse_padded(src: &str, base: u32, pads: &[(usize, usize)]) -> (ChunkTree, Ve
             Event::SequenceStart(anchor_id, ref tag) | Event::MappingStart(anchor_id, ref tag) => {
                 if b.stack.len() >= MAX_DEPTH {
                     let (s, _) = b.span(span);
+                    // One whole character, never a byte inside a multi-byte one.
+                    let width = b
+                        .src
+                        .get(s..)
+                        .and_then(|t| t.chars().next())
+                        .map_or(0, char::len_utf8);
                     b.error(
                         s,
-                        s + 1,
+                        s + width,
                         "this value is nested too deeply to be analysed".into(),
                     );
                     break;

@@ -160,7 +160,16 @@ fn parse_shorthand(s: &str) -> Result<CpuSpec, ValueError> {
                 .example(EXAMPLE)
                 .at(os, oe));
             }
-            count = Some(range::parse_int(&Input::Str(token)).map_err(|e| e.within(os, oe))?);
+            // The inner range is in the space-stripped token: map it back to the original text.
+            count = Some(
+                range::parse_int(&Input::Str(token)).map_err(|e| match e.range {
+                    Some((a, b)) => {
+                        let (s, t) = stripped.orig_range(start + a as usize, start + b as usize);
+                        e.at(s, t)
+                    }
+                    None => e.at(os, oe),
+                })?,
+            );
         } else {
             let a = CpuArch::from_token(token).ok_or_else(|| arch_error(token).at(os, oe))?;
             if arch.is_some() {

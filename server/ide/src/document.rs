@@ -18,4 +18,10 @@ impl Document {
         let parse = dstack_syntax::reparse(&self.parse, &text);
         Document { text, parse }
     }
+    /// Like [`Document::updated`], but moves the unchanged parts of the old tree instead of
+    /// copying them: several times faster on large files when the caller owns the document.
+    pub fn into_updated(self, text: String) -> Document {
+        let parse = dstack_syntax::reparse_owned(self.parse, &text);
+        Document { text, parse }
+    }
 }

@@ -38,6 +38,8 @@ struct Inner {
     live: LiveCache,
     /// The client accepts `workspace/codeLens/refresh` (sent when live offers arrive).
     lens_refresh: AtomicBool,
+    /// Documents with a diagnostics computation running; `true` once another edit arrived.
+    diag_pending: std::sync::Mutex<std::collections::HashMap<String, bool>>,
 }
 
 impl Inner {
@@ -110,6 +112,7 @@ pub async fn serve_stdio() {
             settings: RwLock::new(Settings::default()),
             test_hooks: AtomicBool::new(std::env::var_os("DSTACK_LSP_TEST_HOOKS").is_some()),
             workspace: WorkspaceIndex::default(),
+            diag_pending: Default::default(),
             sources: Sources::default(),
             live: LiveCache::default(),
             lens_refresh: AtomicBool::new(false),
@@ -274,34 +277,66 @@ impl Backend {
 
     /// Compute and publish diagnostics off the async runtime; skip if a newer version arrived.
     fn schedule_diagnostics(&self, uri: Uri) {
+        let key = uri.as_str().to_string();
+        // At most one computation per document: a burst of edits marks the running one dirty,
+        // and it runs once more on the newest version instead of piling up stale work.
+        match self.inner.diag_pending.lock() {
+            Ok(mut pending) => {
+                if let Some(dirty) = pending.get_mut(&key) {
+                    *dirty = true;
+                    return;
+                }
+                pending.insert(key.clone(), false);
+            }
+            Err(_) => return,
+        }
         let inner = self.inner.clone();
         let client = self.client.clone();
         tokio::spawn(async move {
-            let key = uri.as_str().to_string();
-            let task_inner = inner.clone();
-            let computed = tokio::task::spawn_blocking(move || {
-                let snap = task_inner.store.get(&key)?;
-                let config = task_inner.config();
-                let enc = task_inner.encoding();
-                guard("diagnostics", || {
-                    let p = snap.positions(enc);
-                    let diags = ide::diagnostics(&snap.doc, &config);
-                    if config.offers_enabled {
-                        // Hover and lens on this version then reuse these diagnostics.
-                        ide::offers::prime(&snap.doc, &diags);
-                    }
-                    let out: Vec<Diagnostic> =
-                        diags.iter().map(|d| convert::diagnostic(&p, d)).collect();
-                    (snap.version, out)
+            loop {
+                let task_inner = inner.clone();
+                let task_key = key.clone();
+                let computed = tokio::task::spawn_blocking(move || {
+                    let snap = task_inner.store.get(&task_key)?;
+                    let config = task_inner.config();
+                    let enc = task_inner.encoding();
+                    guard("diagnostics", || {
+                        let p = snap.positions(enc);
+                        let diags = ide::diagnostics(&snap.doc, &config);
+                        if config.offers_enabled {
+                            // Hover and lens on this version then reuse these diagnostics.
+                            ide::offers::prime(&snap.doc, &diags);
+                        }
+                        let out: Vec<Diagnostic> =
+                            diags.iter().map(|d| convert::diagnostic(&p, d)).collect();
+                        (snap.version, out)
+                    })
                 })
-            })
-            .await;
-            let Ok(Some((version, diags))) = computed else {
-                return;
-            };
-            // Publish only if this is still the current version.
-            if inner.store.get(uri.as_str()).map(|s| s.version) == Some(version) {
-                client.publish_diagnostics(uri, diags, Some(version)).await;
+                .await;
+                // Publish only if this is still the current version.
+                if let Ok(Some((version, diags))) = computed
+                    && inner.store.get(&key).map(|s| s.version) == Some(version)
+                {
+                    client
+                        .publish_diagnostics(uri.clone(), diags, Some(version))
+                        .await;
+                }
+                let again = match inner.diag_pending.lock() {
+                    Ok(mut pending) => match pending.get_mut(&key) {
+                        Some(dirty) if *dirty => {
+                            *dirty = false;
+                            true
+                        }
+                        _ => {
+                            pending.remove(&key);
+                            false
+                        }
+                    },
+                    Err(_) => false,
+                };
+                if !again {
+                    break;
+                }
             }
         });
     }
@@ -468,11 +503,11 @@ impl LanguageServer for Backend {
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri.clone();
-        let Some(old) = self.snapshot(&uri) else {
-            tracing::warn!(
-                "didChange for a document that is not open: {}",
-                uri.as_str()
-            );
+        let key = uri.as_str().to_string();
+        // Taken out of the store so that, when nothing else holds it, its tree is moved into the
+        // new version instead of copied. Handlers run one at a time: nobody sees the gap.
+        let Some(old) = self.inner.store.take(&key) else {
+            tracing::warn!("didChange for a document that is not open: {key}");
             return;
         };
         let enc = self.inner.encoding();
@@ -487,16 +522,27 @@ impl LanguageServer for Backend {
                 text: c.text,
             })
             .collect();
-        let inner = self.inner.clone();
-        let key = uri.as_str().to_string();
-        let changed = guard("didChange", move || {
-            inner
-                .store
-                .insert(key, Arc::new(old.with_changes(version, changes, enc)));
-        });
-        if changed.is_some() {
-            self.schedule_live(&uri);
-            self.schedule_diagnostics(uri);
+        let fallback = (old.version, old.rope.clone());
+        let updated = match Arc::try_unwrap(old) {
+            Ok(owned) => guard("didChange", move || {
+                owned.into_changes(version, changes, enc)
+            }),
+            Err(shared) => guard("didChange", || shared.with_changes(version, changes, enc)),
+        };
+        match updated {
+            Some(snap) => {
+                self.inner.store.insert(key, Arc::new(snap));
+                self.schedule_live(&uri);
+                self.schedule_diagnostics(uri);
+            }
+            None => {
+                // The update panicked: keep serving the last good text rather than losing the document.
+                let (v, rope) = fallback;
+                let restored = guard("didChange restore", || Snapshot::open(v, rope.to_string()));
+                if let Some(snap) = restored {
+                    self.inner.store.insert(key, Arc::new(snap));
+                }
+            }
         }
     }
 

@@ -33,27 +33,37 @@ impl Snapshot {
 
     /// Apply incremental changes in order; re-parse only what they touched.
     pub fn with_changes(&self, version: i32, changes: Vec<Change>, encoding: Encoding) -> Snapshot {
-        let mut rope = self.rope.clone();
-        for change in changes {
-            match change.range {
-                None => rope = Rope::from_str(&change.text),
-                Some((start, end)) => {
-                    let p = Positions::new(&rope, encoding);
-                    let s = p.to_char(start);
-                    let e = p.to_char(end).max(s);
-                    rope.remove(s..e);
-                    rope.insert(s, &change.text);
-                }
-            }
-        }
-        let text = rope.to_string();
-        let doc = self.doc.updated(text);
+        let rope = apply(self.rope.clone(), changes, encoding);
+        let doc = self.doc.updated(rope.to_string());
+        Snapshot { version, rope, doc }
+    }
+
+    /// The same, consuming the old snapshot so its tree is moved rather than copied.
+    pub fn into_changes(self, version: i32, changes: Vec<Change>, encoding: Encoding) -> Snapshot {
+        let rope = apply(self.rope, changes, encoding);
+        let doc = self.doc.into_updated(rope.to_string());
         Snapshot { version, rope, doc }
     }
 
     pub fn positions(&self, encoding: Encoding) -> Positions<'_> {
         Positions::new(&self.rope, encoding)
     }
+}
+
+fn apply(mut rope: Rope, changes: Vec<Change>, encoding: Encoding) -> Rope {
+    for change in changes {
+        match change.range {
+            None => rope = Rope::from_str(&change.text),
+            Some((start, end)) => {
+                let p = Positions::new(&rope, encoding);
+                let s = p.to_char(start);
+                let e = p.to_char(end).max(s);
+                rope.remove(s..e);
+                rope.insert(s, &change.text);
+            }
+        }
+    }
+    rope
 }
 
 #[derive(Default)]
@@ -75,6 +85,10 @@ impl Store {
             .read()
             .map(|d| d.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             .unwrap_or_default()
+    }
+    /// Remove and return a document (to update it without copying, then insert it again).
+    pub fn take(&self, uri: &str) -> Option<Arc<Snapshot>> {
+        self.docs.write().ok()?.remove(uri)
     }
     pub fn remove(&self, uri: &str) {
         if let Ok(mut docs) = self.docs.write() {

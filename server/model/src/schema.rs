@@ -280,36 +280,26 @@ fn shape_alternatives(m: &Model, shape: &Shape) -> Vec<Value> {
             }
             out
         }
-        Shape::Integer { ge, gt, le, lt } => {
-            let mut s = Map::new();
-            s.insert("type".into(), json!("integer"));
-            bounds(
-                &mut s,
+        Shape::Integer { ge, gt, le, lt } => numeric(
+            "integer",
+            INT_TEXT,
+            [
                 ge.map(Value::from),
                 gt.map(Value::from),
                 le.map(Value::from),
                 lt.map(Value::from),
-            );
-            vec![
-                Value::Object(s),
-                json!({"type": "string", "pattern": INT_TEXT}),
-            ]
-        }
-        Shape::Number { ge, gt, le, lt } => {
-            let mut s = Map::new();
-            s.insert("type".into(), json!("number"));
-            bounds(
-                &mut s,
+            ],
+        ),
+        Shape::Number { ge, gt, le, lt } => numeric(
+            "number",
+            FLOAT_TEXT,
+            [
                 ge.map(Value::from),
                 gt.map(Value::from),
                 le.map(Value::from),
                 lt.map(Value::from),
-            );
-            vec![
-                Value::Object(s),
-                json!({"type": "string", "pattern": FLOAT_TEXT}),
-            ]
-        }
+            ],
+        ),
         Shape::Boolean => {
             let mut words: Vec<String> = Vec::new();
             for w in BOOL_WORDS {
@@ -417,6 +407,18 @@ fn shape_alternatives(m: &Model, shape: &Shape) -> Vec<Value> {
             vec![json!({"type": "object", "additionalProperties": any_of(m, values)})]
         }
     }
+}
+
+/// A number field: the JSON type with its bounds, or the same number written as text (dstack
+/// accepts numeric strings there).
+fn numeric(kind: &str, text_pattern: &str, [ge, gt, le, lt]: [Option<Value>; 4]) -> Vec<Value> {
+    let mut s = Map::new();
+    s.insert("type".into(), json!(kind));
+    bounds(&mut s, ge, gt, le, lt);
+    vec![
+        Value::Object(s),
+        json!({"type": "string", "pattern": text_pattern}),
+    ]
 }
 
 fn bounds(

@@ -226,37 +226,30 @@ impl Backend {
                 return;
             }
             let config = inner.config();
-            let is_run = matches!(
-                ide::config_type(&snap.doc),
-                Some(
-                    ide::ConfigType::DevEnvironment
-                        | ide::ConfigType::Task
-                        | ide::ConfigType::Service
-                )
-            );
-            // Only runs, and only what dstack would accept: the rest is not worth a request.
-            if !is_run || ide::offers::requirements(&snap.doc, &config).is_err() {
+            // Only runs and cloud fleets, and only what dstack would accept: the rest is not
+            // worth a request.
+            let Some(ty) = ide::config_type(&snap.doc) else {
+                return;
+            };
+            if ide::offers::requirements(&snap.doc, &config).is_err() {
                 return;
             }
-            let body = snap
-                .doc
-                .parse
-                .root
-                .as_ref()
-                .map(|root| live::to_json(&ide::bridge::to_value(&snap.doc.parse, root)));
-            let Some(body) = body else { return };
             let name = key.rsplit('/').next().unwrap_or("dstack.yml").to_string();
-            let body = live::plan_body(body, &name);
+            let request = snap.doc.parse.root.as_ref().and_then(|root| {
+                let configuration = live::to_json(&ide::bridge::to_value(&snap.doc.parse, root));
+                live::plan_request(ty, configuration, &name)
+            });
+            let Some(request) = request else { return };
             let overrides = inner.settings().live;
+            // Reads ~/.dstack/config.yml and the CA bundle.
             let server = tokio::task::spawn_blocking(move || {
-                let file = offers_source::home_dir()
-                    .and_then(|h| std::fs::read_to_string(h.join(".dstack/config.yml")).ok());
-                live::resolve(&overrides, |k| std::env::var(k).ok(), file.as_deref())
+                let home = offers_source::home_dir();
+                live::prepare(&overrides, |k| std::env::var(k).ok(), home.as_deref())
             })
             .await
             .unwrap_or_else(|_| Err("reading ~/.dstack/config.yml failed".to_string()));
             let result = match server {
-                Ok(server) => live::fetch(&server, &body).await,
+                Ok(server) => live::fetch(&server, &request).await,
                 Err(e) => Err(e),
             };
             match &result {

@@ -10,7 +10,8 @@ pub struct Settings {
     pub live_enabled: bool,
     /// `dstack.log.level`: `off`, `error`, `warn`, `info`, `debug` or `trace`.
     pub log_level: Option<String>,
-    /// `dstack.live.url` / `project` / `token`: override `~/.dstack/config.yml` and the env.
+    /// `dstack.live.url` / `project` / `token`: override `~/.dstack/config.yml` and the env;
+    /// `dstack.live.caFile`: an extra trusted CA bundle for https servers.
     pub live: crate::live::Overrides,
 }
 
@@ -67,6 +68,9 @@ impl Settings {
         if let Some(v) = text(get("live.token")) {
             self.live.token = v;
         }
+        if let Some(v) = text(get("live.caFile")) {
+            self.live.ca_file = v;
+        }
         match get("catalog.path") {
             Some(Value::String(s)) if !s.is_empty() => self.catalog_path = Some(s.clone()),
             Some(Value::String(_)) | Some(Value::Null) => self.catalog_path = None,
@@ -112,6 +116,10 @@ mod tests {
         assert_eq!(s.live.url.as_deref(), Some("http://h:3000"));
         assert_eq!(s.live.token.as_deref(), Some("t"));
         assert_eq!(s.live.project, None);
+        s.update(&serde_json::json!({"dstack": {"live.caFile": "~/ca.pem"}}));
+        assert_eq!(s.live.ca_file.as_deref(), Some("~/ca.pem"));
+        s.update(&serde_json::json!({"dstack": {"live": {"caFile": ""}}}));
+        assert_eq!(s.live.ca_file, None);
         // The token must not show up in debug output (settings are sometimes logged).
         assert!(!format!("{s:?}").contains("\"t\""));
     }

@@ -1,14 +1,16 @@
 //! Offer previews over JSON-RPC: the code lens, the offers section of a hover on `gpu`, the
 //! `dstack.offers` command (argument forms, errors, catalog setting), and live offers from a
-//! loopback mock dstack server started by the test.
+//! loopback mock dstack server started by the test (plain HTTP, and https trusted through
+//! `dstack.live.caFile`), for runs and cloud fleets.
 
 mod common;
+#[path = "../src/live/mock.rs"]
+mod mock;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::path::PathBuf;
 
 use common::Client;
+use mock::{Answer, Mock, Mode};
 use serde_json::{Value, json};
 
 const DOC: &str = "type: task\ncommands: [python train.py]\nresources:\n  gpu: A100:80GB:2\n";
@@ -168,62 +170,24 @@ fn catalog_setting_loads_and_bad_paths_warn() {
     assert_eq!(c.shutdown(), Some(0));
 }
 
-/// A mock dstack server on 127.0.0.1:0 answering every connection with `status` and `body`.
-fn mock_server(status: &'static str, body: String) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { return };
-            let mut req = Vec::new();
-            let mut buf = [0u8; 4096];
-            loop {
-                let n = s.read(&mut buf).unwrap_or(0);
-                if n == 0 {
-                    break;
-                }
-                req.extend_from_slice(&buf[..n]);
-                let text = String::from_utf8_lossy(&req).to_string();
-                if let Some(i) = text.find("\r\n\r\n") {
-                    let len = text
-                        .lines()
-                        .find_map(|l| l.strip_prefix("Content-Length: "))
-                        .and_then(|v| v.trim().parse::<usize>().ok())
-                        .unwrap_or(0);
-                    if req.len() >= i + 4 + len {
-                        break;
-                    }
-                }
-            }
-            let text = String::from_utf8_lossy(&req).to_string();
-            let auth = text
-                .lines()
-                .find_map(|l| l.strip_prefix("Authorization: "))
-                .unwrap_or("");
-            let ok = text.starts_with("POST /api/project/main/runs/get_plan ")
-                && text.contains(r#""for_offers_only":true"#);
-            let body = if ok {
-                body.replace("{auth}", auth)
-            } else {
-                "{}".to_string()
-            };
-            let resp = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = s.write_all(resp.as_bytes());
-        }
-    });
-    format!("http://127.0.0.1:{port}")
+/// A mock dstack server answering plan requests to `endpoint` (e.g. `runs/get_plan`) of project
+/// `main` with `status` and `body`, anything else with `{}`.
+fn mock_server(mode: Mode, endpoint: &'static str, status: &'static str, body: &str) -> Mock {
+    let body = body.to_string();
+    Mock::start(mode, move |req: &str| {
+        let ok = req.starts_with(&format!("POST /api/project/main/{endpoint} "))
+            && (endpoint != "runs/get_plan" || req.contains(r#""for_offers_only":true"#));
+        Answer::Reply(status, if ok { body.clone() } else { "{}".to_string() })
+    })
 }
 
 const PLAN: &str = r#"{"project_name":"main","user":"admin","run_spec":{},"action":"create","job_plans":[{"job_spec":{},"total_offers":1,"offers":[{"backend":"aws","region":"us-east-1","price":2.5,"instance":{"name":"p4d.24xlarge","resources":{"cpus":96,"memory_mib":1179648,"gpus":[{"name":"A100","memory_mib":81920,"vendor":"nvidia"},{"name":"A100","memory_mib":81920,"vendor":"nvidia"}],"spot":false,"disk":{"size_mib":102400}}}}]}]}"#;
 
 #[test]
 fn live_offers_from_a_loopback_server() {
-    let url = mock_server("200 OK", PLAN.to_string());
+    let server = mock_server(Mode::Http, "runs/get_plan", "200 OK", PLAN);
     let env = [
-        ("DSTACK_SERVER_URL", url.as_str()),
+        ("DSTACK_SERVER_URL", server.url.as_str()),
         ("DSTACK_PROJECT", "main"),
         ("DSTACK_TOKEN", TOKEN),
     ];
@@ -248,12 +212,14 @@ fn live_offers_from_a_loopback_server() {
 
 #[test]
 fn live_failures_are_messages_without_the_token() {
-    let url = mock_server(
+    let server = mock_server(
+        Mode::Http,
+        "runs/get_plan",
         "403 Forbidden",
-        r#"{"detail":[{"msg":"token rejected: {auth}","code":"error"}]}"#.to_string(),
+        r#"{"detail":[{"msg":"token rejected: {auth}","code":"error"}]}"#,
     );
     let env = [
-        ("DSTACK_SERVER_URL", url.as_str()),
+        ("DSTACK_SERVER_URL", server.url.as_str()),
         ("DSTACK_PROJECT", "main"),
         ("DSTACK_TOKEN", TOKEN),
     ];
@@ -273,5 +239,112 @@ fn live_failures_are_messages_without_the_token() {
     // The catalog still answers.
     let r = offers(&mut c, json!([URI]));
     assert_eq!(r["result"]["source"], "embedded", "{r}");
+    assert_eq!(c.shutdown(), Some(0));
+}
+
+const FLEET: &str = "type: fleet\nname: train-fleet\nnodes: 2\nresources:\n  gpu: A100:80GB:2\n";
+const FLEET_URI: &str = "file:///w/fleet.dstack.yml";
+const FLEET_PLAN: &str = r#"{"project_name":"main","user":"admin","spec":{},"offers":[{"backend":"gcp","region":"us-central1","price":7.35,"instance":{"name":"a2-ultragpu-2g","resources":{"cpus":24,"memory_mib":348160,"gpus":[{"name":"A100","memory_mib":81920,"vendor":"nvidia"},{"name":"A100","memory_mib":81920,"vendor":"nvidia"}],"spot":false,"disk":{"size_mib":102400}}}}],"total_offers":3,"max_offer_price":9.1,"action":"create"}"#;
+
+#[test]
+fn live_offers_over_https_with_the_ca_file_setting() {
+    let server = mock_server(Mode::TlsNoCloseNotify, "runs/get_plan", "200 OK", PLAN);
+    let env = [
+        ("DSTACK_PROJECT", "main"),
+        ("DSTACK_TOKEN", TOKEN),
+        // Would win over the setting if read: it must not be.
+        ("SSL_CERT_FILE", "/nonexistent/bundle.pem"),
+    ];
+    let ca = mock::ca_file().to_string_lossy().to_string();
+    let options = json!({"dstack": {"live": {"enabled": true, "url": server.url, "caFile": ca}}});
+    let mut c = start("live-tls", &env, options);
+    c.open(URI, 1, DOC);
+    wait_refresh(&mut c);
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    assert_eq!(
+        lenses["result"][0]["command"]["title"],
+        "1 offer · $2.50/h (live)"
+    );
+    assert!(
+        server
+            .request()
+            .contains(&format!("Authorization: Bearer {TOKEN}"))
+    );
+    assert_eq!(c.shutdown(), Some(0));
+}
+
+#[test]
+fn live_offers_over_https_without_trust_warn_and_keep_the_catalog() {
+    let server = mock_server(Mode::Tls, "runs/get_plan", "200 OK", PLAN);
+    let env = [
+        ("DSTACK_SERVER_URL", server.url.as_str()),
+        ("DSTACK_PROJECT", "main"),
+        ("DSTACK_TOKEN", TOKEN),
+    ];
+    let mut c = start(
+        "live-untrusted",
+        &env,
+        json!({"dstack": {"live": {"enabled": true}}}),
+    );
+    c.open(URI, 1, DOC);
+    let shown = c.wait_for(|m| m["method"] == "window/showMessage");
+    assert_eq!(shown["params"]["type"], 2, "{shown}");
+    let text = shown["params"]["message"].as_str().unwrap_or("");
+    assert!(
+        text.starts_with(&format!(
+            "dstack live offers: the certificate of {} is not trusted",
+            server.url
+        )) && text.contains("dstack.live.caFile"),
+        "{text}"
+    );
+    assert!(!text.contains(TOKEN), "{text}");
+    let r = offers(&mut c, json!([URI]));
+    assert_eq!(r["result"]["source"], "embedded", "{r}");
+    assert_eq!(c.shutdown(), Some(0));
+}
+
+#[test]
+fn live_offers_for_a_cloud_fleet() {
+    let server = mock_server(Mode::Http, "fleets/get_plan", "200 OK", FLEET_PLAN);
+    let env = [
+        ("DSTACK_SERVER_URL", server.url.as_str()),
+        ("DSTACK_PROJECT", "main"),
+        ("DSTACK_TOKEN", TOKEN),
+    ];
+    let mut c = start(
+        "live-fleet",
+        &env,
+        json!({"dstack": {"live": {"enabled": true}}}),
+    );
+    c.open(FLEET_URI, 1, FLEET);
+    wait_refresh(&mut c);
+    let request = server.request();
+    let body: Value = request
+        .split_once("\r\n\r\n")
+        .and_then(|(_, b)| serde_json::from_str(b).ok())
+        .unwrap_or_default();
+    assert_eq!(
+        body,
+        json!({"spec": {
+            "configuration": {"type": "fleet", "name": "train-fleet", "nodes": 2, "resources": {"gpu": "A100:80GB:2"}},
+            "configuration_path": "fleet.dstack.yml",
+            "profile": {"name": "default"},
+        }}),
+        "{request}"
+    );
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": FLEET_URI}}),
+    );
+    assert_eq!(
+        lenses["result"][0]["command"]["title"],
+        "3 offers · from $7.35/h (live)"
+    );
+    let r = offers(&mut c, json!([FLEET_URI]));
+    assert_eq!(r["result"]["source"], "live", "{r}");
+    assert_eq!(r["result"]["offers"][0]["instance"], "a2-ultragpu-2g");
     assert_eq!(c.shutdown(), Some(0));
 }

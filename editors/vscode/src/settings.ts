@@ -11,7 +11,12 @@ export interface ServerSettings {
   dstack: {
     /** null means "the server's default" (and clears a path sent before). */
     catalog: { path: string | null };
-    live: { enabled: boolean };
+    /**
+     * Live offers from a dstack server. null means "not set here": the server then uses
+     * DSTACK_SERVER_URL / DSTACK_PROJECT / DSTACK_TOKEN, else ~/.dstack/config.yml
+     * (and REQUESTS_CA_BUNDLE / SSL_CERT_FILE for caFile).
+     */
+    live: { enabled: boolean; url: string | null; project: string | null; token: string | null; caFile: string | null };
     offers: { enabled: boolean };
     log: { level: LogLevel };
   };
@@ -30,16 +35,28 @@ function bool(value: unknown, fallback: boolean): boolean {
   return typeof value === 'boolean' ? value : fallback;
 }
 
+/** A non-blank string, trimmed; anything else is null. */
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
 function logLevel(value: unknown): LogLevel {
   return typeof value === 'string' && (LOG_LEVELS as readonly string[]).includes(value) ? (value as LogLevel) : 'info';
 }
 
 export function serverSettings(get: SettingGetter, ctx: PathContext): ServerSettings {
   const catalog = get('catalog.path');
+  const caFile = text(get('live.caFile'));
   const settings: ServerSettings = {
     dstack: {
       catalog: { path: null },
-      live: { enabled: bool(get('live.enabled'), false) },
+      live: {
+        enabled: bool(get('live.enabled'), false),
+        url: text(get('live.url')),
+        project: text(get('live.project')),
+        token: text(get('live.token')),
+        caFile: caFile === null ? null : expandUserPath(caFile, ctx.homeDir, ctx.workspaceDir, ctx.platform),
+      },
       offers: { enabled: bool(get('offers.enabled'), true) },
       log: { level: logLevel(get('log.level')) },
     },

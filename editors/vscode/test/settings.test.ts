@@ -10,19 +10,39 @@ const from = (values: Record<string, unknown>) => (key: string) => values[key];
 describe('serverSettings', () => {
   it('gives the defaults when nothing is set', () => {
     assert.deepEqual(serverSettings(from({}), ctx), {
-      dstack: { catalog: { path: null }, live: { enabled: false }, offers: { enabled: true }, log: { level: 'info' } },
+      dstack: {
+        catalog: { path: null },
+        live: { enabled: false, url: null, project: null, token: null, caFile: null },
+        offers: { enabled: true },
+        log: { level: 'info' },
+      },
     });
   });
 
   it('forwards every setting under dstack', () => {
     const s = serverSettings(
-      from({ 'catalog.path': '~/catalog', 'live.enabled': true, 'offers.enabled': false, 'log.level': 'debug' }),
+      from({
+        'catalog.path': '~/catalog',
+        'live.enabled': true,
+        'live.url': ' https://dstack.example.com ',
+        'live.project': 'main',
+        'live.token': 'tok',
+        'live.caFile': '~/certs/ca.pem',
+        'offers.enabled': false,
+        'log.level': 'debug',
+      }),
       ctx,
     );
     assert.deepEqual(s, {
       dstack: {
         catalog: { path: '/home/u/catalog' },
-        live: { enabled: true },
+        live: {
+          enabled: true,
+          url: 'https://dstack.example.com',
+          project: 'main',
+          token: 'tok',
+          caFile: '/home/u/certs/ca.pem',
+        },
         offers: { enabled: false },
         log: { level: 'debug' },
       },
@@ -34,9 +54,14 @@ describe('serverSettings', () => {
     assert.equal(serverSettings(from({ 'catalog.path': '   ' }), ctx).dstack.catalog.path, null);
   });
 
+  it('sends blank live settings as null, so the server falls back to the env and ~/.dstack/config.yml', () => {
+    const live = serverSettings(from({ 'live.url': '', 'live.token': '  ', 'live.caFile': 'certs/ca.pem' }), ctx).dstack.live;
+    assert.deepEqual(live, { enabled: false, url: null, project: null, token: null, caFile: '/ws/certs/ca.pem' });
+  });
+
   it('replaces values of the wrong type by the defaults', () => {
-    const s = serverSettings(from({ 'live.enabled': 'yes', 'offers.enabled': 0, 'log.level': 'loud' }), ctx);
-    assert.deepEqual(s.dstack.live, { enabled: false });
+    const s = serverSettings(from({ 'live.enabled': 'yes', 'live.url': 3, 'offers.enabled': 0, 'log.level': 'loud' }), ctx);
+    assert.deepEqual(s.dstack.live, { enabled: false, url: null, project: null, token: null, caFile: null });
     assert.deepEqual(s.dstack.offers, { enabled: true });
     assert.equal(s.dstack.log.level, 'info');
   });

@@ -181,17 +181,30 @@ fn mock_server(mode: Mode, endpoint: &'static str, status: &'static str, body: &
     })
 }
 
+/// A server with live mode on, pointed at `url` by DSTACK_SERVER_URL / PROJECT / TOKEN.
+fn start_live(name: &str, url: &str) -> Client {
+    let env = [
+        ("DSTACK_SERVER_URL", url),
+        ("DSTACK_PROJECT", "main"),
+        ("DSTACK_TOKEN", TOKEN),
+    ];
+    start(name, &env, json!({"dstack": {"live": {"enabled": true}}}))
+}
+
+fn lens_title(c: &mut Client, uri: &str) -> Value {
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    lenses["result"][0]["command"]["title"].clone()
+}
+
 const PLAN: &str = r#"{"project_name":"main","user":"admin","run_spec":{},"action":"create","job_plans":[{"job_spec":{},"total_offers":1,"offers":[{"backend":"aws","region":"us-east-1","price":2.5,"instance":{"name":"p4d.24xlarge","resources":{"cpus":96,"memory_mib":1179648,"gpus":[{"name":"A100","memory_mib":81920,"vendor":"nvidia"},{"name":"A100","memory_mib":81920,"vendor":"nvidia"}],"spot":false,"disk":{"size_mib":102400}}}}]}]}"#;
 
 #[test]
 fn live_offers_from_a_loopback_server() {
     let server = mock_server(Mode::Http, "runs/get_plan", "200 OK", PLAN);
-    let env = [
-        ("DSTACK_SERVER_URL", server.url.as_str()),
-        ("DSTACK_PROJECT", "main"),
-        ("DSTACK_TOKEN", TOKEN),
-    ];
-    let mut c = start("live", &env, json!({"dstack": {"live": {"enabled": true}}}));
+    let mut c = start_live("live", &server.url);
     c.open(URI, 1, DOC);
     wait_refresh(&mut c);
     let r = offers(&mut c, json!([URI]));
@@ -199,14 +212,7 @@ fn live_offers_from_a_loopback_server() {
     assert_eq!(r["result"]["count"], 1);
     assert_eq!(r["result"]["offers"][0]["instance"], "p4d.24xlarge");
     assert_eq!(r["result"]["offers"][0]["gpu_memory_gib"], 80.0);
-    let lenses = c.request(
-        "textDocument/codeLens",
-        json!({"textDocument": {"uri": URI}}),
-    );
-    assert_eq!(
-        lenses["result"][0]["command"]["title"],
-        "1 offer · $2.50/h (live)"
-    );
+    assert_eq!(lens_title(&mut c, URI), "1 offer · $2.50/h (live)");
     assert_eq!(c.shutdown(), Some(0));
 }
 
@@ -218,16 +224,7 @@ fn live_failures_are_messages_without_the_token() {
         "403 Forbidden",
         r#"{"detail":[{"msg":"token rejected: {auth}","code":"error"}]}"#,
     );
-    let env = [
-        ("DSTACK_SERVER_URL", server.url.as_str()),
-        ("DSTACK_PROJECT", "main"),
-        ("DSTACK_TOKEN", TOKEN),
-    ];
-    let mut c = start(
-        "live-403",
-        &env,
-        json!({"dstack": {"live": {"enabled": true}}}),
-    );
+    let mut c = start_live("live-403", &server.url);
     c.open(URI, 1, DOC);
     let shown = c.wait_for(|m| m["method"] == "window/showMessage");
     let text = shown["params"]["message"].as_str().unwrap_or("");
@@ -260,14 +257,7 @@ fn live_offers_over_https_with_the_ca_file_setting() {
     let mut c = start("live-tls", &env, options);
     c.open(URI, 1, DOC);
     wait_refresh(&mut c);
-    let lenses = c.request(
-        "textDocument/codeLens",
-        json!({"textDocument": {"uri": URI}}),
-    );
-    assert_eq!(
-        lenses["result"][0]["command"]["title"],
-        "1 offer · $2.50/h (live)"
-    );
+    assert_eq!(lens_title(&mut c, URI), "1 offer · $2.50/h (live)");
     assert!(
         server
             .request()
@@ -279,16 +269,7 @@ fn live_offers_over_https_with_the_ca_file_setting() {
 #[test]
 fn live_offers_over_https_without_trust_warn_and_keep_the_catalog() {
     let server = mock_server(Mode::Tls, "runs/get_plan", "200 OK", PLAN);
-    let env = [
-        ("DSTACK_SERVER_URL", server.url.as_str()),
-        ("DSTACK_PROJECT", "main"),
-        ("DSTACK_TOKEN", TOKEN),
-    ];
-    let mut c = start(
-        "live-untrusted",
-        &env,
-        json!({"dstack": {"live": {"enabled": true}}}),
-    );
+    let mut c = start_live("live-untrusted", &server.url);
     c.open(URI, 1, DOC);
     let shown = c.wait_for(|m| m["method"] == "window/showMessage");
     assert_eq!(shown["params"]["type"], 2, "{shown}");
@@ -309,16 +290,7 @@ fn live_offers_over_https_without_trust_warn_and_keep_the_catalog() {
 #[test]
 fn live_offers_for_a_cloud_fleet() {
     let server = mock_server(Mode::Http, "fleets/get_plan", "200 OK", FLEET_PLAN);
-    let env = [
-        ("DSTACK_SERVER_URL", server.url.as_str()),
-        ("DSTACK_PROJECT", "main"),
-        ("DSTACK_TOKEN", TOKEN),
-    ];
-    let mut c = start(
-        "live-fleet",
-        &env,
-        json!({"dstack": {"live": {"enabled": true}}}),
-    );
+    let mut c = start_live("live-fleet", &server.url);
     c.open(FLEET_URI, 1, FLEET);
     wait_refresh(&mut c);
     let request = server.request();
@@ -335,12 +307,8 @@ fn live_offers_for_a_cloud_fleet() {
         }}),
         "{request}"
     );
-    let lenses = c.request(
-        "textDocument/codeLens",
-        json!({"textDocument": {"uri": FLEET_URI}}),
-    );
     assert_eq!(
-        lenses["result"][0]["command"]["title"],
+        lens_title(&mut c, FLEET_URI),
         "3 offers · from $7.35/h (live)"
     );
     let r = offers(&mut c, json!([FLEET_URI]));

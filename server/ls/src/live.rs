@@ -531,6 +531,16 @@ async fn post_json(server: &ServerConfig, path: &str, body: &Value) -> Result<Va
         return serde_json::from_str(&text)
             .map_err(|e| format!("the dstack server sent invalid JSON: {e}"));
     }
+    // Typically a proxy sending http:// to https://; following it would resend the token.
+    if let Some(to) = (300..400)
+        .contains(&status)
+        .then(|| redirect(&raw))
+        .flatten()
+    {
+        return Err(format!(
+            "{url} redirects ({status}) to {to}; use that address as the server URL (dstack.live.url, DSTACK_SERVER_URL or ~/.dstack/config.yml)"
+        ));
+    }
     Err(format!(
         "the dstack server answered {status}: {}",
         error_detail(&text)
@@ -691,6 +701,18 @@ fn is_complete(raw: &[u8]) -> bool {
     } else {
         h.length.is_some_and(|n| body.len() >= n)
     }
+}
+
+/// The `Location` of a redirect.
+fn redirect(raw: &[u8]) -> Option<String> {
+    let h = head(raw).ok()?;
+    let text = String::from_utf8_lossy(raw.get(..h.body_start)?);
+    text.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim()
+            .eq_ignore_ascii_case("location")
+            .then(|| v.trim().to_string())
+    })
 }
 
 /// Status code and body of an HTTP/1.1 response (Content-Length, chunked, or read to close).

@@ -36,6 +36,8 @@ pub enum Answer {
     Chunked(&'static str, String),
     /// No Content-Length: the end of the body is the end of the connection.
     Unframed(&'static str, String),
+    /// These exact bytes (head and body).
+    Raw(String),
     /// Read the request and never answer.
     Hold,
 }
@@ -191,6 +193,7 @@ async fn serve_one<S: AsyncRead + AsyncWrite + Unpin>(
             out.push_str("0\r\n\r\n");
             out
         }
+        Answer::Raw(raw) => raw,
         Answer::Unframed(status, body) => {
             let body = body.replace("{auth}", &auth);
             format!("HTTP/1.1 {status}\r\nContent-Type: application/json\r\n\r\n{body}")

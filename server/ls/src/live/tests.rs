@@ -155,6 +155,18 @@ fn https_against_a_plain_http_server_says_so() {
 }
 
 #[test]
+fn redirects_are_reported_not_followed() {
+    let mock = Mock::start(Mode::Http, |_: &str| {
+        Answer::Raw("HTTP/1.1 301 Moved Permanently\r\nLocation: https://dstack.example.com/\r\nContent-Length: 0\r\n\r\n".to_string())
+    });
+    let err = rt()
+        .block_on(get_plan(&server(&mock.url), &run_request(), TIMEOUT))
+        .err()
+        .unwrap_or_default();
+    expect_test::expect!["URL redirects (301) to https://dstack.example.com/; use that address as the server URL (dstack.live.url, DSTACK_SERVER_URL or ~/.dstack/config.yml)"].assert_eq(&err.replace(&mock.url, "URL"));
+}
+
+#[test]
 fn servers_that_skip_close_notify() {
     // Complete by Content-Length: accepted although the TLS stream then ends abruptly.
     let mock = Mock::start(Mode::TlsNoCloseNotify, reply("200 OK", PLAN));
@@ -451,6 +463,8 @@ fn responses_and_urls() {
     assert!(!is_complete(&chunked[..chunked.len() - 7]));
     let short = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}";
     assert!(!is_complete(short));
+    let moved = b"HTTP/1.1 308 Permanent Redirect\r\nlocation: https://d.example.com/\r\nContent-Length: 0\r\n\r\n";
+    assert_eq!(redirect(moved).as_deref(), Some("https://d.example.com/"));
     assert!(parse_response(short).is_err());
     assert!(parse_response(b"garbage").is_err());
     let target = |https, host: &str, port, prefix: &str| Target {

@@ -328,7 +328,8 @@ pub fn plan_body(configuration: Value, configuration_path: &str) -> Value {
 
 /// The `GetFleetPlanRequest` body. A `FleetSpec` requires `profile` (a 422 without it); the CLI
 /// sends its default profile, which is `{"name": "default"}` without `.dstack/profiles.yml`.
-/// There is no `max_offers`: a 0.22.5 server lists the 50 cheapest, `total_offers` counts all.
+/// There is no `max_offers`: a 0.22.5 server lists 50 (available ones first, then by price) and
+/// counts all in `total_offers`.
 pub fn fleet_plan_body(configuration: Value, configuration_path: &str) -> Value {
     json!({
         "spec": {

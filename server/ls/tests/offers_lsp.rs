@@ -267,7 +267,7 @@ fn live_offers_over_https_with_the_ca_file_setting() {
 }
 
 #[test]
-fn live_offers_over_https_without_trust_warn_and_keep_the_catalog() {
+fn untrusted_https_warns_until_the_ca_file_is_set() {
     let server = mock_server(Mode::Tls, "runs/get_plan", "200 OK", PLAN);
     let mut c = start_live("live-untrusted", &server.url);
     c.open(URI, 1, DOC);
@@ -284,6 +284,34 @@ fn live_offers_over_https_without_trust_warn_and_keep_the_catalog() {
     assert!(!text.contains(TOKEN), "{text}");
     let r = offers(&mut c, json!([URI]));
     assert_eq!(r["result"]["source"], "embedded", "{r}");
+    wait_refresh(&mut c);
+
+    // A CA file that cannot be read: its own warning. Each change refreshes the lenses once at
+    // once and once when the new answer is in.
+    let set_ca = |c: &mut Client, path: &str| {
+        c.notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"dstack": {"live": {"caFile": path}}}}),
+        )
+    };
+    set_ca(&mut c, "/nonexistent/ca.pem");
+    let shown = c.wait_for(|m| {
+        m["method"] == "window/showMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|t| t.contains("CA bundle"))
+    });
+    assert_eq!(
+        shown["params"]["message"],
+        "dstack live offers: cannot read the CA bundle /nonexistent/ca.pem (dstack.live.caFile): No such file or directory (os error 2)"
+    );
+    wait_refresh(&mut c);
+    wait_refresh(&mut c);
+    // The right one: live offers replace the catalog's.
+    set_ca(&mut c, &mock::ca_file().to_string_lossy());
+    wait_refresh(&mut c);
+    wait_refresh(&mut c);
+    assert_eq!(lens_title(&mut c, URI), "1 offer · $2.50/h (live)");
     assert_eq!(c.shutdown(), Some(0));
 }
 

@@ -829,18 +829,40 @@ impl Parse {
 
 /// Python dict semantics: a repeated key keeps its first position and takes the last value.
 fn dedup_last_wins<'a>(list: Vec<(&'a Node, &'a Node)>) -> Vec<(&'a Node, &'a Node)> {
+    // Most mappings are small and asked for often (every `type:` lookup walks the root): a
+    // linear scan beats hashing every key below this size.
+    const LINEAR: usize = 24;
     let mut out: Vec<(&'a Node, &'a Node)> = Vec::with_capacity(list.len());
+    let mut ids: Vec<Option<KeyId<'a>>> = Vec::new();
     let mut index: std::collections::HashMap<KeyId<'a>, usize> = std::collections::HashMap::new();
+    let small = list.len() <= LINEAR;
     for (k, v) in list {
-        match key_id(k) {
-            Some(id) => match index.get(&id) {
-                Some(&at) => out[at] = (out[at].0, v),
-                None => {
-                    index.insert(id, out.len());
-                    out.push((k, v));
+        let Some(id) = key_id(k) else {
+            out.push((k, v));
+            if small {
+                ids.push(None);
+            }
+            continue;
+        };
+        let seen = if small {
+            ids.iter().position(|x| x.as_ref() == Some(&id))
+        } else {
+            index.get(&id).copied()
+        };
+        match seen {
+            Some(at) => {
+                if let Some(slot) = out.get_mut(at) {
+                    slot.1 = v;
                 }
-            },
-            None => out.push((k, v)),
+            }
+            None if small => {
+                ids.push(Some(id));
+                out.push((k, v));
+            }
+            None => {
+                index.insert(id, out.len());
+                out.push((k, v));
+            }
         }
     }
     out

@@ -358,6 +358,32 @@ fn duplicate_keys_last_wins() {
     );
 }
 
+/// Small mappings are de-duplicated by a linear scan, large ones through a hash map: both agree.
+#[test]
+fn duplicate_keys_last_wins_in_large_mappings() {
+    let mut text: String = (0..30).map(|i| format!("k{i}: {i}\n")).collect();
+    text.push_str("k3: again\nyes: x\ntrue: y\n1: one\n'1': quoted\n");
+    let p = parse(&text);
+    let entries = p.root.as_ref().map(|r| p.entries(r)).unwrap_or_default();
+    let shown: Vec<String> = entries
+        .iter()
+        .filter(|(k, _)| {
+            k.key_text()
+                .is_some_and(|t| !t.starts_with('k') || t == "k3")
+        })
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                k.key_text().unwrap_or("?"),
+                v.key_text().unwrap_or("?")
+            )
+        })
+        .collect();
+    // PyYAML: `yes`, `true` and `1` are one key (True == 1); the quoted `'1'` is another.
+    expect!["k3=again yes=one 1=quoted"].assert_eq(&shown.join(" "));
+    assert_eq!(entries.len(), 32);
+}
+
 #[test]
 fn not_a_mapping() {
     check(

@@ -41,6 +41,10 @@ impl ConfigType {
 
 /// The type named by the document's top-level `type:` key, if it names one of the seven exactly.
 pub fn config_type(doc: &Document) -> Option<ConfigType> {
+    doc.cached_config_type(|| read_config_type(doc))
+}
+
+fn read_config_type(doc: &Document) -> Option<ConfigType> {
     let root = doc.parse.root.as_ref()?;
     doc.parse
         .entries(root)

@@ -5,6 +5,9 @@
 //! with exactly 80 GB each), the meaning of an enum value, or the doc of a `type:` value.
 //! Offer previews are appended by [`crate::offers`] through [`HoverTarget`].
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use dstack_model::{ConfigType, Property, RemovedProperty, Shape, model};
 use dstack_syntax::{Node, NodeKind, Parse, PathSeg, ScalarValue, TextRange};
 
@@ -122,13 +125,55 @@ fn key_hover(doc: &Document, path: &[PathSeg]) -> Option<String> {
 }
 
 /// The hover text of a property: shared with completion item documentation.
-pub(crate) fn property_markdown(doc: &Document, path: &[PathSeg], p: &Property) -> String {
-    let mut out = format!("**`{}`**", display_path(path, &p.name));
+pub(crate) fn property_markdown(doc: &Document, path: &[PathSeg], p: &'static Property) -> String {
+    let body = property_body(p, path.len() == 1);
+    let mut out = String::with_capacity(body.len() + 160);
+    out.push_str("**`");
+    out.push_str(&display_path(path, &p.name));
+    out.push_str("`**");
     if p.required {
         out.push_str(" (required)");
     }
     out.push_str("\n\n");
-    out.push_str(p.doc.trim());
+    out.push_str(&body);
+    if let Some(url) = p.docs_url.as_deref().or_else(|| type_url(doc)) {
+        out.push_str("\n\n[dstack reference](");
+        out.push_str(url);
+        out.push(')');
+    }
+    out
+}
+
+/// Renders every property's documentation body into the cache.
+pub(crate) fn warm_up() {
+    for object in &model().objects {
+        for p in &object.properties {
+            property_body(p, true);
+            property_body(p, false);
+        }
+    }
+}
+
+/// The part of [`property_markdown`] that depends on the property alone, rendered once per
+/// property: a completion list renders dozens of them per keystroke.
+fn property_body(p: &'static Property, top_level: bool) -> Arc<str> {
+    type Cache = Mutex<HashMap<(usize, bool), Arc<str>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    // The model is a `'static` value built once, so a property's address identifies it.
+    let key = (std::ptr::from_ref(p) as usize, top_level);
+    let cache = CACHE.get_or_init(Cache::default);
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return hit;
+    }
+    let body: Arc<str> = render_property_body(p, top_level).into();
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, body.clone());
+    }
+    body
+}
+
+fn render_property_body(p: &Property, top_level: bool) -> String {
+    let mut out = p.doc.trim().to_string();
     let mut facts: Vec<String> = Vec::new();
     let values = all_enum_values(p);
     let forms: Vec<String> = p.non_null_shapes().map(describe_shape).collect();
@@ -142,7 +187,7 @@ pub(crate) fn property_markdown(doc: &Document, path: &[PathSeg], p: &Property) 
     if let Some(d) = &p.default {
         facts.push(format!("Default: {}", code(d)));
     }
-    if path.len() == 1 && p.name == "type" {
+    if top_level && p.name == "type" {
         facts.push(format!("Types: {}", all_type_names()));
     } else if !values.is_empty() && values.len() <= 30 {
         let shown: Vec<String> = values
@@ -178,9 +223,6 @@ pub(crate) fn property_markdown(doc: &Document, path: &[PathSeg], p: &Property) 
         out.push_str("\n\n```yaml\n");
         out.push_str(p.example.trim_end());
         out.push_str("\n```");
-    }
-    if let Some(url) = p.docs_url.as_deref().or_else(|| type_url(doc)) {
-        out.push_str(&format!("\n\n[dstack reference]({url})"));
     }
     out
 }

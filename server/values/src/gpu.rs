@@ -4,6 +4,8 @@
 //! `intel`, `tenstorrent`/`tt`, any case), else names if it starts with a letter (comma-separated), else a memory
 //! range if it contains a letter, else a count range. Names are not checked against any list.
 
+use std::sync::OnceLock;
+
 use crate::gpu_names::{self, Vendor};
 use crate::py::{Stripped, py_float_repr};
 use crate::range::{self, IntRange, MemoryRange};
@@ -454,6 +456,36 @@ pub fn describe(spec: &GpuSpec) -> String {
 
 /// Proposals for the token being typed at the end of `partial` (the scalar's text up to the cursor).
 /// `insert` is the whole new text from the start of the scalar.
+/// Each known name of `vendor` with its completion detail (`NVIDIA A100, 40 GB/80 GB`), built
+/// once: completion lists them all on every request.
+fn name_details(vendor: Vendor) -> &'static [(&'static str, String)] {
+    type Names = Vec<(&'static str, String)>;
+    static TABLE: OnceLock<Vec<(Vendor, Names)>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        Vendor::ALL
+            .iter()
+            .map(|&v| {
+                let names = gpu_names::names_of(v)
+                    .into_iter()
+                    .map(|n| {
+                        let sizes = gpu_names::memory_sizes(n)
+                            .iter()
+                            .map(|s| format!("{s} GB"))
+                            .collect::<Vec<_>>()
+                            .join("/");
+                        (n, format!("{} {n}, {sizes}", v.display()))
+                    })
+                    .collect();
+                (v, names)
+            })
+            .collect()
+    });
+    table
+        .iter()
+        .find(|(v, _)| *v == vendor)
+        .map_or(&[], |(_, names)| names.as_slice())
+}
+
 pub fn complete(partial: &str) -> Vec<ValueCompletion> {
     let (head, current) = match partial.rfind(':') {
         Some(i) => (&partial[..=i], &partial[i + 1..]),
@@ -497,17 +529,8 @@ pub fn complete(partial: &str) -> Vec<ValueCompletion> {
                 }
                 continue;
             }
-            for n in gpu_names::names_of(v) {
-                let sizes = gpu_names::memory_sizes(n)
-                    .iter()
-                    .map(|s| format!("{s} GB"))
-                    .collect::<Vec<_>>()
-                    .join("/");
-                push(
-                    n.to_string(),
-                    format!("{} {n}, {sizes}", v.display()),
-                    100 + sort,
-                );
+            for (n, detail) in name_details(v) {
+                push(n.to_string(), detail.clone(), 100 + sort);
                 sort += 1;
             }
         }

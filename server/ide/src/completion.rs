@@ -51,6 +51,11 @@ pub struct CompletionItem {
     pub retrigger: bool,
 }
 
+pub(crate) fn warm_up(config: &AnalysisConfig) {
+    catalog_hints::hints(config);
+    dstack_values::gpu::complete("");
+}
+
 pub fn completions(doc: &Document, offset: u32, config: &AnalysisConfig) -> Vec<CompletionItem> {
     let hints = catalog_hints::hints(config);
     let offset = clamp_offset(&doc.text, offset);

@@ -50,3 +50,11 @@ impl Default for AnalysisConfig {
         }
     }
 }
+
+/// Builds what the first completion or hover would otherwise build on the spot: the catalog's
+/// GPU ranking and regions, and every property's rendered documentation. Call it off the request
+/// path (after start-up, after a catalog change) so that no request pays for it.
+pub fn warm_up(config: &AnalysisConfig) {
+    completion::warm_up(config);
+    hover::warm_up();
+}

@@ -58,7 +58,9 @@ pub fn diagnostic(p: &Positions, d: &ide::Diagnostic) -> lsp::Diagnostic {
     }
 }
 
-pub fn completion_item(p: &Positions, item: &ide::CompletionItem) -> lsp::CompletionItem {
+/// `range` is `item.replace` already converted: items share a few ranges, and converting each
+/// again costs a rope walk per item.
+pub fn completion_item(item: ide::CompletionItem, range: lsp::Range) -> lsp::CompletionItem {
     let kind = match item.kind {
         ide::CompletionKind::Property => lsp::CompletionItemKind::PROPERTY,
         ide::CompletionKind::Value => lsp::CompletionItemKind::VALUE,
@@ -67,33 +69,56 @@ pub fn completion_item(p: &Positions, item: &ide::CompletionItem) -> lsp::Comple
         ide::CompletionKind::Gpu => lsp::CompletionItemKind::CONSTANT,
     };
     lsp::CompletionItem {
-        label: item.label.clone(),
+        label: item.label,
         kind: Some(kind),
-        detail: item.detail.clone(),
-        documentation: item.documentation.as_ref().map(|md| {
+        detail: item.detail,
+        documentation: item.documentation.map(|md| {
             lsp::Documentation::MarkupContent(lsp::MarkupContent {
                 kind: lsp::MarkupKind::Markdown,
-                value: md.clone(),
+                value: md,
             })
         }),
-        sort_text: item.sort_text.clone(),
-        filter_text: item.filter_text.clone(),
+        sort_text: item.sort_text,
+        filter_text: item.filter_text,
         tags: item
             .deprecated
             .then(|| vec![lsp::CompletionItemTag::DEPRECATED]),
-        // Continuation lines of inserted text already carry their full indentation.
-        insert_text_mode: Some(lsp::InsertTextMode::AS_IS),
-        insert_text_format: Some(if item.is_snippet {
-            lsp::InsertTextFormat::SNIPPET
-        } else {
-            lsp::InsertTextFormat::PLAIN_TEXT
-        }),
+        // Continuation lines of inserted text already carry their full indentation. Left out
+        // where it changes nothing (one line; plain text is the default format): long lists
+        // are cheaper to send.
+        insert_text_mode: item
+            .insert_text
+            .contains('\n')
+            .then_some(lsp::InsertTextMode::AS_IS),
+        insert_text_format: item.is_snippet.then_some(lsp::InsertTextFormat::SNIPPET),
         text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
-            range: range(p, item.replace),
-            new_text: item.insert_text.clone(),
+            range,
+            new_text: item.insert_text,
         })),
         ..Default::default()
     }
+}
+
+/// Converts a completion list, each distinct replace range once.
+pub fn completion_items(
+    p: &Positions,
+    items: Vec<ide::CompletionItem>,
+) -> Vec<lsp::CompletionItem> {
+    let mut last: Option<(ide::TextRange, lsp::Range)> = None;
+    items
+        .into_iter()
+        .map(|item| {
+            let r = match last {
+                Some((from, to)) if from == item.replace => to,
+                _ => {
+                    let to = range(p, item.replace);
+                    last = Some((item.replace, to));
+                    to
+                }
+            };
+            completion_item(item, r)
+        })
+        .collect()
 }
 
 pub fn hover(p: &Positions, h: &ide::Hover) -> lsp::Hover {
@@ -201,4 +226,66 @@ pub fn code_action(
         is_preferred: action.preferred.then_some(true),
         ..Default::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::position::Encoding;
+
+    fn item(insert_text: &str, is_snippet: bool, replace: ide::TextRange) -> ide::CompletionItem {
+        ide::CompletionItem {
+            label: "x".to_string(),
+            kind: ide::CompletionKind::Property,
+            detail: None,
+            documentation: None,
+            insert_text: insert_text.to_string(),
+            is_snippet,
+            replace,
+            sort_text: None,
+            deprecated: false,
+            filter_text: None,
+            retrigger: false,
+        }
+    }
+
+    /// Fields left at their LSP defaults are not sent, and shared ranges convert alike.
+    #[test]
+    fn completion_items_send_only_what_matters() {
+        let rope = ropey::Rope::from_str("a: 1\nbé: 2\n");
+        let p = Positions::new(&rope, Encoding::Utf16);
+        let (r1, r2) = (ide::TextRange::new(6, 8), ide::TextRange::new(0, 1));
+        let items = completion_items(
+            &p,
+            vec![
+                item("plain", false, r1),
+                item("key: $0", true, r1),
+                item("probes:\n  - $0", true, r2),
+            ],
+        );
+        let shown: Vec<String> = items
+            .iter()
+            .map(|i| {
+                let edit = match &i.text_edit {
+                    Some(lsp::CompletionTextEdit::Edit(e)) => format!(
+                        "{}:{}-{}:{}",
+                        e.range.start.line,
+                        e.range.start.character,
+                        e.range.end.line,
+                        e.range.end.character
+                    ),
+                    _ => "none".to_string(),
+                };
+                format!(
+                    "{edit} format={:?} mode={:?}",
+                    i.insert_text_format, i.insert_text_mode
+                )
+            })
+            .collect();
+        expect_test::expect![[r#"
+            1:1-1:2 format=None mode=None
+            1:1-1:2 format=Some(Snippet) mode=None
+            0:0-0:1 format=Some(Snippet) mode=Some(AsIs)"#]]
+        .assert_eq(&shown.join("\n"));
+    }
 }

@@ -163,6 +163,7 @@ impl Backend {
                 Ok(Some(Ok(catalog))) => {
                     tracing::info!("offers catalog: {} rows from {shown}", catalog.len());
                     inner.sources.set_catalog(Some(Arc::new(catalog)));
+                    warm_up(&inner);
                     refresh_lenses(&inner, &client);
                 }
                 Ok(Some(Err(e))) => {
@@ -354,6 +355,14 @@ fn command_uri(args: &[Value]) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Fills the analysis caches in the background, so that no request pays for them.
+fn warm_up(inner: &Arc<Inner>) {
+    let inner = inner.clone();
+    tokio::task::spawn_blocking(move || {
+        guard("warm-up", || ide::warm_up(&inner.config()));
+    });
+}
+
 /// The lens title for live offers.
 fn live_title(o: &live::LiveOffers) -> String {
     let min = o.offers.iter().map(|r| r.price).reduce(f64::min);
@@ -472,6 +481,7 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("client initialized");
+        warm_up(&self.inner);
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -586,13 +596,9 @@ impl LanguageServer for Backend {
             if items.is_empty() {
                 return None;
             }
-            let items = items
-                .iter()
-                .map(|i| convert::completion_item(&p, i))
-                .collect();
             Some(CompletionResponse::List(CompletionList {
                 is_incomplete: false,
-                items,
+                items: convert::completion_items(&p, items),
             }))
         })
     }

@@ -304,16 +304,64 @@ pub fn hover_section(
 fn render_hover(offers: &OfferList<'_>, query: &Query, catalog: &Catalog) -> String {
     let s = offers.summary();
     let source = catalog.source().unwrap_or("catalog");
-    let mut out = String::from("**Offers**");
-    if let Some(g) = &query.group {
-        out.push_str(&format!(" (group {g})"));
+    let title = match &query.group {
+        Some(g) => format!("**Offers** (group {g})"),
+        None => "**Offers**".to_string(),
+    };
+    render_table(
+        &title,
+        (s.count, s.min_price, s.max_price),
+        &format!("in the {source}"),
+        source,
+        offers.iter(),
+    )
+}
+
+/// The hover section for offers another source listed (a live dstack server): `count` in all,
+/// of which `listed` were sent, in the order the source chose. `None` off `resources`.
+pub fn listed_hover_section(
+    doc: &Document,
+    offset: u32,
+    count: usize,
+    listed: &[OfferView<'_>],
+    source: &str,
+) -> Option<String> {
+    let target = crate::hover::hover_target(doc, offset)?;
+    if !on_resources(&target.path) {
+        return None;
     }
-    match (s.count, s.min_price, s.max_price) {
-        (0, _, _) | (_, None, _) | (_, _, None) => {
-            out.push_str(&format!(": none match in the {source}."));
+    let prices = listed.iter().map(|o| o.price);
+    let min = prices.clone().reduce(f64::min);
+    // With offers left out, the dearest listed one is not the dearest there is.
+    let max = prices.reduce(f64::max).filter(|_| listed.len() >= count);
+    let mut sorted = listed.to_vec();
+    sorted.sort_by(|a, b| a.price.total_cmp(&b.price));
+    Some(render_table(
+        "**Offers**",
+        (count, min, max),
+        &format!("from the {source}"),
+        source,
+        sorted.into_iter(),
+    ))
+}
+
+/// `title: N offers, $lo–$hi/h (source)` and a table of the first [`HOVER_ROWS`] offers.
+fn render_table<'c>(
+    title: &str,
+    (count, min_price, max_price): (usize, Option<f64>, Option<f64>),
+    none_where: &str,
+    source: &str,
+    offers: impl Iterator<Item = OfferView<'c>>,
+) -> String {
+    let mut out = title.to_string();
+    match (count, min_price, max_price) {
+        (0, _, _) | (_, None, _) => {
+            out.push_str(&format!(": none match {none_where}."));
             return out;
         }
         (1, Some(p), _) => out.push_str(&format!(": 1 offer, {}/h", format_price(p))),
+        // Not every offer was listed: only the lowest price is known.
+        (n, Some(lo), None) => out.push_str(&format!(": {n} offers, from {}/h", format_price(lo))),
         (n, Some(lo), Some(hi)) => out.push_str(&format!(
             ": {n} offers, {}–{}/h",
             format_price(lo),
@@ -323,7 +371,7 @@ fn render_hover(offers: &OfferList<'_>, query: &Query, catalog: &Catalog) -> Str
     out.push_str(&format!(" ({source})\n\n"));
     out.push_str("| provider | region | instance | GPUs | $/h | spot |\n");
     out.push_str("|---|---|---|---|--:|---|\n");
-    for o in offers.iter().take(HOVER_ROWS) {
+    for o in offers.take(HOVER_ROWS) {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
             cell(o.backend),
@@ -334,10 +382,10 @@ fn render_hover(offers: &OfferList<'_>, query: &Query, catalog: &Catalog) -> Str
             if o.spot { "yes" } else { "no" }
         ));
     }
-    if s.count > HOVER_ROWS {
+    if count > HOVER_ROWS {
         out.push_str(&format!(
             "\n…and {} more (run **dstack: Show matching offers** or `dstack-lsp offers FILE`)",
-            s.count - HOVER_ROWS
+            count - HOVER_ROWS
         ));
     }
     out.trim_end().to_string()

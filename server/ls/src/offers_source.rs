@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use dstack_offers::{BackendSettings, Catalog, OfferList};
+use dstack_offers::{BackendSettings, Catalog, OfferList, OfferView};
 use serde_json::{Value, json};
 
 /// Which catalog answered.
@@ -111,6 +111,27 @@ impl OfferRow {
             "memory_gib": self.memory_gib,
             "disk_gib": self.disk_gib,
         })
+    }
+
+    /// The row as the analysis renders offers (hover tables).
+    pub fn view(&self) -> OfferView<'_> {
+        OfferView {
+            backend: &self.backend,
+            region: &self.region,
+            instance: &self.instance,
+            price: self.price,
+            spot: self.spot,
+            // Not shown by the renderers; a live offer's architecture is not read.
+            cpu_arch: dstack_offers::CpuArch::X86,
+            cpus: i32::try_from(self.cpus).unwrap_or(i32::MAX),
+            memory_gb: self.memory_gib,
+            gpu_count: i32::try_from(self.gpu_count).unwrap_or(i32::MAX),
+            gpu_vendor: None,
+            gpu_name: self.gpu_name.as_deref(),
+            gpu_memory_gb: self.gpu_memory_gib,
+            disk_gb: self.disk_gib,
+            total_blocks: None,
+        }
     }
 
     /// `8×H100 (80GB)` or `-` for CPU-only.

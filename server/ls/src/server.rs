@@ -608,11 +608,35 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(&pos.text_document.uri) else {
             return Ok(None);
         };
-        let (enc, config) = (self.inner.encoding(), self.inner.config());
+        let (enc, mut config) = (self.inner.encoding(), self.inner.config());
+        // Live offers, when there are some for this exact text, replace the catalog's section.
+        let live = match self.inner.settings().live_enabled && config.offers_enabled {
+            true => self.inner.live.get(live::content_key(&snap.doc.text)),
+            false => None,
+        };
+        let live = live.and_then(|r| r.ok());
+        if live.is_some() {
+            config.offers_enabled = false;
+        }
         answer("hover", || {
             let p = snap.positions(enc);
             let offset = convert::offset(&p, pos.position);
-            ide::hover(&snap.doc, offset, &config).map(|h| convert::hover(&p, &h))
+            let mut hover = ide::hover(&snap.doc, offset, &config)?;
+            if let Some(o) = &live {
+                let views: Vec<_> = o.offers.iter().map(offers_source::OfferRow::view).collect();
+                let section = ide::offers::listed_hover_section(
+                    &snap.doc,
+                    offset,
+                    o.count,
+                    &views,
+                    "dstack server, live",
+                );
+                if let Some(section) = section {
+                    hover.markdown.push_str("\n\n---\n\n");
+                    hover.markdown.push_str(&section);
+                }
+            }
+            Some(convert::hover(&p, &hover))
         })
     }
 

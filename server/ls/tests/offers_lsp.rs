@@ -213,7 +213,35 @@ fn live_offers_from_a_loopback_server() {
     assert_eq!(r["result"]["offers"][0]["instance"], "p4d.24xlarge");
     assert_eq!(r["result"]["offers"][0]["gpu_memory_gib"], 80.0);
     assert_eq!(lens_title(&mut c, URI), "1 offer · $2.50/h (live)");
+    // The hover shows the server's offers instead of the catalog's.
+    expect_test::expect![[r#"
+        **Offers**: 1 offer, $2.50/h (dstack server, live)
+
+        | provider | region | instance | GPUs | $/h | spot |
+        |---|---|---|---|--:|---|
+        | aws | us-east-1 | p4d.24xlarge | 2×A100 (80 GB) | $2.50 | no |"#]]
+    .assert_eq(&offers_section(&hover(&mut c, URI, 3, 3)));
     assert_eq!(c.shutdown(), Some(0));
+}
+
+/// The hover text at a position.
+fn hover(c: &mut Client, uri: &str, line: u32, character: u32) -> String {
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+    );
+    r["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The part of a hover from its `**Offers**` section on.
+fn offers_section(md: &str) -> String {
+    md.find("**Offers**").map_or_else(
+        || format!("no offers section in: {md}"),
+        |i| md[i..].to_string(),
+    )
 }
 
 #[test]
@@ -342,5 +370,13 @@ fn live_offers_for_a_cloud_fleet() {
     let r = offers(&mut c, json!([FLEET_URI]));
     assert_eq!(r["result"]["source"], "live", "{r}");
     assert_eq!(r["result"]["offers"][0]["instance"], "a2-ultragpu-2g");
+    // One of three offers listed: only the lowest price is known.
+    expect_test::expect![[r#"
+        **Offers**: 3 offers, from $7.35/h (dstack server, live)
+
+        | provider | region | instance | GPUs | $/h | spot |
+        |---|---|---|---|--:|---|
+        | gcp | us-central1 | a2-ultragpu-2g | 2×A100 (80 GB) | $7.35 | no |"#]]
+    .assert_eq(&offers_section(&hover(&mut c, FLEET_URI, 3, 3)));
     assert_eq!(c.shutdown(), Some(0));
 }

@@ -13,6 +13,9 @@ pub struct Document {
     /// [`crate::config_type`], worked out on first use: nearly every request asks for it, some
     /// once per completion item.
     config_type: OnceLock<Option<ConfigType>>,
+    /// Length and hash of `text`, the key of the offer query cache: hashing a 50,000-line text
+    /// costs a fraction of a millisecond, too much to repeat on every hover.
+    text_key: OnceLock<(usize, u64)>,
 }
 
 impl Document {
@@ -22,6 +25,7 @@ impl Document {
             text,
             parse,
             config_type: OnceLock::new(),
+            text_key: OnceLock::new(),
         }
     }
     /// The document after an edit, re-parsing only the top-level entries that changed.
@@ -31,6 +35,7 @@ impl Document {
             text,
             parse,
             config_type: OnceLock::new(),
+            text_key: OnceLock::new(),
         }
     }
     /// Like [`Document::updated`], but moves the unchanged parts of the old tree instead of
@@ -41,7 +46,11 @@ impl Document {
             text,
             parse,
             config_type: OnceLock::new(),
+            text_key: OnceLock::new(),
         }
+    }
+    pub(crate) fn cached_text_key(&self, f: impl FnOnce(&str) -> (usize, u64)) -> (usize, u64) {
+        *self.text_key.get_or_init(|| f(&self.text))
     }
     pub(crate) fn cached_config_type(
         &self,

@@ -75,7 +75,7 @@ fn text_key(text: &str) -> (usize, u64) {
 /// The offer query of a run (dev-environment, task, service) or fleet. `Err` says why there is
 /// none: another configuration type, or an error dstack would reject the file for.
 pub fn requirements(doc: &Document, config: &AnalysisConfig) -> Result<Query, String> {
-    let key = text_key(&doc.text);
+    let key = doc.cached_text_key(text_key);
     if let Ok(recent) = RECENT.lock()
         && let Some((_, q)) = recent.iter().find(|(k, _)| *k == key)
     {
@@ -92,7 +92,7 @@ pub fn prime(doc: &Document, diagnostics: &[crate::Diagnostic]) {
 }
 
 fn remember(doc: &Document, q: Result<Query, String>) -> Result<Query, String> {
-    let key = text_key(&doc.text);
+    let key = doc.cached_text_key(text_key);
     if let Ok(mut recent) = RECENT.lock() {
         recent.retain(|(k, _)| *k != key);
         if recent.len() >= RECENT_LEN {

@@ -31,7 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
+import select
 import time
 from pathlib import Path
 
@@ -129,18 +129,20 @@ def position(lines: list[str], prefix: str, occ: str, dline: int, col) -> dict:
 # ---------------------------------------------------------------- JSON-RPC client
 
 class Server:
-    """A server process spoken to over stdio; a reader thread routes messages."""
+    """A server process spoken to over stdio, from one thread: the client reads only while it
+    waits for something, and stamps each message as it is read. No reader thread, so no thread
+    hand-off (and no GIL contention) is counted in the latencies."""
 
     def __init__(self, cmd: list[str], settings: dict, cwd: str):
         self.settings = settings
         self.t_spawn = time.perf_counter()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, cwd=cwd)
-        self.lock = threading.Condition()
+        self.fd = self.proc.stdout.fileno()
+        self.buf = b""
         self.responses: dict[int, tuple[float, dict]] = {}
         self.publishes: list[tuple[float, dict]] = []
         self.next_id = 0
-        threading.Thread(target=self._read, daemon=True).start()
 
     def _send(self, msg: dict) -> float:
         body = json.dumps(msg).encode()
@@ -150,34 +152,49 @@ class Server:
         self.proc.stdin.flush()
         return t
 
-    def _read(self) -> None:
-        out = self.proc.stdout
+    def _next_message(self, deadline: float):
+        """The next message, or None once `deadline` passes."""
         while True:
-            length = None
-            while True:
-                line = out.readline()
-                if not line:
-                    with self.lock:
-                        self.lock.notify_all()
-                    return
-                line = line.strip()
-                if not line:
-                    break
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            msg = json.loads(out.read(length))
-            t = time.perf_counter()
-            if "method" in msg and "id" in msg:
-                self._answer(msg)
-            elif "method" in msg:
-                if msg["method"] == "textDocument/publishDiagnostics":
-                    with self.lock:
-                        self.publishes.append((t, msg["params"]))
-                        self.lock.notify_all()
-            else:
-                with self.lock:
-                    self.responses[msg["id"]] = (t, msg)
-                    self.lock.notify_all()
+            end = self.buf.find(b"\r\n\r\n")
+            if end >= 0:
+                length = 0
+                for line in self.buf[:end].split(b"\r\n"):
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                if len(self.buf) >= end + 4 + length:
+                    body = self.buf[end + 4:end + 4 + length]
+                    self.buf = self.buf[end + 4 + length:]
+                    return json.loads(body)
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if ready:
+                chunk = os.read(self.fd, 1 << 20)
+                if not chunk:
+                    raise RuntimeError("the server exited")
+                self.buf += chunk
+
+    def _pump(self, deadline: float) -> bool:
+        """Reads and routes one message; False once `deadline` passes."""
+        msg = self._next_message(deadline)
+        if msg is None:
+            return False
+        t = time.perf_counter()
+        if "method" in msg and "id" in msg:
+            self._answer(msg)
+        elif "method" in msg:
+            if msg["method"] == "textDocument/publishDiagnostics":
+                self.publishes.append((t, msg["params"]))
+        else:
+            self.responses[msg["id"]] = (t, msg)
+        return True
+
+    def idle(self, seconds: float) -> None:
+        """Answers the server (configuration pulls, registrations) for `seconds`."""
+        deadline = time.perf_counter() + seconds
+        while self._pump(deadline):
+            pass
 
     def _answer(self, msg: dict) -> None:
         result = None
@@ -196,13 +213,10 @@ class Server:
         rid = self.next_id
         t0 = self._send({"jsonrpc": "2.0", "id": rid, "method": method, "params": params})
         deadline = t0 + timeout
-        with self.lock:
-            while rid not in self.responses:
-                left = deadline - time.perf_counter()
-                if left <= 0 or self.proc.poll() is not None:
-                    raise RuntimeError(f"{method}: no answer")
-                self.lock.wait(left)
-            t, msg = self.responses.pop(rid)
+        while rid not in self.responses:
+            if not self._pump(deadline):
+                raise RuntimeError(f"{method}: no answer")
+        t, msg = self.responses.pop(rid)
         return (t - t0) * 1e3, msg
 
     def notify(self, method: str, params) -> float:
@@ -212,16 +226,15 @@ class Server:
         """ms from t0 to the first publish for `uri` that answers `version` (any publish after
         index `start` when the server does not send versions)."""
         deadline = time.perf_counter() + timeout
-        with self.lock:
-            while True:
-                for t, p in self.publishes[start:]:
-                    v = p.get("version")
-                    if p.get("uri") == uri and (v is None or version is None or v >= version):
-                        return (t - t0) * 1e3
-                left = deadline - time.perf_counter()
-                if left <= 0 or self.proc.poll() is not None:
-                    raise RuntimeError("no diagnostics")
-                self.lock.wait(left)
+        seen = start
+        while True:
+            for t, p in self.publishes[seen:]:
+                v = p.get("version")
+                if p.get("uri") == uri and (v is None or version is None or v >= version):
+                    return (t - t0) * 1e3
+            seen = len(self.publishes)
+            if not self._pump(deadline):
+                raise RuntimeError("no diagnostics")
 
     def close(self) -> None:
         try:
@@ -253,12 +266,13 @@ def descendants(root: int) -> list[int]:
     return out
 
 
-def rss_kb(pids: list[int]) -> int:
+def status_kb(pids: list[int], field: str) -> int:
+    """Sum of one `/proc/PID/status` field (`VmRSS`, `VmHWM`) over `pids`, in kB."""
     total = 0
     for pid in pids:
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     total += int(line.split()[1])
         except OSError:
             pass
@@ -267,24 +281,13 @@ def rss_kb(pids: list[int]) -> int:
 
 def tree_rss_kb(root: int) -> int:
     """RSS (kB) of `root` and all its descendants."""
-    return rss_kb(descendants(root))
+    return status_kb(descendants(root), "VmRSS")
 
 
-class PeakSampler(threading.Thread):
-    def __init__(self, pid: int):
-        super().__init__(daemon=True)
-        self.pid, self.peak, self.stop = pid, 0, False
-
-    def run(self) -> None:
-        # Scanning /proc for descendants is slow (and holds the GIL): do it once a second and
-        # only read the known processes' status in between.
-        n, pids = 0, [self.pid]
-        while not self.stop:
-            if n % 20 == 0:
-                pids = descendants(self.pid)
-            self.peak = max(self.peak, rss_kb(pids))
-            n += 1
-            time.sleep(0.05)
+def tree_peak_kb(root: int) -> int:
+    """Peak RSS (kB): the kernel's high-water mark of each process of the tree, summed. Read at
+    the end instead of sampled, so no client thread competes with the timed requests."""
+    return status_kb(descendants(root), "VmHWM")
 
 
 # ---------------------------------------------------------------- one session
@@ -302,7 +305,6 @@ def session(cmd: list[str], settings: dict, text: str, requests: int, keystrokes
         path.write_text(text)
         uri = path.as_uri()
         srv = Server(cmd, settings, ws)
-        sampler = PeakSampler(srv.proc.pid)
         try:
             _, init = srv.request("initialize", {
                 "processId": os.getpid(), "rootUri": Path(ws).as_uri(),
@@ -317,10 +319,9 @@ def session(cmd: list[str], settings: dict, text: str, requests: int, keystrokes
                         "publishDiagnostics": {"versionSupport": True}}}})
             startup_ms = (time.perf_counter() - srv.t_spawn) * 1e3
             rss_init = tree_rss_kb(srv.proc.pid)
-            sampler.start()  # only now, so that it does not slow the client during startup
             srv.notify("initialized", {})
             srv.notify("workspace/didChangeConfiguration", {"settings": settings})
-            time.sleep(0.3)  # let the server pull its configuration before the clock starts
+            srv.idle(0.3)  # let the server pull its configuration before the clock starts
             lines = text.split("\n")
             start = len(srv.publishes)
             t0 = srv.notify("textDocument/didOpen", {"textDocument": {
@@ -353,10 +354,10 @@ def session(cmd: list[str], settings: dict, text: str, requests: int, keystrokes
                                         "text": ch}]})
                 keys.append(srv.wait_diagnostics(uri, t0, version, start))
                 line, col = (line + 1, 0) if ch == "\n" else (line, col + 1)
-            time.sleep(1.0)
+            srv.idle(1.0)
             rss_settled = tree_rss_kb(srv.proc.pid)
+            rss_peak = tree_peak_kb(srv.proc.pid)
         finally:
-            sampler.stop = True
             srv.close()
         all_c = [x for v in comp.values() for x in v]
         all_h = [x for v in hov.values() for x in v]
@@ -368,7 +369,7 @@ def session(cmd: list[str], settings: dict, text: str, requests: int, keystrokes
             "hover_p50_ms": pct(all_h, 0.5), "hover_p99_ms": pct(all_h, 0.99),
             "completion_p99_by_point": {k: pct(v, 0.99) for k, v in comp.items()},
             "hover_p99_by_point": {k: pct(v, 0.99) for k, v in hov.items()},
-            "rss_init_mb": rss_init / 1024, "rss_peak_mb": max(sampler.peak, rss_settled) / 1024,
+            "rss_init_mb": rss_init / 1024, "rss_peak_mb": max(rss_peak, rss_settled) / 1024,
             "rss_settled_mb": rss_settled / 1024, "samples": {"completion": len(all_c),
                                                              "hover": len(all_h), "keystrokes": len(keys)},
         }

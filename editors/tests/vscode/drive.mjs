@@ -202,6 +202,31 @@ try {
   check('code lens opens the offers view', lensShown && lensTable);
   mark('code lens');
 
+  // Accepting a key whose values the server offers opens the suggestions again (the server
+  // marks the item, the extension adds editor.action.triggerSuggest).
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('spot_poli');
+  await page.keyboard.press('Control+Space');
+  const keyShown = await until(async () => {
+    const all = await labels.evaluateAll((els) => els.map((e) => e.textContent));
+    return all.includes('spot_policy') ? all : undefined;
+  }, waitMs);
+  if (keyShown) {
+    await page.keyboard.press('Enter');
+  }
+  const valuesShown = await until(async () => {
+    const all = await labels.evaluateAll((els) => els.map((e) => e.textContent));
+    return ['spot', 'on-demand', 'auto'].every((v) => all.includes(v)) ? all : undefined;
+  }, waitMs);
+  report.seen.retrigger = valuesShown ?? (await labels.evaluateAll((els) => els.map((e) => e.textContent)).catch(() => []));
+  check('accepting spot_policy opens its values', keyShown && valuesShown);
+  await screenshot('retrigger');
+  await page.keyboard.press('Escape');
+  mark('retrigger');
+
   // Restart: the status item reports a new start time (to the second, hence the pause).
   const label = () => status.getAttribute('aria-label').then((l) => l ?? '');
   const before = await label();

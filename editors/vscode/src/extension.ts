@@ -16,6 +16,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 
+import { addRetrigger } from './completion';
 import { DOCUMENT_SELECTOR, FILE_GLOB, isDstackFile } from './files';
 import { renderOffersHtml } from './offers-html';
 import { findServer, ServerSource } from './server-path';
@@ -107,6 +108,13 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     initializationOptions: currentSettings(),
     middleware: {
       executeCommand: interceptCommand,
+      provideCompletionItem: async (document, position, context, token, next) => {
+        const result = await next(document, position, context, token);
+        if (result) {
+          addRetrigger(Array.isArray(result) ? result : result.items);
+        }
+        return result;
+      },
       workspace: {
         // The server pulls settings: answer from the mapped settings, not VS Code's raw section.
         configuration: (params) => params.items.map((item) => configurationItem(currentSettings(), item.section)),

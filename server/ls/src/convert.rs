@@ -95,6 +95,11 @@ pub fn completion_item(item: ide::CompletionItem, range: lsp::Range) -> lsp::Com
             range,
             new_text: item.insert_text,
         })),
+        // LSP has no portable "open completion again" command: clients that have one (the VS
+        // Code extension: `editor.action.triggerSuggest`) attach it to items marked here.
+        data: item
+            .retrigger
+            .then(|| serde_json::json!({ "retrigger": true })),
         ..Default::default()
     }
 }
@@ -234,6 +239,7 @@ mod tests {
     use crate::position::Encoding;
 
     fn item(insert_text: &str, is_snippet: bool, replace: ide::TextRange) -> ide::CompletionItem {
+        let retrigger = insert_text.starts_with("key");
         ide::CompletionItem {
             label: "x".to_string(),
             kind: ide::CompletionKind::Property,
@@ -245,7 +251,7 @@ mod tests {
             sort_text: None,
             deprecated: false,
             filter_text: None,
-            retrigger: false,
+            retrigger,
         }
     }
 
@@ -277,15 +283,17 @@ mod tests {
                     _ => "none".to_string(),
                 };
                 format!(
-                    "{edit} format={:?} mode={:?}",
-                    i.insert_text_format, i.insert_text_mode
+                    "{edit} format={:?} mode={:?} data={:?}",
+                    i.insert_text_format,
+                    i.insert_text_mode,
+                    i.data.as_ref().map(ToString::to_string)
                 )
             })
             .collect();
         expect_test::expect![[r#"
-            1:1-1:2 format=None mode=None
-            1:1-1:2 format=Some(Snippet) mode=None
-            0:0-0:1 format=Some(Snippet) mode=Some(AsIs)"#]]
+            1:1-1:2 format=None mode=None data=None
+            1:1-1:2 format=Some(Snippet) mode=None data=Some("{\"retrigger\":true}")
+            0:0-0:1 format=Some(Snippet) mode=Some(AsIs) data=None"#]]
         .assert_eq(&shown.join("\n"));
     }
 }

@@ -49,6 +49,11 @@ step_vscode_unit() {
   bash scripts/package.sh --out "$STATE/dstack-lsp.vsix" > "$OUT/vscode-package.log" 2>&1 \
     || { cat "$OUT/vscode-package.log"; return 1; }
   echo "VSIX packaged: $STATE/dstack-lsp.vsix"
+  # What a VSIX with the server bundled ships beside it: every linked crate's license.
+  python3 scripts/third_party.py --out "$OUT/THIRD_PARTY_NOTICES.md" 2>&1 || return 1
+  grep -q '^| webpki-roots | .* | CDLA-Permissive-2.0 |$' "$OUT/THIRD_PARTY_NOTICES.md" \
+    && grep -q '^| tower-lsp-server | ' "$OUT/THIRD_PARTY_NOTICES.md" \
+    || { echo "third-party notices lack webpki-roots or tower-lsp-server"; return 1; }
 }
 step_nvim_deb() { bash "$TESTS_DIR/nvim/run.sh" deb; }
 step_nvim_pypi() { bash "$TESTS_DIR/nvim/run.sh" pypi; }

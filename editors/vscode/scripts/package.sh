@@ -43,6 +43,10 @@ if [ -n "$server" ]; then
   mkdir -p "server/$target"
   cp "$server" "server/$target/$name"
   chmod +x "server/$target/$name"
+  # Release builds keep line tables for backtraces; users download the binary, so drop them.
+  if command -v strip > /dev/null; then strip "server/$target/$name" 2> /dev/null || true; fi
+  # The binary carries the Rust crates it was built from: ship their licenses with it.
+  python3 scripts/third_party.py --out server/THIRD_PARTY_NOTICES.md
   vsce_args+=(--target "$target")
   out="${out:-$here/dstack-lsp-$version-$target.vsix}"
 else

@@ -459,18 +459,7 @@ fn type_url(doc: &Document) -> Option<&'static str> {
 
 /// `resources.gpu`, `volumes[].path`: the path with list indexes shown as `[]`.
 pub(crate) fn display_path(path: &[PathSeg], fallback: &str) -> String {
-    let mut out = String::new();
-    for seg in path {
-        match seg {
-            PathSeg::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            PathSeg::Index(_) => out.push_str("[]"),
-        }
-    }
+    let out = dstack_syntax::tree::path_to_pattern(path);
     if out.is_empty() {
         fallback.to_string()
     } else {

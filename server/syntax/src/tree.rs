@@ -67,6 +67,16 @@ pub enum PathSeg {
 
 /// Render a path as `resources.gpu` / `volumes[1].path`.
 pub fn path_to_string(path: &[PathSeg]) -> String {
+    render_path(path, true)
+}
+
+/// `resources.gpu`, `volumes[].path`: the path with list indexes shown as `[]`, for text that is
+/// about a place in the schema rather than one item.
+pub fn path_to_pattern(path: &[PathSeg]) -> String {
+    render_path(path, false)
+}
+
+fn render_path(path: &[PathSeg], indexes: bool) -> String {
     let mut out = String::new();
     for seg in path {
         match seg {
@@ -76,11 +86,12 @@ pub fn path_to_string(path: &[PathSeg]) -> String {
                 }
                 out.push_str(k);
             }
-            PathSeg::Index(i) => {
+            PathSeg::Index(i) if indexes => {
                 out.push('[');
                 out.push_str(&i.to_string());
                 out.push(']');
             }
+            PathSeg::Index(_) => out.push_str("[]"),
         }
     }
     out

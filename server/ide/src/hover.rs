@@ -467,14 +467,8 @@ pub(crate) fn display_path(path: &[PathSeg], fallback: &str) -> String {
     }
 }
 
-/// An inline code span that survives backticks in the text.
-pub(crate) fn code(s: &str) -> String {
-    if s.contains('`') {
-        format!("`` {s} ``")
-    } else {
-        format!("`{s}`")
-    }
-}
+/// An inline code span that survives backticks in the text (the values crate's, so both read alike).
+pub(crate) use dstack_values::code;
 
 #[cfg(test)]
 mod tests;

@@ -338,7 +338,7 @@ fn article(type_name: &str) -> String {
 }
 
 /// Renders `s` as an inline code span, tolerating backticks inside.
-pub(crate) fn code(s: &str) -> String {
+pub fn code(s: &str) -> String {
     if s.contains('`') {
         format!("`` {s} ``")
     } else {

@@ -29,34 +29,7 @@ impl<'a> Arbitrary<'a> for ValueCase {
 }
 
 /// Named syntaxes of `dstack_values::syntax` (check, describe and complete).
-const SYNTAXES: &[&str] = &[
-    "gpu",
-    "cpu",
-    "memory",
-    "memory-range",
-    "disk",
-    "int-range",
-    "fleet-nodes",
-    "replicas",
-    "duration",
-    "off-duration",
-    "idle-duration",
-    "volume-mount",
-    "port-mapping",
-    "service-port",
-    "env",
-    "python",
-    "entity-ref",
-    "user",
-    "cron",
-    "repo",
-    "file-mapping",
-    "compute-capability",
-    "resource-name",
-    "group-name",
-    "shell",
-    "tags",
-];
+const SYNTAXES: &[&str] = dstack_values::syntax::NAMES;
 
 /// Parsers that the `syntax` dispatcher does not reach.
 const DIRECT: &[&str] = &[

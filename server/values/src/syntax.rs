@@ -9,6 +9,37 @@ use crate::{
     repos, schedule, tags, user, volume,
 };
 
+/// Every syntax name [`check`] knows (most also [`describe`] and [`complete`]), for callers that
+/// exercise them all (tests, fuzzing).
+pub const NAMES: &[&str] = &[
+    "gpu",
+    "cpu",
+    "memory",
+    "memory-range",
+    "disk",
+    "int-range",
+    "fleet-nodes",
+    "replicas",
+    "duration",
+    "off-duration",
+    "idle-duration",
+    "volume-mount",
+    "port-mapping",
+    "service-port",
+    "env",
+    "python",
+    "entity-ref",
+    "user",
+    "cron",
+    "repo",
+    "file-mapping",
+    "compute-capability",
+    "resource-name",
+    "group-name",
+    "shell",
+    "tags",
+];
+
 /// Numbers reach string fields as their text (pydantic's `coerce_numbers_to_str`).
 fn as_text(value: &Value) -> Option<String> {
     match value.as_input()? {
@@ -226,5 +257,25 @@ mod tests {
         expect![[r#"bash sh /bin/bash /bin/sh /usr/bin/zsh"#]].assert_eq(&labels("shell", ""));
         expect!["6.0 7.0 7.5 8.0 8.6 8.9 9.0 10.0 12.0"]
             .assert_eq(&labels("compute-capability", ""));
+    }
+}
+
+#[cfg(test)]
+mod names_tests {
+    use super::*;
+
+    /// [`NAMES`] lists exactly the syntaxes `check` answers for.
+    #[test]
+    fn names_are_the_known_syntaxes() {
+        let probes = [
+            Value::str("x"),
+            Value::int(1),
+            Value::Seq(vec![Value::str("x")]),
+            Value::Map(vec![("k".to_string(), Value::str("v"))]),
+        ];
+        let known = |name: &str| probes.iter().any(|v| check(name, v).is_some());
+        let unknown: Vec<&str> = NAMES.iter().copied().filter(|n| !known(n)).collect();
+        assert!(unknown.is_empty(), "not known to check: {unknown:?}");
+        assert!(!known("no-such-syntax"));
     }
 }

@@ -64,33 +64,7 @@ const PIECES: &[&str] = &[
     "git@",
 ];
 
-const SYNTAXES: &[&str] = &[
-    "gpu",
-    "cpu",
-    "memory",
-    "memory-range",
-    "disk",
-    "int-range",
-    "fleet-nodes",
-    "duration",
-    "off-duration",
-    "idle-duration",
-    "volume-mount",
-    "port-mapping",
-    "service-port",
-    "env",
-    "python",
-    "entity-ref",
-    "user",
-    "cron",
-    "repo",
-    "file-mapping",
-    "compute-capability",
-    "resource-name",
-    "group-name",
-    "shell",
-    "tags",
-];
+const SYNTAXES: &[&str] = dstack_values::syntax::NAMES;
 
 struct Rng(u64);
 

@@ -330,6 +330,9 @@ pub fn listed_hover_section(
     if !on_resources(&target.path) {
         return None;
     }
+    if listed.is_empty() && count > 0 {
+        return Some(format!("**Offers**: {count} (none listed by the {source})"));
+    }
     let prices = listed.iter().map(|o| o.price);
     let min = prices.clone().reduce(f64::min);
     // With offers left out, the dearest listed one is not the dearest there is.
@@ -371,7 +374,9 @@ fn render_table<'c>(
     out.push_str(&format!(" ({source})\n\n"));
     out.push_str("| provider | region | instance | GPUs | $/h | spot |\n");
     out.push_str("|---|---|---|---|--:|---|\n");
+    let mut shown = 0;
     for o in offers.take(HOVER_ROWS) {
+        shown += 1;
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
             cell(o.backend),
@@ -382,10 +387,10 @@ fn render_table<'c>(
             if o.spot { "yes" } else { "no" }
         ));
     }
-    if count > HOVER_ROWS {
+    if count > shown {
         out.push_str(&format!(
             "\n…and {} more (run **dstack: Show matching offers** or `dstack-lsp offers FILE`)",
-            count - HOVER_ROWS
+            count - shown
         ));
     }
     out.trim_end().to_string()

@@ -376,7 +376,9 @@ fn live_offers_for_a_cloud_fleet() {
 
         | provider | region | instance | GPUs | $/h | spot |
         |---|---|---|---|--:|---|
-        | gcp | us-central1 | a2-ultragpu-2g | 2×A100 (80 GB) | $7.35 | no |"#]]
+        | gcp | us-central1 | a2-ultragpu-2g | 2×A100 (80 GB) | $7.35 | no |
+
+        …and 2 more (run **dstack: Show matching offers** or `dstack-lsp offers FILE`)"#]]
     .assert_eq(&offers_section(&hover(&mut c, FLEET_URI, 3, 3)));
     assert_eq!(c.shutdown(), Some(0));
 }

@@ -210,3 +210,79 @@ fn primed_diagnostics_are_reused_for_the_same_text() {
     let fresh = Document::new("type: task\nresources:\n  gpu: L4\n# not primed\n".to_string());
     assert!(requirements(&fresh, &config).is_err());
 }
+
+fn listed(fixture_text: &str, count: usize, prices: &[f64], expect: Expect) {
+    let (doc, offset) = fixture(fixture_text);
+    let views: Vec<OfferView<'_>> = prices
+        .iter()
+        .map(|&price| OfferView {
+            backend: "aws",
+            region: "us-east-1",
+            instance: "p4d.24xlarge",
+            price,
+            spot: false,
+            cpu_arch: dstack_offers::CpuArch::X86,
+            cpus: 96,
+            memory_gb: 1152.0,
+            gpu_count: 8,
+            gpu_vendor: None,
+            gpu_name: Some("A100"),
+            gpu_memory_gb: Some(40.0),
+            disk_gb: 100.0,
+            total_blocks: None,
+        })
+        .collect();
+    let out = listed_hover_section(&doc, offset, count, &views, "dstack server, live")
+        .unwrap_or_else(|| "(none)".to_string());
+    expect.assert_eq(&out);
+}
+
+/// Offers a live server listed: a range when it listed all, "from" when some were left out,
+/// cheapest first whatever order they came in, nothing off `resources`.
+#[test]
+fn hover_section_for_listed_offers() {
+    let text = "type: task\ncommands: [x]\nresources:\n  g$0pu: A100:8\n";
+    listed(
+        text,
+        2,
+        &[32.77, 21.96],
+        expect![[r#"
+            **Offers**: 2 offers, $21.96–$32.77/h (dstack server, live)
+
+            | provider | region | instance | GPUs | $/h | spot |
+            |---|---|---|---|--:|---|
+            | aws | us-east-1 | p4d.24xlarge | 8×A100 (40 GB) | $21.96 | no |
+            | aws | us-east-1 | p4d.24xlarge | 8×A100 (40 GB) | $32.77 | no |"#]],
+    );
+    listed(
+        text,
+        9,
+        &[32.77],
+        expect![[r#"
+            **Offers**: 9 offers, from $32.77/h (dstack server, live)
+
+            | provider | region | instance | GPUs | $/h | spot |
+            |---|---|---|---|--:|---|
+            | aws | us-east-1 | p4d.24xlarge | 8×A100 (40 GB) | $32.77 | no |
+
+            …and 8 more (run **dstack: Show matching offers** or `dstack-lsp offers FILE`)"#]],
+    );
+    listed(
+        text,
+        3,
+        &[],
+        expect!["**Offers**: 3 (none listed by the dstack server, live)"],
+    );
+    listed(
+        text,
+        0,
+        &[],
+        expect!["**Offers**: none match from the dstack server, live."],
+    );
+    listed(
+        "type: task\ncom$0mands: [x]\n",
+        1,
+        &[1.0],
+        expect!["(none)"],
+    );
+}

@@ -56,26 +56,10 @@ type Recent = Vec<((usize, u64), Result<Query, String>)>;
 static RECENT: std::sync::Mutex<Recent> = std::sync::Mutex::new(Vec::new());
 const RECENT_LEN: usize = 8;
 
-fn text_key(text: &str) -> (usize, u64) {
-    // FxHash-style mixing, 8 bytes at a time: a fraction of a millisecond for 1.6 MB.
-    let mut h: u64 = 0;
-    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
-    let mut chunks = text.as_bytes().chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = mix(h, u64::from_le_bytes(w));
-    }
-    for &b in chunks.remainder() {
-        h = mix(h, u64::from(b));
-    }
-    (text.len(), h)
-}
-
 /// The offer query of a run (dev-environment, task, service) or fleet. `Err` says why there is
 /// none: another configuration type, or an error dstack would reject the file for.
 pub fn requirements(doc: &Document, config: &AnalysisConfig) -> Result<Query, String> {
-    let key = doc.cached_text_key(text_key);
+    let key = doc.text_key();
     if let Ok(recent) = RECENT.lock()
         && let Some((_, q)) = recent.iter().find(|(k, _)| *k == key)
     {
@@ -92,7 +76,7 @@ pub fn prime(doc: &Document, diagnostics: &[crate::Diagnostic]) {
 }
 
 fn remember(doc: &Document, q: Result<Query, String>) -> Result<Query, String> {
-    let key = doc.cached_text_key(text_key);
+    let key = doc.text_key();
     if let Ok(mut recent) = RECENT.lock() {
         recent.retain(|(k, _)| *k != key);
         if recent.len() >= RECENT_LEN {

@@ -762,21 +762,14 @@ mod tests;
 /// Per-document debounce generations and results cached by configuration content.
 #[derive(Default)]
 pub struct LiveCache {
-    results: std::sync::Mutex<std::collections::HashMap<u64, Result<LiveOffers, String>>>,
+    /// Keyed by [`dstack_ide::Document::text_key`].
+    results: std::sync::Mutex<std::collections::HashMap<(usize, u64), Result<LiveOffers, String>>>,
     generations: std::sync::Mutex<std::collections::HashMap<String, u64>>,
     last_error: std::sync::Mutex<Option<String>>,
 }
 
 /// Results kept before the cache starts over (each is at most `MAX_OFFERS` rows).
 const CACHE_LIMIT: usize = 64;
-
-/// Cache key of a configuration's text.
-pub fn content_key(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
-}
 
 impl LiveCache {
     /// A new change of `uri`: returns its generation (a pending request with an older one is
@@ -794,10 +787,10 @@ impl LiveCache {
             .lock()
             .is_ok_and(|g| g.get(uri) == Some(&generation))
     }
-    pub fn get(&self, key: u64) -> Option<Result<LiveOffers, String>> {
+    pub fn get(&self, key: (usize, u64)) -> Option<Result<LiveOffers, String>> {
         self.results.lock().ok()?.get(&key).cloned()
     }
-    pub fn insert(&self, key: u64, result: Result<LiveOffers, String>) {
+    pub fn insert(&self, key: (usize, u64), result: Result<LiveOffers, String>) {
         if let Ok(mut r) = self.results.lock() {
             if r.len() >= CACHE_LIMIT {
                 r.clear();

@@ -222,7 +222,7 @@ impl Backend {
             let Some(snap) = inner.store.get(&key) else {
                 return;
             };
-            let content = live::content_key(&snap.doc.text);
+            let content = snap.doc.text_key();
             if inner.live.get(content).is_some() {
                 return;
             }
@@ -611,7 +611,7 @@ impl LanguageServer for Backend {
         let (enc, mut config) = (self.inner.encoding(), self.inner.config());
         // Live offers, when there are some for this exact text, replace the catalog's section.
         let live = match self.inner.settings().live_enabled && config.offers_enabled {
-            true => self.inner.live.get(live::content_key(&snap.doc.text)),
+            true => self.inner.live.get(snap.doc.text_key()),
             false => None,
         };
         let live = live.and_then(|r| r.ok());
@@ -724,7 +724,7 @@ impl LanguageServer for Backend {
         };
         let (enc, config) = (self.inner.encoding(), self.inner.config());
         let live = match self.inner.settings().live_enabled {
-            true => self.inner.live.get(live::content_key(&snap.doc.text)),
+            true => self.inner.live.get(snap.doc.text_key()),
             false => None,
         };
         answer("codeLens", || {
@@ -840,7 +840,7 @@ impl LanguageServer for Backend {
         };
         let config = self.inner.config();
         if self.inner.settings().live_enabled
-            && let Some(Ok(o)) = self.inner.live.get(live::content_key(&snap.doc.text))
+            && let Some(Ok(o)) = self.inner.live.get(snap.doc.text_key())
         {
             let mut out = offers_source::offers_json(o.count, &o.offers, Some(COMMAND_MAX_ROWS));
             out["source"] = Value::from(SourceKind::Live.as_str());

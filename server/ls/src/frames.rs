@@ -179,6 +179,7 @@ impl Guard {
                     };
                     return 0;
                 }
+                notes.push(format!("ignoring a malformed JSON-RPC frame: {problem}"));
                 self.state = State::Scan { matched: 0 };
                 0
             }
@@ -200,6 +201,7 @@ impl Guard {
                             return used + 1;
                         }
                         Push::NotJson => {
+                            notes.push(format!("ignoring a malformed JSON-RPC frame: {problem}"));
                             self.skipped += buf.len() as u64;
                             self.state = State::Scan { matched: 0 };
                             return used;
@@ -208,6 +210,7 @@ impl Guard {
                     buf.push(b);
                     used += 1;
                     if buf.len() > MAX_BODY {
+                        notes.push(format!("ignoring a malformed JSON-RPC frame: {problem}"));
                         self.skipped += buf.len() as u64;
                         self.state = State::Scan { matched: 0 };
                         return used;
@@ -298,7 +301,7 @@ impl Guard {
                 // Junk before a frame: drop it, but a frame may start inside it.
                 let lower: Vec<u8> = line.iter().map(u8::to_ascii_lowercase).collect();
                 let at = lower.windows(NEEDLE.len()).position(|w| w == NEEDLE);
-                self.skipped += (at.unwrap_or(line.len()) + raw.len() - line.len()) as u64;
+                self.skipped += at.unwrap_or(raw.len()) as u64;
                 *h = Header::default();
                 if let Some(at) = at {
                     let mut rest = line[at..].to_vec();
@@ -407,33 +410,24 @@ fn process(body: &[u8], problem: Option<String>, out: &mut Vec<u8>, notes: &mut 
         reject(body, INVALID_REQUEST, problem, out, notes);
         return;
     }
-    let first = check(body);
-    let (body, result) = match first {
-        Ok(()) => (body.to_vec(), Ok(())),
-        Err(_) => match repair(body) {
-            Some((fixed, counts)) => {
-                let result = check(&fixed);
-                if result.is_ok() {
-                    notes.push(format!(
-                        "replaced {} in {} with U+FFFD (positions kept: one UTF-16 unit each)",
-                        counts.describe(),
-                        method_of(&fixed).unwrap_or_else(|| "a message".to_string())
-                    ));
-                }
-                (fixed, result)
-            }
-            None => (body.to_vec(), first),
-        },
+    let first = match check(body) {
+        Ok(_) => return write_frame(out, body),
+        Err(e) => e,
     };
-    match result {
-        Ok(()) => write_frame(out, &body),
-        Err((code, problem)) => reject(&body, code, problem, out, notes),
+    let Some((fixed, counts)) = repair(body) else {
+        return reject(body, first.0, first.1, out, notes);
+    };
+    match check(&fixed) {
+        Ok(method) => {
+            notes.push(format!(
+                "repaired {}: {} (each character keeps its place)",
+                method.map_or("a response".to_string(), |m| format!("`{m}`")),
+                counts.describe()
+            ));
+            write_frame(out, &fixed);
+        }
+        Err((code, problem)) => reject(&fixed, code, problem, out, notes),
     }
-}
-
-fn method_of(body: &[u8]) -> Option<String> {
-    let value: Value = serde_json::from_slice(body).ok()?;
-    Some(format!("`{}`", value.get("method")?.as_str()?))
 }
 
 /// Log the problem and, when the message is a request whose id can be found, queue its
@@ -490,9 +484,9 @@ fn valid_id(v: &Value) -> Option<Id> {
     }
 }
 
-/// Ok when tower-lsp-server decodes `body` as a request, notification or response; else the
-/// JSON-RPC error code and why.
-pub fn check(body: &[u8]) -> Result<(), (i64, String)> {
+/// Ok (with the method, if any) when tower-lsp-server decodes `body` as a request, notification
+/// or response; else the JSON-RPC error code and why.
+pub fn check(body: &[u8]) -> Result<Option<String>, (i64, String)> {
     let members = match serde_json::from_slice::<Members>(body) {
         Ok(m) => m.0,
         Err(e) if e.is_data() => {
@@ -518,19 +512,21 @@ pub fn check(body: &[u8]) -> Result<(), (i64, String)> {
     let response = get("result").is_some() || get("error").is_some();
     match get("method") {
         Some(Value::String(_)) if response => invalid("a message has both `method` and a result"),
-        Some(Value::String(_)) => match get("params") {
-            None | Some(Value::Null) | Some(Value::Object(_)) | Some(Value::Array(_)) => Ok(()),
+        Some(Value::String(m)) => match get("params") {
+            None | Some(Value::Null) | Some(Value::Object(_)) | Some(Value::Array(_)) => {
+                Ok(Some(m.clone()))
+            }
             Some(_) => invalid("`params` must be an object or an array"),
         },
         Some(_) => invalid("`method` must be a string"),
         None if get("id").is_none() => invalid("a message needs `method` or `id`"),
-        None if get("result").is_some() => Ok(()),
+        None if get("result").is_some() => Ok(None),
         None => match get("error") {
             Some(Value::Object(e))
                 if e.get("code").is_some_and(|c| c.as_i64().is_some())
                     && e.get("message").is_some_and(Value::is_string) =>
             {
-                Ok(())
+                Ok(None)
             }
             Some(_) => invalid("`error` must have an integer `code` and a string `message`"),
             None => invalid("a response needs `result` or `error`"),
@@ -559,25 +555,26 @@ fn request_id(body: &[u8]) -> Option<Id> {
     let mut id = None;
     loop {
         p.ws();
-        let key = p.string()?;
+        let Some(key) = p.string() else {
+            break;
+        };
         p.ws();
         if !p.eat(b':') {
             break;
+        }
+        if key == "result" || key == "error" {
+            return None;
         }
         p.ws();
         let start = p.i;
         if !p.skip_value() {
             break;
         }
-        match key.as_str() {
-            "id" => {
-                id = serde_json::from_slice::<Value>(&body[start..p.i])
-                    .ok()
-                    .as_ref()
-                    .and_then(valid_id)
-            }
-            "result" | "error" => return None,
-            _ => {}
+        if key == "id" {
+            id = serde_json::from_slice::<Value>(&body[start..p.i])
+                .ok()
+                .as_ref()
+                .and_then(valid_id);
         }
         p.ws();
         if !p.eat(b',') {
@@ -667,22 +664,25 @@ pub struct Repairs {
 
 impl Repairs {
     fn describe(&self) -> String {
+        let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        let mut replaced = Vec::new();
+        if self.invalid_bytes > 0 {
+            replaced.push(count(self.invalid_bytes, "invalid UTF-8 byte"));
+        }
+        if self.lone_surrogates > 0 {
+            replaced.push(count(self.lone_surrogates, "lone surrogate"));
+        }
         let mut parts = Vec::new();
-        for (n, what) in [
-            (self.invalid_bytes, "invalid UTF-8 byte"),
-            (self.lone_surrogates, "lone surrogate"),
-        ] {
-            if n > 0 {
-                parts.push(format!("{n} {what}{}", if n == 1 { "" } else { "s" }));
-            }
+        if !replaced.is_empty() {
+            parts.push(format!("{} replaced by U+FFFD", replaced.join(" and ")));
         }
         if self.control_chars > 0 {
             parts.push(format!(
-                "(and escaped {} raw control characters)",
-                self.control_chars
+                "{} escaped",
+                count(self.control_chars, "raw control character")
             ));
         }
-        parts.join(" and ")
+        parts.join(", ")
     }
 }
 
@@ -720,6 +720,9 @@ pub fn repair(body: &[u8]) -> Option<(Vec<u8>, Repairs)> {
     let mut in_string = false;
     let mut i = 0;
     while i < text.len() {
+        if out.len() > MAX_BODY {
+            return None;
+        }
         let b = text[i];
         if !in_string {
             in_string = b == b'"';
@@ -795,4 +798,149 @@ pub fn sanitize(input: &[u8]) -> (Vec<u8>, Vec<String>) {
     guard.feed(input, &mut out, &mut notes);
     guard.finish(&mut notes);
     (out, notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(body: &str) -> String {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    const EXIT: &str = r#"{"jsonrpc":"2.0","method":"exit"}"#;
+
+    /// The bodies of the frames in `out`, which must all be well-formed and decodable.
+    fn bodies(mut out: &[u8]) -> Vec<String> {
+        let mut found = Vec::new();
+        while !out.is_empty() {
+            let text = String::from_utf8_lossy(out);
+            let rest = text.strip_prefix("Content-Length: ").expect("a frame");
+            let (len, _) = rest.split_once("\r\n\r\n").expect("a header");
+            let len: usize = len.parse().expect("a length");
+            let start = "Content-Length: \r\n\r\n".len() + len.to_string().len();
+            let body = &out[start..start + len];
+            assert!(check(body).is_ok(), "{}", String::from_utf8_lossy(body));
+            found.push(String::from_utf8_lossy(body).into_owned());
+            out = &out[start + len..];
+        }
+        found
+    }
+
+    fn inputs() -> Vec<Vec<u8>> {
+        let hover = r#"{"jsonrpc":"2.0","id":"h","method":"textDocument/hover","params":{}}"#;
+        let mut long_line = vec![b'x'; MAX_HEADER_LINE + 10];
+        long_line.extend(frame(EXIT).as_bytes());
+        vec![
+            frame(EXIT).into_bytes(),
+            format!("Content-Length: 0x{:x}\r\n\r\n{hover}{}", hover.len(), frame(EXIT)).into_bytes(),
+            format!("Content-Type: x\r\n\r\n{hover}\r\n{}", frame(EXIT)).into_bytes(),
+            format!("Content-Length: abc\r\n\r\nGARBAGE{}", frame(EXIT)).into_bytes(),
+            format!("junk line Content-Length: 33\r\n\r\n{EXIT}").into_bytes(),
+            format!("Content-Length: 0\r\n\r\n{}", frame(EXIT)).into_bytes(),
+            format!("Content-Length: 34\r\nX-Request-Source: test\r\n\r\n{EXIT}\n").into_bytes(),
+            format!("Content-Length: 33\r\nnot a header\r\n\r\n{EXIT}{}", frame(hover)).into_bytes(),
+            frame(r#"{"jsonrpc":"2.0","method":"m","params":{"t":"a\ud800b\uDC00\ud83d\ude00\\ud800"}}"#).into_bytes(),
+            b"Content-Length: 40\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"t\":\"\xff\xc3\t\"}".to_vec(),
+            format!("Content-Length: 99999999999999999999999\r\n\r\n{}", frame(EXIT)).into_bytes(),
+            format!("Content-Length: 20\r\n\r\n{{\"jsonrpc\":\"2.0\",\"id\"{}", frame(EXIT)).into_bytes(),
+            long_line,
+        ]
+    }
+
+    #[test]
+    fn any_chunking_gives_the_same_frames() {
+        for input in inputs() {
+            let (whole, whole_notes) = sanitize(&input);
+            let mut guard = Guard::default();
+            let (mut out, mut notes) = (Vec::new(), Vec::new());
+            for b in &input {
+                guard.feed(std::slice::from_ref(b), &mut out, &mut notes);
+            }
+            guard.finish(&mut notes);
+            let shown = String::from_utf8_lossy(&input);
+            assert_eq!(out, whole, "{shown}");
+            assert_eq!(notes, whole_notes, "{shown}");
+            bodies(&out);
+        }
+    }
+
+    #[test]
+    fn what_each_input_becomes() {
+        let got: Vec<String> = inputs()
+            .iter()
+            .map(|input| {
+                let (out, notes) = sanitize(input);
+                format!("{:?}\n  {}\n", bodies(&out), notes.join("\n  "))
+            })
+            .collect();
+        expect_test::expect_file!["frames_cases.txt"].assert_eq(&got.join(""));
+    }
+
+    #[test]
+    fn recognises_messages() {
+        for ok in [
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#,
+            r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+            r#"{"jsonrpc":"2.0","id":"a","result":null}"#,
+            r#"{"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"m"}}"#,
+            r#"{"jsonrpc":"2.0","method":"exit","params":null}"#,
+        ] {
+            assert!(check(ok.as_bytes()).is_ok(), "{ok}");
+        }
+        for bad in [
+            "{not json",
+            "[]",
+            "1",
+            r#"{"id":1,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","id":{},"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","id":9223372036854775808,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","id":1,"id":2,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","method":"x","params":3}"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":"x","result":1}"#,
+            r#"{"jsonrpc":"2.0","id":1,"error":{"code":1.5,"message":"m"}}"#,
+            r#"{"jsonrpc":"2.0","id":1}"#,
+        ] {
+            assert!(check(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn repairs_keep_each_character_in_place() {
+        let (fixed, counts) =
+            repair(br#"{"t":"a\ud800b\uDC00c\ud83d\ude00\\ud800"}"#).expect("repaired");
+        assert_eq!(
+            String::from_utf8_lossy(&fixed),
+            r#"{"t":"a\uFFFDb\uFFFDc\ud83d\ude00\\ud800"}"#
+        );
+        assert_eq!(counts.lone_surrogates, 2);
+        let (fixed, counts) = repair(b"{\"t\":\"\xff\xe2\x82x\ty\"}").expect("repaired");
+        assert_eq!(
+            String::from_utf8_lossy(&fixed),
+            "{\"t\":\"\u{FFFD}\u{FFFD}\u{FFFD}x\\u0009y\"}"
+        );
+        assert_eq!((counts.invalid_bytes, counts.control_chars), (3, 1));
+        assert_eq!(repair(br#"{"t":"\ud83d\ude00 ok"}"#), None);
+    }
+
+    #[test]
+    fn the_id_of_a_broken_request_is_found() {
+        for (body, id) in [
+            (
+                r#"{"jsonrpc":"2.0","id":7,"method":"x","params":{"#,
+                Some(Id::Number(7)),
+            ),
+            (
+                r#"{"id":"a\"b","params":[1,{"x":"}"}],"#,
+                Some(Id::String("a\"b".into())),
+            ),
+            (r#"{"jsonrpc":"2.0","id":7"#, None),
+            (r#"{"jsonrpc":"2.0","id":7,"result":{"#, None),
+            (r#"{"jsonrpc":"2.0","id":7,"result":1}"#, None),
+            ("GARBAGE", None),
+        ] {
+            assert_eq!(request_id(body.as_bytes()), id, "{body}");
+        }
+    }
 }

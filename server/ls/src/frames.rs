@@ -143,6 +143,7 @@ impl Guard {
             }
             State::Body { want, buf, .. } => {
                 let take = (*want - buf.len()).min(input.len());
+                grow(buf, take, *want);
                 buf.extend_from_slice(&input[..take]);
                 if buf.len() == *want
                     && let State::Body { buf, problem, .. } = std::mem::take(&mut self.state)
@@ -207,6 +208,7 @@ impl Guard {
                             return used;
                         }
                     }
+                    grow(buf, 1, MAX_BODY + 1);
                     buf.push(b);
                     used += 1;
                     if buf.len() > MAX_BODY {
@@ -347,6 +349,16 @@ impl Guard {
                 problem: "the frame has no Content-Length header".to_string(),
             },
         };
+    }
+}
+
+/// Room for `more` bytes, doubling as usual but never past `limit`, so a body at the cap does
+/// not reserve twice the cap.
+fn grow(buf: &mut Vec<u8>, more: usize, limit: usize) {
+    let need = buf.len() + more;
+    if need > buf.capacity() {
+        let target = need.max(buf.capacity() * 2).min(limit.max(need));
+        buf.reserve_exact(target - buf.len());
     }
 }
 
@@ -690,7 +702,10 @@ impl Repairs {
 /// UTF-8 byte becomes one U+FFFD (a client that sent raw bytes counts each as one character),
 /// each lone surrogate escape `\uD800`–`\uDFFF` becomes `\uFFFD` (one UTF-16 unit for one), and
 /// a raw control character inside a string becomes its `\u00XX` escape (the same character).
-/// None when nothing needed repair.
+/// With UTF-8 positions a lone surrogate stays right too (a JavaScript client encodes it as
+/// U+FFFD, 3 bytes), but a replaced invalid byte is 3 bytes where the client counted 1: later
+/// columns on that line are off by 2 per byte (lines are unaffected). None when nothing needed
+/// repair.
 pub fn repair(body: &[u8]) -> Option<(Vec<u8>, Repairs)> {
     let mut counts = Repairs::default();
     let mut text = Vec::with_capacity(body.len());
@@ -942,5 +957,17 @@ mod tests {
         ] {
             assert_eq!(request_id(body.as_bytes()), id, "{body}");
         }
+    }
+
+    #[test]
+    fn a_body_buffer_never_reserves_past_its_length() {
+        let mut buf = Vec::new();
+        let want = 3 * 65536 + 17;
+        while buf.len() < want {
+            let take = (want - buf.len()).min(65536);
+            grow(&mut buf, take, want);
+            buf.extend(std::iter::repeat_n(b'a', take));
+        }
+        assert_eq!(buf.capacity(), want);
     }
 }

@@ -42,6 +42,14 @@ fn response_to(c: &mut Client, id: &str) -> Value {
     c.wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
 }
 
+/// A server with one document open.
+fn serving() -> Client {
+    let mut c = Client::spawn();
+    c.initialize(&["utf-16"]);
+    c.open(URI, 1, "type: task\n");
+    c
+}
+
 fn still_serving(c: &mut Client) {
     let resp = c.request(
         "textDocument/hover",
@@ -66,9 +74,7 @@ fn assert_rejected(resp: &Value, code: i64, words: &str) {
 
 #[test]
 fn unreadable_content_length_is_answered_and_the_next_frame_served() {
-    let mut c = Client::spawn();
-    c.initialize(&["utf-16"]);
-    c.open(URI, 1, "type: task\n");
+    let mut c = serving();
     // The body follows right away; the next frame starts right after it.
     let body = hover_request("hex");
     let mut bytes = frame(
@@ -100,9 +106,7 @@ fn unreadable_content_length_is_answered_and_the_next_frame_served() {
 
 #[test]
 fn a_body_above_the_cap_is_skipped_without_being_kept() {
-    let mut c = Client::spawn();
-    c.initialize(&["utf-16"]);
-    c.open(URI, 1, "type: task\n");
+    let mut c = serving();
     let len = MAX_BODY + 1;
     let head = br#"{"jsonrpc":"2.0","id":"big","method":"workspace/executeCommand","params":{"command":"x","arguments":[""#;
     c.send_raw(format!("Content-Length: {len}\r\n\r\n").as_bytes());
@@ -127,9 +131,7 @@ fn a_body_above_the_cap_is_skipped_without_being_kept() {
 
 #[test]
 fn extra_header_lines_are_accepted() {
-    let mut c = Client::spawn();
-    c.initialize(&["utf-16"]);
-    c.open(URI, 1, "type: task\n");
+    let mut c = serving();
     let body = hover_request("extra");
     let headers = format!(
         "Content-Length: {}\r\nX-Request-Source: test\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n",
@@ -143,9 +145,7 @@ fn extra_header_lines_are_accepted() {
 
 #[test]
 fn bodies_the_server_cannot_decode_are_answered_not_fatal() {
-    let mut c = Client::spawn();
-    c.initialize(&["utf-16"]);
-    c.open(URI, 1, "type: task\n");
+    let mut c = serving();
     for (id, body) in [
         // Invalid JSON: the id is still found at the start.
         (

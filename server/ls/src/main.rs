@@ -3,6 +3,7 @@
 mod cli;
 mod convert;
 mod files;
+mod frames;
 mod framing;
 mod live;
 mod logging;

@@ -119,6 +119,10 @@ pub async fn serve_stdio() {
         }),
     })
     .custom_method("dstack/debugPanic", Backend::debug_panic)
+    .custom_method(
+        crate::framing::REJECT_METHOD,
+        crate::framing::reject::<Backend>,
+    )
     .finish();
     // Handlers are microseconds; sequential handling keeps notifications strictly ordered.
     Server::new(stdin, stdout, socket)

@@ -12,7 +12,9 @@
 //!   [`user`], [`python`];
 //! - references and names: [`entity_ref`] (fleets, `gateway`), [`instances`], [`names`], [`tags`], [`nodes`] (fleet);
 //! - small sets: [`enums`], [`backends`], [`policies`] (`retry`, `utilization_policy`, `scaling`, `backend_options`, `ide`);
-//! - [`syntax`]: check/describe/complete by dstack-model syntax name; [`py`]: Python/pydantic conversions.
+//! - small string grammars: [`grammars`] (tags, absolute and URL paths, IP addresses and networks);
+//! - [`syntax`]: the one table of dstack-model's named syntaxes (parser, hover, completions per syntax);
+//!   [`py`]: Python/pydantic conversions.
 //!
 //! Conventions: `describe` returns markdown; `complete(partial)` takes the scalar's text up to the cursor and
 //! returns proposals whose `insert` replaces that whole text; `ValueError::fix`, when set, replaces the error's range.
@@ -28,6 +30,7 @@ pub mod env;
 pub mod files;
 pub mod gpu;
 pub mod gpu_names;
+pub mod grammars;
 pub mod instances;
 pub mod interpolation;
 pub mod memory;

@@ -272,6 +272,17 @@ pub fn check(s: &str, context: &Context) -> Result<Interpolated, ValueError> {
     Ok(res)
 }
 
+/// Every reference in `s` with group IP references deferred (what the server sees), or `None` when
+/// the string does not interpolate.
+pub fn references(s: &str) -> Option<Vec<Reference>> {
+    // `commands`' scan: only names matter here, so its resolved `run.args` does no harm.
+    Context::Commands
+        .interpolator()
+        .interpolate(s)
+        .ok()
+        .map(|i| i.references)
+}
+
 /// The server's scan for `${{ … }}` in text the CLI does not interpolate (dev-environment `init`, `env` values):
 /// a `${{` not preceded by `$`, then everything up to the first `}`, which must start `}}`. Names are trimmed.
 pub fn find_refs_loosely(s: &str) -> Vec<Reference> {

@@ -1,4 +1,5 @@
-//! Small string grammars: tag keys and values, absolute paths, URL paths, IP addresses and networks.
+//! Small string grammars: tag keys and values, absolute paths, URL paths and prefixes, header names,
+//! IP addresses and networks.
 
 use crate::ValueError;
 
@@ -58,6 +59,33 @@ pub fn url_path(s: &str) -> Result<(), ValueError> {
         ));
     }
     Ok(())
+}
+
+/// A rate limit's path prefix (dstack's pattern `^/[^\s\\{}]*$`): `/`, then no whitespace, `\`, `{` or `}`.
+pub fn url_prefix(s: &str) -> Result<(), ValueError> {
+    if s.starts_with('/') && !s.chars().any(|c| c.is_whitespace() || "\\{}".contains(c)) {
+        return Ok(());
+    }
+    Err(ValueError::new(
+        "invalid-value",
+        format!("`{s}` must be a URL path starting with `/`, without spaces, `\\`, `{{` or `}}`"),
+    )
+    .example("/v1/chat"))
+}
+
+/// An HTTP header name (dstack's pattern `^[a-zA-Z0-9-_]+$`).
+pub fn header_name(s: &str) -> Result<(), ValueError> {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Ok(());
+    }
+    Err(ValueError::new(
+        "invalid-value",
+        format!("`{s}` is not a header name: use letters, digits, `-` and `_`"),
+    )
+    .example("X-API-Key"))
 }
 
 /// An IPv4 or IPv6 address.

@@ -47,6 +47,8 @@ pub enum Syntax {
     Command,
     IpNetwork,
     IpAddress,
+    UrlPrefix,
+    HeaderName,
 }
 
 /// What a syntax parser made of a value.
@@ -109,7 +111,7 @@ impl Source for Value {
 
 impl Syntax {
     /// Every syntax, in the model's order.
-    pub const ALL: [Syntax; 29] = [
+    pub const ALL: [Syntax; 31] = [
         Syntax::Gpu,
         Syntax::Cpu,
         Syntax::Memory,
@@ -139,6 +141,8 @@ impl Syntax {
         Syntax::Command,
         Syntax::IpNetwork,
         Syntax::IpAddress,
+        Syntax::UrlPrefix,
+        Syntax::HeaderName,
     ];
 
     /// The model's name for the syntax.
@@ -173,6 +177,8 @@ impl Syntax {
             Syntax::Command => "command",
             Syntax::IpNetwork => "ip-network",
             Syntax::IpAddress => "ip-address",
+            Syntax::UrlPrefix => "url-prefix",
+            Syntax::HeaderName => "header-name",
         }
     }
 
@@ -258,6 +264,8 @@ impl Syntax {
             Syntax::UrlPath => on_text(text, |t| grammars::url_path(t).map(valid)),
             Syntax::IpNetwork => on_text(text, |t| grammars::ip_network(t).map(valid)),
             Syntax::IpAddress => on_text(text, |t| grammars::ip_address(t).map(valid)),
+            Syntax::UrlPrefix => on_text(text, |t| grammars::url_prefix(t).map(valid)),
+            Syntax::HeaderName => on_text(text, |t| grammars::header_name(t).map(valid)),
             // Checked where the value is used: names by the server (warnings), versions by the
             // model's enum, commands by the interpolation rules.
             Syntax::ResourceName | Syntax::Python | Syntax::Command => Ok(Parsed::Valid),
@@ -326,7 +334,9 @@ impl Syntax {
             | Syntax::UrlPath
             | Syntax::Command
             | Syntax::IpNetwork
-            | Syntax::IpAddress => return None,
+            | Syntax::IpAddress
+            | Syntax::UrlPrefix
+            | Syntax::HeaderName => return None,
         };
         Some(res)
     }
@@ -359,7 +369,9 @@ impl Syntax {
             | Syntax::UrlPath
             | Syntax::Command
             | Syntax::IpNetwork
-            | Syntax::IpAddress => Proposals::None,
+            | Syntax::IpAddress
+            | Syntax::UrlPrefix
+            | Syntax::HeaderName => Proposals::None,
         }
     }
 
@@ -395,7 +407,9 @@ impl Syntax {
             | Syntax::UrlPath
             | Syntax::Command
             | Syntax::IpNetwork
-            | Syntax::IpAddress => false,
+            | Syntax::IpAddress
+            | Syntax::UrlPrefix
+            | Syntax::HeaderName => false,
         }
     }
 
@@ -543,6 +557,8 @@ mod tests {
             (Syntax::UrlPath, Value::str("health")),
             (Syntax::IpNetwork, Value::str("10.0.0.1/24")),
             (Syntax::IpAddress, Value::int(5)),
+            (Syntax::UrlPrefix, Value::str("/v1 chat")),
+            (Syntax::HeaderName, Value::str("X-API-Key")),
         ];
         let out: Vec<String> = cases
             .into_iter()
@@ -578,7 +594,9 @@ mod tests {
             absolute-path: error: `rel` must be an absolute path (start with `/`) (example: `/workflow`)
             url-path: error: `health` must be a path starting with `/` (example: `/health`)
             ip-network: error: `10.0.0.1/24` has host bits set (example: `10.0.0.0/24`)
-            ip-address: error: `5` is not an IP address (example: `10.0.0.5`)"#]]
+            ip-address: error: `5` is not an IP address (example: `10.0.0.5`)
+            url-prefix: error: `/v1 chat` must be a URL path starting with `/`, without spaces, `\`, `{` or `}` (example: `/v1/chat`)
+            header-name: none"#]]
         .assert_eq(&out.join("\n"));
     }
 

@@ -693,7 +693,7 @@ impl<'c, 'a> Walker<'c, 'a> {
             },
             Shape::String {
                 syntax,
-                pattern,
+                pattern: _,
                 min_len,
                 max_len,
                 coerce_numbers,
@@ -736,12 +736,6 @@ impl<'c, 'a> Walker<'c, 'a> {
                             format!("the value must have at most {max} characters"),
                         ),
                     );
-                }
-                if let Some(p) = pattern
-                    && syntax.is_none()
-                    && let Some(msg) = known_pattern(p, &text)
-                {
-                    return Fit::Bad(2, self.diag(node, "invalid-value", msg));
                 }
                 if let Some(syn) = syntax.as_deref().and_then(Syntax::from_name)
                     && let Err(e) = bridge::check_syntax(syn, node, self.cx.parse)
@@ -1028,25 +1022,4 @@ fn bounds(
         return Some(format!("must be less than {}, got {}", f(b), f(v)));
     }
     None
-}
-
-/// The few regex patterns dstack uses on plain strings, checked by hand (no regex engine here).
-fn known_pattern(pattern: &str, s: &str) -> Option<String> {
-    match pattern {
-        // rate_limits[].prefix
-        r"^/[^\s\\{}]*$" => (!s.starts_with('/')
-            || s.chars().any(|c| c.is_whitespace() || "\\{}".contains(c)))
-        .then(|| {
-            format!(
-                "`{s}` must be a URL path starting with `/`, without spaces, `\\`, `{{` or `}}`"
-            )
-        }),
-        // rate_limits[].key.header
-        "^[a-zA-Z0-9-_]+$" => (s.is_empty()
-            || !s
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-        .then(|| format!("`{s}` is not a header name: use letters, digits, `-` and `_`")),
-        _ => None,
-    }
 }

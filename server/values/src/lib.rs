@@ -19,6 +19,7 @@
 //! Conventions: `describe` returns markdown; `complete(partial)` takes the scalar's text up to the cursor and
 //! returns proposals whose `insert` replaces that whole text; `ValueError::fix`, when set, replaces the error's range.
 
+#[cfg(feature = "oracle")]
 pub mod backends;
 pub mod compute_capability;
 pub mod cpu;
@@ -31,14 +32,17 @@ pub mod files;
 pub mod gpu;
 pub mod gpu_names;
 pub mod grammars;
+#[cfg(feature = "oracle")]
 pub mod instances;
 pub mod interpolation;
 pub mod memory;
 pub mod names;
 pub mod nodes;
+#[cfg(feature = "oracle")]
 pub mod policies;
 pub mod ports;
 pub mod py;
+#[cfg(feature = "oracle")]
 pub mod python;
 pub mod range;
 pub mod repos;
@@ -296,6 +300,7 @@ pub(crate) fn complete_from(items: &[(&str, &str)], partial: &str) -> Vec<ValueC
         .collect()
 }
 
+#[cfg(feature = "oracle")]
 /// The candidate closest to `typed` (ignoring case; at most a third of its letters off), for "did you mean".
 pub fn closest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let typed = typed.to_lowercase();
@@ -308,6 +313,7 @@ pub fn closest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, c)| c)
 }
 
+#[cfg(feature = "oracle")]
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();

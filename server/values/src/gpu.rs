@@ -555,10 +555,9 @@ mod tests {
     use expect_test::expect;
 
     fn show(s: &str) -> String {
-        match parse(&Input::Str(s)) {
-            Ok(spec) => describe(&spec).lines().next().unwrap_or("").to_string(),
-            Err(e) => format!("error {:?}: {e}", e.range),
-        }
+        crate::show(parse(&Input::Str(s)), |spec| {
+            describe(spec).lines().next().unwrap_or("").to_string()
+        })
     }
 
     #[test]

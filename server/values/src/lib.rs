@@ -355,6 +355,15 @@ pub fn code(s: &str) -> String {
     }
 }
 
+/// A parser's verdict as the module tests print it: the description, or the error with its range.
+#[cfg(test)]
+pub(crate) fn show<T>(parsed: Result<T, ValueError>, describe: impl Fn(&T) -> String) -> String {
+    match parsed {
+        Ok(v) => describe(&v),
+        Err(e) => format!("error {:?}: {e}", e.range),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -422,6 +422,12 @@ impl Syntax {
         )
     }
 
+    /// List items whose dstack pre-validator turns only integers and strings into objects: a float
+    /// there is neither (`ports: [80.0]` is rejected; a service's `port: 80.0` is not a list item).
+    pub fn takes_no_floats(self) -> bool {
+        matches!(self, Syntax::PortMapping)
+    }
+
     /// `{min, max}` mappings whose order (and emptiness) only the range parser checks.
     pub fn has_range_mapping(self) -> bool {
         matches!(

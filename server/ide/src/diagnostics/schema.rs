@@ -607,6 +607,26 @@ impl<'c, 'a> Walker<'c, 'a> {
             }
             return;
         }
+        if let ScalarValue::Float(f) = scalar.value
+            && syntaxes(shapes).any(Syntax::takes_no_floats)
+        {
+            let mut d = self.diag(
+                node,
+                "wrong-type",
+                format!(
+                    "{} takes whole numbers, `PORT:PORT` strings or mappings, got the number `{}`",
+                    self.subject_cap(),
+                    scalar.text
+                ),
+            );
+            if f.fract() == 0.0 && f.abs() < 1e9 {
+                let whole = format!("{}", f as i64);
+                d.message.push_str(&format!("; write `{whole}`"));
+                d = d.with_fix(format!("Change to `{whole}`"), node.range, whole);
+            }
+            self.cx.push(d);
+            return;
+        }
         let mut best: Option<(u8, Diagnostic)> = None;
         // A string goes through dstack's parser for the field when there is one, never through
         // pydantic's lax `int("…")` of a sibling integer form (`ports: [" 8080"]` is an error).

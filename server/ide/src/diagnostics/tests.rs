@@ -750,3 +750,28 @@ fn rate_limit_prefix_and_header_syntaxes() {
         "#]],
     );
 }
+
+/// dstack turns only integers and strings into port mappings: `ports: [80.0]` is rejected
+/// (verified with dstack 0.22.5), while a service's `port: 80.0` is read as 80.
+#[test]
+fn a_float_is_not_a_port_mapping() {
+    check(
+        "type: task\ncommands: [x]\nports: [80.0]\n",
+        expect![[r#"
+            type: task
+            commands: [x]
+            ports: [80.0]
+                    ^^^^ 3:9-3:13 error wrong-type `ports` takes whole numbers, `PORT:PORT` strings or mappings, got the number `80.0`; write `80`
+
+        "#]],
+    );
+    check(
+        "type: service\ncommands: [x]\nport: 80.0\n",
+        expect![[r#"
+            type: service
+            commands: [x]
+            port: 80.0
+
+        "#]],
+    );
+}

@@ -378,7 +378,7 @@ fn gpu_name_values(ctx: &CursorContext, hints: &Hints) -> Vec<CompletionItem> {
         .map(|p| {
             p.shapes
                 .iter()
-                .filter(|s| s.syntax() == Some("gpu"))
+                .filter(|s| s.syntax().and_then(Syntax::from_name) == Some(Syntax::Gpu))
                 .collect()
         })
         .unwrap_or_default();

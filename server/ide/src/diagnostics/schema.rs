@@ -352,7 +352,7 @@ impl<'c, 'a> Walker<'c, 'a> {
             }
             Shape::Map { values, key_syntax } => {
                 for &(k, v) in &entries {
-                    if key_syntax.as_deref() == Some("tags")
+                    if key_syntax.as_deref().and_then(Syntax::from_name) == Some(Syntax::Tags)
                         && let Some(key) = k.key_text()
                         && let Err(e) = dstack_values::grammars::tag_key(key)
                     {
@@ -374,7 +374,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                         continue;
                     }
                     // Tag values are checked as strings only: a number crashes dstack.
-                    if key_syntax.as_deref() == Some("tags")
+                    if key_syntax.as_deref().and_then(Syntax::from_name) == Some(Syntax::Tags)
                         && let Some(sc) = v.as_scalar()
                         && matches!(sc.value, ScalarValue::Int(_) | ScalarValue::Float(_))
                     {
@@ -775,7 +775,9 @@ impl<'c, 'a> Walker<'c, 'a> {
                     ScalarValue::Float(f) if *coerce_numbers => {
                         let t = dstack_values::py::py_float_repr(*f);
                         // dstack maps the YAML float 3.1 (from `3.10`) back to "3.10".
-                        if syntax.as_deref() == Some("python") && t == "3.1" {
+                        if syntax.as_deref().and_then(Syntax::from_name) == Some(Syntax::Python)
+                            && t == "3.1"
+                        {
                             "3.10".to_string()
                         } else {
                             t

@@ -196,52 +196,30 @@ impl Syntax {
         let text = text.as_deref();
         let str_input = text.map(Input::Str);
         match self {
-            Syntax::Gpu => match scalar {
-                Some(i) => gpu::parse(&i),
-                None => gpu::parse_value(&source.tree()),
+            Syntax::Gpu => either(source, gpu::parse, gpu::parse_value).map(Parsed::Gpu),
+            Syntax::Cpu => either(source, cpu::parse, cpu::parse_value).map(Parsed::Cpu),
+            Syntax::Memory => on_text(scalar, |i| memory::parse(&i).map(Parsed::Memory)),
+            Syntax::MemoryRange => either(source, range::parse_memory, range::parse_memory_value)
+                .map(Parsed::MemoryRange),
+            Syntax::IntRange => {
+                either(source, range::parse_int, range::parse_int_value).map(Parsed::IntRange)
             }
-            .map(Parsed::Gpu),
-            Syntax::Cpu => match scalar {
-                Some(i) => cpu::parse(&i),
-                None => cpu::parse_value(&source.tree()),
+            Syntax::Duration => on_text(scalar, |i| duration::parse(&i).map(Parsed::Seconds)),
+            Syntax::OffDuration => on_text(scalar, |i| {
+                duration::parse_offable(&i).map(Parsed::Duration)
+            }),
+            Syntax::IdleDuration => {
+                on_text(scalar, |i| duration::parse_idle(&i).map(Parsed::Duration))
             }
-            .map(Parsed::Cpu),
-            Syntax::Memory => match scalar {
-                Some(i) => memory::parse(&i).map(Parsed::Memory),
-                None => Ok(Parsed::Valid),
-            },
-            Syntax::MemoryRange => match scalar {
-                Some(i) => range::parse_memory(&i),
-                None => range::parse_memory_value(&source.tree()),
-            }
-            .map(Parsed::MemoryRange),
-            Syntax::IntRange => match scalar {
-                Some(i) => range::parse_int(&i),
-                None => range::parse_int_value(&source.tree()),
-            }
-            .map(Parsed::IntRange),
-            Syntax::Duration => match scalar {
-                Some(i) => duration::parse(&i).map(Parsed::Seconds),
-                None => Ok(Parsed::Valid),
-            },
-            Syntax::OffDuration => match scalar {
-                Some(i) => duration::parse_offable(&i).map(Parsed::Duration),
-                None => Ok(Parsed::Valid),
-            },
-            Syntax::IdleDuration => match scalar {
-                Some(i) => duration::parse_idle(&i).map(Parsed::Duration),
-                None => Ok(Parsed::Valid),
-            },
-            Syntax::ComputeCapability => match scalar {
-                Some(i) => compute_capability::parse(&i),
-                None => compute_capability::parse_value(&source.tree()),
-            }
+            Syntax::ComputeCapability => either(
+                source,
+                compute_capability::parse,
+                compute_capability::parse_value,
+            )
             .map(Parsed::ComputeCapability),
-            Syntax::PortMapping => match scalar {
-                Some(i) => ports::parse(&i),
-                None => ports::parse_value(&source.tree()),
+            Syntax::PortMapping => {
+                either(source, ports::parse, ports::parse_value).map(Parsed::Port)
             }
-            .map(Parsed::Port),
             Syntax::ServicePort => {
                 ports::parse_service_port(&source.tree()).map(Parsed::ServicePort)
             }
@@ -441,7 +419,19 @@ fn valid<T>(_: T) -> Parsed {
     Parsed::Valid
 }
 
-/// Runs a string parser on the value's text; other YAML types are left to the model's shapes.
+/// The scalar form through `scalar`, a mapping or list through `tree`.
+fn either<T>(
+    source: &dyn Source,
+    scalar: fn(&Input) -> Result<T, ValueError>,
+    tree: fn(&Value) -> Result<T, ValueError>,
+) -> Result<T, ValueError> {
+    match source.scalar() {
+        Some(i) => scalar(&i),
+        None => tree(&source.tree()),
+    }
+}
+
+/// Runs a parser on the value's scalar (or text); anything else is left to the model's shapes.
 fn on_text<T>(
     text: Option<T>,
     parse: impl FnOnce(T) -> Result<Parsed, ValueError>,

@@ -78,9 +78,9 @@ fn value_syntax_regressions() {
         let (syntax, value) = body
             .split_once('\n')
             .unwrap_or_else(|| panic!("{name}: first line must name the syntax"));
-        let parsed = dstack_values::syntax::check(syntax, &dstack_values::Value::str(value));
-        assert!(parsed.is_some(), "{name}: unknown syntax {syntax:?}");
-        if let Some(Err(err)) = parsed
+        let syntax = dstack_values::syntax::Syntax::from_name(syntax)
+            .unwrap_or_else(|| panic!("{name}: unknown syntax {syntax:?}"));
+        if let Err(err) = syntax.parse(&dstack_values::Value::str(value))
             && let Some((s, e)) = err.range
         {
             assert_range(&name, value, s as usize, e as usize, err.code);

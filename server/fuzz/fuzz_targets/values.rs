@@ -10,8 +10,9 @@ use dstack_syntax::parse;
 use dstack_values::interpolation::Context;
 use dstack_values::{
     Input, Value, ValueError, backends, closest, duration, entity_ref, enums, env, files,
-    gpu_names, instances, interpolation, memory, policies, py, schedule, syntax, tags, volume,
+    gpu_names, instances, interpolation, memory, policies, py, schedule, tags, volume,
 };
+use dstack_values::syntax::{Proposals, Syntax};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Debug)]
@@ -28,10 +29,10 @@ impl<'a> Arbitrary<'a> for ValueCase {
     }
 }
 
-/// Named syntaxes of `dstack_values::syntax` (check, describe and complete).
-const SYNTAXES: &[&str] = dstack_values::syntax::NAMES;
+/// The syntax table's entries (parse, hover and completion), by index.
+const SYNTAXES: usize = Syntax::ALL.len();
 
-/// Parsers that the `syntax` dispatcher does not reach.
+/// Parsers that the syntax table does not reach.
 const DIRECT: &[&str] = &[
     "backends",
     "duration-suggest",
@@ -59,11 +60,11 @@ const DIRECT: &[&str] = &[
 
 /// Which parser input byte `which` selects.
 fn parser_name(which: u8) -> &'static str {
-    let i = usize::from(which) % (SYNTAXES.len() + DIRECT.len());
-    SYNTAXES
+    let i = usize::from(which) % (SYNTAXES + DIRECT.len());
+    Syntax::ALL
         .get(i)
-        .copied()
-        .unwrap_or_else(|| DIRECT[i - SYNTAXES.len()])
+        .map(|s| s.name())
+        .unwrap_or_else(|| DIRECT[i - SYNTAXES])
 }
 
 /// An error on a string scalar must point inside that string.
@@ -88,14 +89,16 @@ fn run(name: &str, value: &Value, text: &str) {
         _ => None,
     };
     let input = value.as_input().unwrap_or(Input::Null);
-    if SYNTAXES.contains(&name) {
-        if let Some(r) = syntax::check(name, value) {
-            check_err(s, &r);
+    if let Some(syntax) = Syntax::from_name(name) {
+        check_err(s, &syntax.parse(value));
+        for referent in ["fleet", "gateway"] {
+            if let Some(r) = syntax.hover(value, referent) {
+                check_err(s, &r);
+            }
         }
-        if let Some(r) = syntax::describe(name, value) {
-            check_err(s, &r);
+        if let Proposals::Own(complete) | Proposals::OwnElseExamples(complete) = syntax.proposals() {
+            let _ = complete(text);
         }
-        let _ = syntax::complete(name, text);
         return;
     }
     match name {

@@ -1,42 +1,12 @@
-//! The bridge between the YAML tree and `dstack-values`: turn nodes into parser inputs, dispatch a model
-//! syntax name (`gpu`, `duration`, …) to its parser and describer, and map error ranges back to the document.
+//! The bridge between the YAML tree and `dstack-values`: turn nodes into parser inputs for the
+//! syntax table ([`dstack_values::syntax`]) and map error ranges back to the document.
 //!
 //! Diagnostics and hover both go through here, so a value is judged and explained the same way everywhere.
 
 use dstack_syntax::{Node, NodeKind, Parse, TextRange};
-use dstack_values::cpu::CpuSpec;
-use dstack_values::duration::Setting;
-use dstack_values::gpu::GpuSpec;
-use dstack_values::range::{IntRange, MemoryRange};
+use dstack_values::syntax::Source;
+pub use dstack_values::syntax::{Parsed, Syntax};
 use dstack_values::{Input, Value, ValueError};
-
-/// What a syntax parser made of a value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Parsed {
-    Gpu(GpuSpec),
-    Cpu(CpuSpec),
-    /// A size in GB.
-    Memory(f64),
-    MemoryRange(MemoryRange),
-    IntRange(IntRange),
-    /// A plain duration in seconds.
-    Seconds(i128),
-    /// An off-able or idle duration.
-    Duration(Setting),
-    ComputeCapability((i128, i128)),
-    Port(dstack_values::ports::PortMapping),
-    ServicePort(dstack_values::ports::PortMapping),
-    Mount(dstack_values::volume::MountPoint),
-    Env(dstack_values::env::EnvVar),
-    User(dstack_values::user::UnixUser),
-    Repo(dstack_values::repos::RepoSpec),
-    File(dstack_values::files::FileMapping),
-    Reference(dstack_values::entity_ref::EntityRef),
-    FleetNodes(dstack_values::nodes::FleetNodes),
-    Cron(String),
-    /// Valid; nothing more specific to report.
-    Valid,
-}
 
 /// The scalar under `node` as a parser input (`None` for mappings, lists and errors).
 pub fn input(node: &Node) -> Option<Input<'_>> {
@@ -77,101 +47,38 @@ fn to_value_depth(parse: &Parse, node: &Node, depth: usize) -> Value {
     }
 }
 
-/// Checks `node` against the named syntax. Mapping forms are handled where dstack has them (`gpu`,
-/// `cpu`, ranges, `compute-capability`); a syntax this build does not know is accepted.
-pub fn check_syntax(syntax: &str, node: &Node, parse: &Parse) -> Result<Parsed, ValueError> {
-    use dstack_values::{compute_capability, cpu, duration, gpu, memory, nodes, ports, range};
-    let node = parse.resolve(node);
-    let scalar = input(node);
-    match (syntax, scalar) {
-        ("gpu", Some(i)) => gpu::parse(&i).map(Parsed::Gpu),
-        ("gpu", None) => gpu::parse_value(&to_value(parse, node)).map(Parsed::Gpu),
-        ("cpu", Some(i)) => cpu::parse(&i).map(Parsed::Cpu),
-        ("cpu", None) => cpu::parse_value(&to_value(parse, node)).map(Parsed::Cpu),
-        ("memory", Some(i)) => memory::parse(&i).map(Parsed::Memory),
-        ("memory-range", Some(i)) => range::parse_memory(&i).map(Parsed::MemoryRange),
-        ("memory-range", None) => {
-            range::parse_memory_value(&to_value(parse, node)).map(Parsed::MemoryRange)
+/// A document node as the syntax table sees it: the resolved node's scalar, or its tree on demand.
+pub struct NodeSource<'a> {
+    parse: &'a Parse,
+    node: &'a Node,
+}
+
+impl<'a> NodeSource<'a> {
+    pub fn new(parse: &'a Parse, node: &'a Node) -> NodeSource<'a> {
+        NodeSource {
+            parse,
+            node: parse.resolve(node),
         }
-        ("int-range", Some(i)) => range::parse_int(&i).map(Parsed::IntRange),
-        ("int-range", None) => range::parse_int_value(&to_value(parse, node)).map(Parsed::IntRange),
-        ("duration", Some(i)) => duration::parse(&i).map(Parsed::Seconds),
-        ("off-duration", Some(i)) => duration::parse_offable(&i).map(Parsed::Duration),
-        ("idle-duration", Some(i)) => duration::parse_idle(&i).map(Parsed::Duration),
-        ("compute-capability", Some(i)) => {
-            compute_capability::parse(&i).map(Parsed::ComputeCapability)
-        }
-        ("compute-capability", None) => {
-            compute_capability::parse_value(&to_value(parse, node)).map(Parsed::ComputeCapability)
-        }
-        ("port-mapping", Some(i)) => ports::parse(&i).map(Parsed::Port),
-        ("port-mapping", None) => ports::parse_value(&to_value(parse, node)).map(Parsed::Port),
-        ("service-port", _) => {
-            ports::parse_service_port(&to_value(parse, node)).map(Parsed::ServicePort)
-        }
-        ("fleet-nodes", _) => nodes::parse_value(&to_value(parse, node)).map(Parsed::FleetNodes),
-        (_, Some(i)) => string_syntax(syntax, &i),
-        (_, None) => Ok(Parsed::Valid),
     }
 }
 
-/// The string syntaxes. Numbers reach string fields as their text (pydantic's `coerce_numbers_to_str`).
-fn string_syntax(syntax: &str, input: &Input) -> Result<Parsed, ValueError> {
-    use dstack_values::{entity_ref, enums, env, files, names, repos, schedule, user, volume};
-    let owned;
-    let s: &str = match *input {
-        Input::Str(s) => s,
-        Input::Int(i) => {
-            owned = i.to_string();
-            &owned
-        }
-        Input::Float(f) => {
-            owned = dstack_values::py::py_float_repr(f);
-            &owned
-        }
-        _ => return Ok(Parsed::Valid),
-    };
-    let text = Input::Str(s);
-    match syntax {
-        "volume-mount" => volume::parse(&text).map(Parsed::Mount),
-        "env" => env::parse_item(&text).map(Parsed::Env),
-        "entity-ref" => entity_ref::parse(&text).map(Parsed::Reference),
-        "user" => user::parse(&text).map(Parsed::User),
-        "cron" => schedule::check_cron(s).map(|()| Parsed::Cron(s.to_string())),
-        "repo" => repos::parse(&text).map(Parsed::Repo),
-        "file-mapping" => files::parse(&text).map(Parsed::File),
-        "group-name" => names::check_group_name(s).map(|()| Parsed::Valid),
-        "shell" => enums::check_shell(&text).map(|()| Parsed::Valid),
-        _ => crate::diagnostics::check_local_syntax(syntax, s).map(|()| Parsed::Valid),
+impl Source for NodeSource<'_> {
+    fn scalar(&self) -> Option<Input<'_>> {
+        input(self.node)
+    }
+    fn tree(&self) -> Value {
+        node_value(self.parse, self.node)
     }
 }
 
-/// What dstack will understand from a valid value, in words, for hovers (`None` when invalid, when
-/// there is nothing to add, or for `entity-ref`, whose wording depends on what is referenced).
-pub fn describe(syntax: &str, node: &Node, parse: &Parse) -> Option<String> {
-    use dstack_values::{compute_capability, cpu, duration, gpu, memory, range};
-    Some(match check_syntax(syntax, node, parse).ok()? {
-        Parsed::Gpu(spec) => gpu::describe(&spec),
-        Parsed::Cpu(spec) => cpu::describe(&spec),
-        Parsed::Memory(gb) => memory::describe(gb),
-        Parsed::MemoryRange(r) => range::describe_memory(&r),
-        Parsed::IntRange(r) => range::describe_int(&r),
-        Parsed::Seconds(s) => duration::describe(s),
-        Parsed::Duration(s) => duration::describe_setting(s),
-        Parsed::ComputeCapability(cc) => compute_capability::describe(cc),
-        Parsed::Port(p) => dstack_values::ports::describe(&p),
-        Parsed::ServicePort(p) => dstack_values::ports::describe_service(&p),
-        Parsed::Mount(m) => dstack_values::volume::describe(&m),
-        Parsed::Env(e) => dstack_values::env::describe(&e),
-        Parsed::User(u) => dstack_values::user::describe(&u),
-        Parsed::Repo(r) => dstack_values::repos::describe(&r),
-        Parsed::File(f) => dstack_values::files::describe(&f),
-        // A reference reads "gateway `x`" or "fleet `x`": the caller knows which.
-        Parsed::Reference(_) => return None,
-        Parsed::FleetNodes(n) => dstack_values::nodes::describe(&n),
-        Parsed::Cron(c) => dstack_values::schedule::describe(&c),
-        Parsed::Valid => return None,
-    })
+/// The one place the syntax table turns a node into an owned tree.
+fn node_value(parse: &Parse, node: &Node) -> Value {
+    to_value(parse, node)
+}
+
+/// Checks `node` against `syntax` (mapping and list forms where dstack has them).
+pub fn check_syntax(syntax: Syntax, node: &Node, parse: &Parse) -> Result<Parsed, ValueError> {
+    syntax.parse(&NodeSource::new(parse, node))
 }
 
 /// The node an error is about: `node` itself, or the sub-node its path names inside a mapping or
@@ -231,5 +138,49 @@ pub fn error_message(err: &ValueError) -> String {
     match err.example {
         Some(ex) if !err.message.contains(ex) => format!("{}; for example `{ex}`", err.message),
         _ => err.message.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use dstack_model::{Shape, model};
+    use dstack_values::syntax::Syntax;
+
+    /// Every syntax the model names (in its list and on any property) is in the table, and every
+    /// table entry is in the model: an unknown name would otherwise accept every value silently.
+    #[test]
+    fn the_models_syntaxes_are_the_tables() {
+        let listed: Vec<&str> = model().syntaxes.iter().map(|s| s.name.as_str()).collect();
+        let table: Vec<&str> = Syntax::ALL.iter().map(|s| s.name()).collect();
+        assert_eq!(
+            listed, table,
+            "the model's syntax list and the table differ"
+        );
+        let mut used: Vec<&str> = Vec::new();
+        let mut stack: Vec<&Shape> = model()
+            .objects
+            .iter()
+            .flat_map(|o| &o.properties)
+            .flat_map(|p| &p.shapes)
+            .collect();
+        while let Some(shape) = stack.pop() {
+            used.extend(shape.syntax());
+            match shape {
+                Shape::List { items, .. } => stack.extend(items),
+                Shape::Map { values, key_syntax } => {
+                    stack.extend(values);
+                    used.extend(key_syntax.as_deref());
+                }
+                _ => {}
+            }
+        }
+        let unknown: Vec<&&str> = used
+            .iter()
+            .filter(|n| Syntax::from_name(n).is_none())
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "syntaxes missing from the table: {unknown:?}"
+        );
     }
 }

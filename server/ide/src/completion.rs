@@ -9,6 +9,7 @@ use dstack_syntax::{
     CursorContext, CursorKind, Node, NodeKind, PathSeg, TextRange, cursor_context,
 };
 use dstack_values::ValueCompletion;
+use dstack_values::syntax::{Proposals, Syntax};
 use std::collections::HashSet;
 
 mod catalog_hints;
@@ -237,7 +238,7 @@ fn offers_values(p: &Property) -> bool {
             Shape::Enum { .. } | Shape::Boolean => true,
             Shape::String {
                 syntax: Some(syn), ..
-            } => has_syntax_values(syn),
+            } => Syntax::from_name(syn).is_some_and(|s| !matches!(s.proposals(), Proposals::None)),
             _ => false,
         })
 }
@@ -377,7 +378,7 @@ fn gpu_name_values(ctx: &CursorContext, hints: &Hints) -> Vec<CompletionItem> {
         .map(|p| {
             p.shapes
                 .iter()
-                .filter(|s| s.syntax() == Some("gpu"))
+                .filter(|s| s.syntax().and_then(Syntax::from_name) == Some(Syntax::Gpu))
                 .collect()
         })
         .unwrap_or_default();
@@ -546,8 +547,11 @@ fn values_for_shapes(
                 syntax: Some(syntax),
                 ..
             } => {
+                let Some(syntax) = Syntax::from_name(syntax) else {
+                    continue;
+                };
                 for c in syntax_values(syntax, &partial) {
-                    let kind = if syntax == "gpu" && is_gpu_name(&c.label) {
+                    let kind = if syntax == Syntax::Gpu && is_gpu_name(&c.label) {
                         CompletionKind::Gpu
                     } else {
                         CompletionKind::Value
@@ -568,58 +572,20 @@ fn values_for_shapes(
     out
 }
 
-/// The syntaxes [`syntax_values`] has proposals for.
-fn has_syntax_values(syntax: &str) -> bool {
-    matches!(
-        syntax,
-        "gpu"
-            | "cpu"
-            | "memory"
-            | "memory-range"
-            | "int-range"
-            | "fleet-nodes"
-            | "cron"
-            | "duration"
-            | "off-duration"
-            | "idle-duration"
-            | "volume-mount"
-            | "port-mapping"
-            | "service-port"
-            | "env"
-            | "shell"
-            | "compute-capability"
-    )
-}
-
-/// Proposals from the value syntaxes (`dstack-values`), or the model's examples for the rest.
-fn syntax_values(syntax: &str, partial: &str) -> Vec<ValueCompletion> {
-    use dstack_values as v;
-    match syntax {
-        "gpu" => v::gpu::complete(partial),
-        "cpu" => v::cpu::complete(partial),
-        // A single size: the range forms (`8GB..`) belong to `memory-range`.
-        "memory" => {
-            let mut out = v::memory::complete(partial);
-            out.retain(|c| !c.label.contains(".."));
-            out
-        }
-        "memory-range" => v::range::complete_memory(partial),
-        "int-range" => v::range::complete_int(partial),
-        "fleet-nodes" => v::nodes::complete(partial),
-        "cron" => v::schedule::complete(partial),
-        "duration" => v::duration::complete(partial, false),
-        "off-duration" | "idle-duration" => v::duration::complete(partial, true),
-        "volume-mount" => {
-            let mut out = v::volume::complete(partial);
+/// Proposals for a syntax: its own completer's, or the model's examples (see the syntax table).
+fn syntax_values(syntax: Syntax, partial: &str) -> Vec<ValueCompletion> {
+    match syntax.proposals() {
+        Proposals::None => Vec::new(),
+        Proposals::Own(complete) => complete(partial),
+        Proposals::Examples => examples(syntax.name(), partial),
+        Proposals::OwnElseExamples(complete) => {
+            let out = complete(partial);
             if out.is_empty() {
-                out = examples(syntax, partial);
+                examples(syntax.name(), partial)
+            } else {
+                out
             }
-            out
         }
-        "port-mapping" | "service-port" => v::ports::complete(partial),
-        "env" => v::env::complete(partial),
-        "shell" | "compute-capability" => examples(syntax, partial),
-        _ => Vec::new(),
     }
 }
 

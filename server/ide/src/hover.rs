@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use dstack_model::{ConfigType, Property, RemovedProperty, Shape, model};
-use dstack_syntax::{Node, NodeKind, Parse, PathSeg, ScalarValue, TextRange};
+use dstack_syntax::{Node, NodeKind, PathSeg, ScalarValue, TextRange};
 
-use crate::bridge;
+use crate::bridge::{self, NodeSource, Syntax};
 use crate::completion::interpolation;
 use crate::walk::{self, Spot};
 use crate::{AnalysisConfig, Document};
@@ -106,7 +106,8 @@ fn key_hover(doc: &Document, path: &[PathSeg]) -> Option<String> {
             && let Some(here) = p
                 .syntaxes()
                 .into_iter()
-                .find_map(|syntax| bridge::describe(syntax, value, &doc.parse))
+                .filter_map(Syntax::from_name)
+                .find_map(|syntax| syntax.describe(&NodeSource::new(&doc.parse, value)))
         {
             let first = here.lines().next().unwrap_or_default();
             if let Some(end) = out.find("\n\n") {
@@ -257,14 +258,15 @@ fn value_hover(doc: &Document, path: &[PathSeg], node: &Node) -> Option<String> 
         return Some(s);
     }
     let mut first_error = None;
-    for shape in &w.shapes {
-        let Some(syntax) = shape.syntax() else {
+    let source = NodeSource::new(&doc.parse, node);
+    for syntax in w.shapes.iter().filter_map(|s| s.syntax()) {
+        let Some(syntax) = Syntax::from_name(syntax) else {
             continue;
         };
-        match describe_value(syntax, node, &doc.parse, referent(path)) {
+        match syntax.hover(&source, referent(path)) {
             Some(Ok(text)) => return Some(text),
             Some(Err(e)) => {
-                first_error.get_or_insert(e);
+                first_error.get_or_insert(bridge::error_message(&e));
             }
             None => {}
         }
@@ -348,48 +350,6 @@ fn enum_value_markdown(shapes: &[&Shape], text: &str) -> Option<String> {
         return Some(out);
     }
     None
-}
-
-/// What dstack reads from a scalar of a named syntax; `None` when the syntax has nothing to say.
-/// Parsing and most descriptions go through the diagnostics bridge, so hover and diagnostics agree.
-fn describe_value(
-    syntax: &str,
-    node: &Node,
-    parse: &Parse,
-    what: &str,
-) -> Option<Result<String, String>> {
-    if let Err(e) = bridge::check_syntax(syntax, node, parse) {
-        return Some(Err(bridge::error_message(&e)));
-    }
-    if let Some(text) = bridge::describe(syntax, node, parse) {
-        return Some(Ok(text));
-    }
-    // Shorthands the bridge validates but does not describe.
-    use dstack_values as v;
-    let input = bridge::input(node)?;
-    let res = match syntax {
-        "volume-mount" => v::volume::parse(&input).map(|m| v::volume::describe(&m)),
-        "port-mapping" => v::ports::parse(&input).map(|m| v::ports::describe(&m)),
-        "service-port" => v::ports::parse_service_port(&v::Value::from(input))
-            .map(|m| v::ports::describe_service(&m)),
-        "env" => v::env::parse_item(&input).map(|e| v::env::describe(&e)),
-        "fleet-nodes" => {
-            v::nodes::parse_value(&v::Value::from(input)).map(|n| v::nodes::describe(&n))
-        }
-        // `gateway` also takes `true`/`false`, which the gateway parser explains.
-        "entity-ref" if what == "gateway" => v::entity_ref::parse_gateway(&v::Value::from(input))
-            .map(|(g, _)| v::entity_ref::describe_gateway(&g)),
-        "entity-ref" => v::entity_ref::parse(&input).map(|r| v::entity_ref::describe(&r, what)),
-        "user" => v::user::parse(&input).map(|u| v::user::describe(&u)),
-        "repo" => v::repos::parse(&input).map(|r| v::repos::describe(&r)),
-        "file-mapping" => v::files::parse(&input).map(|m| v::files::describe(&m)),
-        "cron" => match input.as_str() {
-            Some(expr) => v::schedule::check_cron(expr).map(|()| v::schedule::describe(expr)),
-            None => return None,
-        },
-        _ => return None,
-    };
-    Some(res.map_err(|e| bridge::error_message(&e)))
 }
 
 fn type_markdown(t: &ConfigType) -> String {

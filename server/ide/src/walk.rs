@@ -85,20 +85,6 @@ pub fn objects_at(doc: &Document, path: &[PathSeg]) -> Vec<&'static Object> {
     objects_for(&doc.parse, &w.shapes, w.node, None)
 }
 
-/// Properties valid in the mapping at `path`, in documented order, first occurrence wins,
-/// hidden ones left out. With no `type:` at the top level, the union over all types.
-pub fn properties_at(doc: &Document, path: &[PathSeg]) -> Vec<&'static Property> {
-    let mut out: Vec<&'static Property> = Vec::new();
-    for o in objects_at(doc, path) {
-        for p in &o.properties {
-            if !p.hidden && !out.iter().any(|x| x.name == p.name) {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
 /// The objects a set of shapes may be for this `node`:
 /// - a union is narrowed to the variant whose tag the node carries (all variants when the tag is
 ///   missing or unknown, or when `key` is the tag itself, so its completion lists every variant);

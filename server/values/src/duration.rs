@@ -160,6 +160,7 @@ pub fn parse_offable(input: &Input) -> Result<Setting, ValueError> {
     }
 }
 
+#[cfg(feature = "oracle")]
 /// `inactivity_duration` (dev environments): like [`parse_offable`], but `off` means unset.
 pub fn parse_inactivity(input: &Input) -> Result<Setting, ValueError> {
     match parse_offable(input)? {

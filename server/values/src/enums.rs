@@ -1,8 +1,11 @@
 //! Small closed sets and tiny grammars: `spot_policy`, `creation_policy`, `startup_order`, `stop_criteria`, `ide`,
 //! `placement`, `retry.on_events`, router `type`, `if_exists`, probe `method`, `https`, `blocks`, `shell`.
 
-use crate::{Input, ValueCompletion, ValueError, code, type_error};
+#[cfg(feature = "oracle")]
+use crate::ValueCompletion;
+use crate::{Input, ValueError, code, type_error};
 
+#[cfg(feature = "oracle")]
 /// A closed set of string values (case-sensitive, as in dstack).
 #[derive(Debug, Clone, Copy)]
 pub struct EnumSpec {
@@ -11,6 +14,7 @@ pub struct EnumSpec {
     pub values: &'static [(&'static str, &'static str)],
 }
 
+#[cfg(feature = "oracle")]
 pub const SPOT_POLICY: EnumSpec = EnumSpec {
     property: "spot_policy",
     values: &[
@@ -19,6 +23,7 @@ pub const SPOT_POLICY: EnumSpec = EnumSpec {
         ("auto", "spot if available, else on-demand"),
     ],
 };
+#[cfg(feature = "oracle")]
 pub const CREATION_POLICY: EnumSpec = EnumSpec {
     property: "creation_policy",
     values: &[
@@ -29,6 +34,7 @@ pub const CREATION_POLICY: EnumSpec = EnumSpec {
         ("reuse", "only reuse existing idle instances"),
     ],
 };
+#[cfg(feature = "oracle")]
 pub const STARTUP_ORDER: EnumSpec = EnumSpec {
     property: "startup_order",
     values: &[
@@ -37,6 +43,7 @@ pub const STARTUP_ORDER: EnumSpec = EnumSpec {
         ("workers-first", "start the workers before the master"),
     ],
 };
+#[cfg(feature = "oracle")]
 pub const STOP_CRITERIA: EnumSpec = EnumSpec {
     property: "stop_criteria",
     values: &[
@@ -44,6 +51,7 @@ pub const STOP_CRITERIA: EnumSpec = EnumSpec {
         ("master-done", "the run ends when the master job is done"),
     ],
 };
+#[cfg(feature = "oracle")]
 pub const IDE: EnumSpec = EnumSpec {
     property: "ide",
     values: &[
@@ -53,6 +61,7 @@ pub const IDE: EnumSpec = EnumSpec {
         ("zed", "Zed"),
     ],
 };
+#[cfg(feature = "oracle")]
 pub const PLACEMENT: EnumSpec = EnumSpec {
     property: "placement",
     values: &[
@@ -63,6 +72,7 @@ pub const PLACEMENT: EnumSpec = EnumSpec {
         ),
     ],
 };
+#[cfg(feature = "oracle")]
 pub const RETRY_EVENTS: EnumSpec = EnumSpec {
     property: "on_events",
     values: &[
@@ -71,6 +81,7 @@ pub const RETRY_EVENTS: EnumSpec = EnumSpec {
         ("error", "the job failed"),
     ],
 };
+#[cfg(feature = "oracle")]
 pub const ROUTER_TYPE: EnumSpec = EnumSpec {
     property: "router.type",
     values: &[
@@ -79,6 +90,7 @@ pub const ROUTER_TYPE: EnumSpec = EnumSpec {
         ("sglang", "legacy name of `smg`"),
     ],
 };
+#[cfg(feature = "oracle")]
 pub const IF_EXISTS: EnumSpec = EnumSpec {
     property: "if_exists",
     values: &[
@@ -86,6 +98,7 @@ pub const IF_EXISTS: EnumSpec = EnumSpec {
         ("skip", "skip the checkout if the path is not empty"),
     ],
 };
+#[cfg(feature = "oracle")]
 pub const PROBE_METHOD: EnumSpec = EnumSpec {
     property: "method",
     values: &[
@@ -97,6 +110,7 @@ pub const PROBE_METHOD: EnumSpec = EnumSpec {
         ("head", "HTTP HEAD"),
     ],
 };
+#[cfg(feature = "oracle")]
 pub const OFFER_ORDER: EnumSpec = EnumSpec {
     property: "offer_order",
     values: &[
@@ -105,6 +119,7 @@ pub const OFFER_ORDER: EnumSpec = EnumSpec {
     ],
 };
 
+#[cfg(feature = "oracle")]
 impl EnumSpec {
     /// Checks a value; the error suggests a differently-cased match.
     pub fn check(&self, input: &Input) -> Result<&'static str, ValueError> {
@@ -162,6 +177,7 @@ impl EnumSpec {
     }
 }
 
+#[cfg(feature = "oracle")]
 /// `https`: `true`, `false` or `auto`.
 pub fn check_https(input: &Input) -> Result<(), ValueError> {
     // pydantic tries `bool` first, so `yes`/`no`/`1`/`0` work too; `auto` must be lowercase.
@@ -219,18 +235,6 @@ pub fn check_shell(input: &Input) -> Result<(), ValueError> {
             "bash",
         )),
     }
-}
-
-/// Shell proposals.
-pub fn complete_shell(partial: &str) -> Vec<ValueCompletion> {
-    let items = [
-        ("bash", "GNU Bash"),
-        ("sh", "POSIX sh (the default when the image has no bash)"),
-        ("/bin/bash", "absolute path to bash"),
-        ("/bin/sh", "absolute path to sh"),
-        ("/usr/bin/zsh", "an absolute path to another shell"),
-    ];
-    crate::complete_from(&items, partial)
 }
 
 #[cfg(test)]

@@ -4,8 +4,11 @@
 //! taken from the shell that runs `dstack apply`. Duplicates are errors. The mapping form does not check keys;
 //! its values are strings or numbers (turned into strings), never `true` or `null`.
 
+#[cfg(feature = "oracle")]
 use crate::py::py_float_repr;
-use crate::{Input, ScalarValue, Value, ValueCompletion, ValueError, code, type_error};
+use crate::{Input, ValueCompletion, ValueError, code, type_error};
+#[cfg(feature = "oracle")]
+use crate::{ScalarValue, Value};
 
 const EXAMPLE: &str = "HF_TOKEN=${{ secrets.hf_token }}";
 
@@ -77,6 +80,7 @@ pub fn parse_item(input: &Input) -> Result<EnvVar, ValueError> {
     })
 }
 
+#[cfg(feature = "oracle")]
 /// The whole `env` value. Returns the variables in order; the first error stops, as in dstack.
 pub fn parse_value(value: &Value) -> Result<Vec<EnvVar>, ValueError> {
     match value {

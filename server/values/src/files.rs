@@ -1,7 +1,9 @@
 //! `files[]`: `local[:container]` (a bare path means the same path on both sides), or `{local_path, path}`.
 //! A one-letter drive (`C:\dir`) is a Windows local path; the container path must not be a Windows absolute path.
 
-use crate::{Input, Value, ValueError, code, type_error};
+#[cfg(feature = "oracle")]
+use crate::Value;
+use crate::{Input, ValueError, code, type_error};
 
 const EXAMPLE: &str = "./config.yml:/app/config.yml";
 
@@ -47,6 +49,7 @@ pub fn parse(input: &Input) -> Result<FileMapping, ValueError> {
     check(FileMapping { local_path, path })
 }
 
+#[cfg(feature = "oracle")]
 /// Parses either form.
 pub fn parse_value(value: &Value) -> Result<FileMapping, ValueError> {
     match value {

@@ -65,6 +65,7 @@ impl Default for GpuSpec {
 impl GpuSpec {
     /// The vendor dstack's server settles on: explicit, else the common vendor of known names, else NVIDIA
     /// when no names are given and the default image is used. `None` when no GPU is requested or it can't tell.
+    #[cfg(feature = "oracle")]
     pub fn effective_vendor(&self, default_image: bool) -> Option<Vendor> {
         if self.vendor.is_some() {
             return self.vendor;
@@ -77,38 +78,6 @@ impl GpuSpec {
             _ if default_image => Some(Vendor::Nvidia),
             _ => None,
         }
-    }
-
-    /// Names gpuhunt does not know, each with the closest known name if one is near (for a "did you mean").
-    /// dstack accepts any name, but offers are matched by name, so an unknown one usually matches nothing.
-    pub fn unknown_names(&self) -> Vec<(String, Option<&'static str>)> {
-        self.names
-            .iter()
-            .flatten()
-            .filter(|n| gpu_names::vendor_of(n).is_none())
-            .map(|n| {
-                (
-                    n.clone(),
-                    crate::closest(n, gpu_names::ACCELERATORS.iter().map(|a| a.name)),
-                )
-            })
-            .collect()
-    }
-
-    /// Names whose known vendor differs from the explicit `vendor` (e.g. `amd:A100`): no offer can match them.
-    pub fn vendor_mismatches(&self) -> Vec<(String, Vendor)> {
-        let Some(vendor) = self.vendor else {
-            return Vec::new();
-        };
-        self.names
-            .iter()
-            .flatten()
-            .filter_map(|n| {
-                gpu_names::vendor_of(n)
-                    .filter(|v| *v != vendor)
-                    .map(|v| (n.clone(), v))
-            })
-            .collect()
     }
 
     /// Vendors whose accelerators dstack's default image cannot run (the server then asks for `image`): the explicit
@@ -586,10 +555,9 @@ mod tests {
     use expect_test::expect;
 
     fn show(s: &str) -> String {
-        match parse(&Input::Str(s)) {
-            Ok(spec) => describe(&spec).lines().next().unwrap_or("").to_string(),
-            Err(e) => format!("error {:?}: {e}", e.range),
-        }
+        crate::show(parse(&Input::Str(s)), |spec| {
+            describe(spec).lines().next().unwrap_or("").to_string()
+        })
     }
 
     #[test]
@@ -690,20 +658,6 @@ mod tests {
         );
         assert_eq!(spec("nvidia:MI300X").needs_custom_image(), None);
         assert_eq!(spec("MI300X:0").needs_custom_image(), None);
-        assert_eq!(
-            spec("amd:A100,MI300X").vendor_mismatches(),
-            vec![("A100".to_string(), Vendor::Nvidia)]
-        );
-        assert!(spec("nvidia:A100").vendor_mismatches().is_empty());
-        assert_eq!(
-            spec("A100G,H100,RTX5090X,Foo").unknown_names(),
-            vec![
-                ("A100G".to_string(), Some("A100")),
-                ("RTX5090X".to_string(), Some("RTX5090")),
-                ("Foo".to_string(), None)
-            ]
-        );
-        assert!(spec("v5litepod-8,tt-galaxy-wh").unknown_names().is_empty());
     }
 
     #[test]

@@ -240,6 +240,7 @@ impl Context {
     }
 
     /// What this place accepts, for messages.
+    #[cfg(feature = "oracle")]
     pub fn allowed(&self) -> &'static str {
         match self {
             Context::Commands => {
@@ -255,6 +256,7 @@ impl Context {
     }
 }
 
+#[cfg(feature = "oracle")]
 /// Checks a string as dstack does for `context` (its `interpolate_or_error`): unclosed `${{`, illegal names and
 /// names that this place cannot resolve are errors, each with the range of the reference.
 pub fn check(s: &str, context: &Context) -> Result<Interpolated, ValueError> {
@@ -272,49 +274,15 @@ pub fn check(s: &str, context: &Context) -> Result<Interpolated, ValueError> {
     Ok(res)
 }
 
-/// The server's scan for `${{ … }}` in text the CLI does not interpolate (dev-environment `init`, `env` values):
-/// a `${{` not preceded by `$`, then everything up to the first `}`, which must start `}}`. Names are trimmed.
-pub fn find_refs_loosely(s: &str) -> Vec<Reference> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(open) = s[from..].find("${{").map(|i| i + from) {
-        from = open + 1;
-        if open > 0 && s.as_bytes()[open - 1] == b'$' {
-            continue;
-        }
-        let rest = &s[open + 3..];
-        let Some(close) = rest.find('}') else { break };
-        if !rest[close..].starts_with("}}") {
-            continue;
-        }
-        let name = rest[..close].trim_matches(crate::py::is_py_space);
-        if name.is_empty() {
-            continue;
-        }
-        let end = open + 3 + close + 2;
-        out.push(Reference {
-            name: name.to_string(),
-            range: (open as u32, end as u32),
-            status: RefStatus::Deferred,
-        });
-        from = end;
-    }
-    out
-}
-
-/// Dev-environment `init` (and other text only the server looks at): the only error is a malformed
-/// `groups…` reference; everything else is left to the shell.
-pub fn check_groups_refs(s: &str) -> Result<Vec<Reference>, ValueError> {
-    let refs = find_refs_loosely(s);
-    if let Some(bad) = refs
-        .iter()
-        .find(|r| namespace_root(&r.name) == "groups" && !is_groups_ip_ref(&r.name))
-    {
-        return Err(
-            illegal(&bad.name, Skip::GroupsIp).at(bad.range.0 as usize, bad.range.1 as usize)
-        );
-    }
-    Ok(refs)
+/// Every reference in `s` with group IP references deferred (what the server sees), or `None` when
+/// the string does not interpolate.
+pub fn references(s: &str) -> Option<Vec<Reference>> {
+    // `commands`' scan: only names matter here, so its resolved `run.args` does no harm.
+    Context::Commands
+        .interpolator()
+        .interpolate(s)
+        .ok()
+        .map(|i| i.references)
 }
 
 /// Hover text for a reference name.
@@ -435,23 +403,6 @@ mod tests {
         );
         assert!(run("${{ secrets.x }}.example.com", &Context::GatewayDomain).starts_with("error"));
         assert!(run("data-${{ dstack.node_rank }}", &Context::VolumeName).starts_with("ok"));
-    }
-
-    #[test]
-    fn init_only_checks_group_refs() {
-        assert!(check_groups_refs("echo ${{ env.HOME }} ${{ unclosed").is_ok());
-        assert!(check_groups_refs("$${{ groups[0].x }}").is_ok());
-        assert!(check_groups_refs("${{ groups.x } }}").is_ok());
-        assert!(check_groups_refs("${{}}").is_ok());
-        assert!(check_groups_refs("${{ groups }}").is_err());
-        let e = check_groups_refs("ray start --address=${{ groups[0].node[0].IP_ADDRESS }}")
-            .unwrap_err();
-        assert_eq!(e.range, Some((20, 55)));
-        let refs = check_groups_refs("a ${{ groups[1].nodes[0].IP_ADDRESS }} b ${{x}").unwrap();
-        assert_eq!(
-            refs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
-            ["groups[1].nodes[0].IP_ADDRESS"]
-        );
     }
 
     #[test]

@@ -12,11 +12,14 @@
 //!   [`user`], [`python`];
 //! - references and names: [`entity_ref`] (fleets, `gateway`), [`instances`], [`names`], [`tags`], [`nodes`] (fleet);
 //! - small sets: [`enums`], [`backends`], [`policies`] (`retry`, `utilization_policy`, `scaling`, `backend_options`, `ide`);
-//! - [`syntax`]: check/describe/complete by dstack-model syntax name; [`py`]: Python/pydantic conversions.
+//! - small string grammars: [`grammars`] (tags, absolute and URL paths, IP addresses and networks);
+//! - [`syntax`]: the one table of dstack-model's named syntaxes (parser, hover, completions per syntax);
+//!   [`py`]: Python/pydantic conversions.
 //!
 //! Conventions: `describe` returns markdown; `complete(partial)` takes the scalar's text up to the cursor and
 //! returns proposals whose `insert` replaces that whole text; `ValueError::fix`, when set, replaces the error's range.
 
+#[cfg(feature = "oracle")]
 pub mod backends;
 pub mod compute_capability;
 pub mod cpu;
@@ -28,14 +31,18 @@ pub mod env;
 pub mod files;
 pub mod gpu;
 pub mod gpu_names;
+pub mod grammars;
+#[cfg(feature = "oracle")]
 pub mod instances;
 pub mod interpolation;
 pub mod memory;
 pub mod names;
 pub mod nodes;
+#[cfg(feature = "oracle")]
 pub mod policies;
 pub mod ports;
 pub mod py;
+#[cfg(feature = "oracle")]
 pub mod python;
 pub mod range;
 pub mod repos;
@@ -293,6 +300,7 @@ pub(crate) fn complete_from(items: &[(&str, &str)], partial: &str) -> Vec<ValueC
         .collect()
 }
 
+#[cfg(feature = "oracle")]
 /// The candidate closest to `typed` (ignoring case; at most a third of its letters off), for "did you mean".
 pub fn closest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let typed = typed.to_lowercase();
@@ -305,6 +313,7 @@ pub fn closest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, c)| c)
 }
 
+#[cfg(feature = "oracle")]
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -343,6 +352,15 @@ pub fn code(s: &str) -> String {
         format!("`` {s} ``")
     } else {
         format!("`{s}`")
+    }
+}
+
+/// A parser's verdict as the module tests print it: the description, or the error with its range.
+#[cfg(test)]
+pub(crate) fn show<T>(parsed: Result<T, ValueError>, describe: impl Fn(&T) -> String) -> String {
+    match parsed {
+        Ok(v) => describe(&v),
+        Err(e) => format!("error {:?}: {e}", e.range),
     }
 }
 

@@ -201,6 +201,7 @@ fn check<T: Copy + PartialOrd + std::fmt::Display>(
     }
 }
 
+#[cfg(feature = "oracle")]
 /// Service `replicas` (and groups' `replicas`/`count`): an integer range that must have a max; a missing min is 0
 /// and min must not be negative. (A list-valued `replicas` is the legacy groups form, not handled here.)
 pub fn parse_replicas(value: &Value) -> Result<IntRange, ValueError> {
@@ -222,6 +223,7 @@ pub fn parse_replicas(value: &Value) -> Result<IntRange, ValueError> {
     Ok(r)
 }
 
+#[cfg(feature = "oracle")]
 /// Markdown for `replicas`, mentioning that a range needs `scaling`.
 pub fn describe_replicas(r: &IntRange) -> String {
     if r.is_exact() {
@@ -263,16 +265,19 @@ fn describe_with<T: Copy + PartialOrd + Default>(
     }
 }
 
+#[cfg(any(test, feature = "oracle"))]
 /// Renders a count range back in dstack's shorthand (`2..8`, `2..`, `4`).
 pub fn format_int(range: &IntRange) -> String {
     format_with(range, &|v: i128| v.to_string())
 }
 
+#[cfg(any(test, feature = "oracle"))]
 /// Renders a size range back in dstack's shorthand (`24GB..80GB`).
 pub fn format_memory(range: &MemoryRange) -> String {
     format_with(range, &|v: f64| format!("{}GB", fmt_number(v)))
 }
 
+#[cfg(any(test, feature = "oracle"))]
 fn format_with<T: Copy + PartialEq>(range: &Range<T>, f: &dyn Fn(T) -> String) -> String {
     match (range.min, range.max) {
         (Some(a), Some(b)) if a == b => f(a),

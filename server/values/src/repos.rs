@@ -1,7 +1,9 @@
 //! `repos[]`: `source[:container_path]` where the source is a local path, a `https://…` URL or an scp-style
 //! `git@host:path` URL; or `{local_path | url, branch, hash, path, if_exists}`. At most one repo per run.
 
-use crate::{Input, Value, ValueError, code, type_error};
+#[cfg(feature = "oracle")]
+use crate::Value;
+use crate::{Input, ValueError, code, type_error};
 
 const EXAMPLE: &str = ".:/workflow";
 
@@ -73,6 +75,7 @@ pub fn parse(input: &Input) -> Result<RepoSpec, ValueError> {
     })
 }
 
+#[cfg(feature = "oracle")]
 /// Parses either form.
 pub fn parse_value(value: &Value) -> Result<RepoSpec, ValueError> {
     let entries = match value {

@@ -5,7 +5,9 @@
 //! Note APScheduler's weekday numbers start at Monday = 0 (unlike classic cron) and 7 is rejected.
 //! Each field is a comma list of `*`, `*/step`, `a`, `a-b`, `a-b/step`, `a/step`, names, or `last` (day).
 
-use crate::{Input, Value, ValueCompletion, ValueError, type_error};
+#[cfg(feature = "oracle")]
+use crate::{Input, Value, type_error};
+use crate::{ValueCompletion, ValueError};
 
 const EXAMPLE: &str = "0 9 * * mon-fri";
 
@@ -167,6 +169,7 @@ fn check_expr(expr: &str, field: &str, min: i64, max: i64) -> Result<(), String>
     Ok(())
 }
 
+#[cfg(feature = "oracle")]
 /// Checks `schedule.cron` (a string or a non-empty list of strings); returns the expressions.
 pub fn parse_cron_value(value: &Value) -> Result<Vec<String>, ValueError> {
     let items: Vec<String> = match value {

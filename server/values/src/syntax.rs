@@ -1,212 +1,570 @@
-//! One entry point per feature for the named syntaxes of dstack-model (`gpu`, `memory-range`, `off-duration`…):
-//! [`check`] for diagnostics, [`describe`] for hovers and [`complete`] for completion.
-//! Syntaxes this crate does not know return `None` / nothing, so callers can fall back.
+//! The one table of dstack's named value syntaxes (the `syntax` names of dstack-model: `gpu`,
+//! `memory-range`, `off-duration`, …). For each [`Syntax`] it says which parser judges a value, what
+//! hover says about it, what completion proposes, and whether the parser is dstack's whole validator.
+//! Every part is an exhaustive `match`, so a new variant does not compile until it has them all.
+//!
+//! Callers hand values in through [`Source`]: the scalar when there is one, and the whole tree only
+//! when a syntax asks for it (mapping and list forms), so a large mapping is never copied for nothing.
 
-use crate::py::py_float_repr;
+use crate::cpu::CpuSpec;
+use crate::duration::Setting;
+use crate::gpu::GpuSpec;
+use crate::range::{IntRange, MemoryRange};
 use crate::{
-    Input, Value, ValueCompletion, ValueError, code, compute_capability, cpu, disk, duration,
-    entity_ref, enums, env, files, gpu, interpolation, memory, names, nodes, ports, python, range,
-    repos, schedule, tags, user, volume,
+    Input, Value, ValueCompletion, ValueError, compute_capability, cpu, duration, entity_ref, env,
+    files, gpu, grammars, memory, names, nodes, ports, range, repos, schedule, user, volume,
 };
 
-/// Every syntax name [`check`] knows (most also [`describe`] and [`complete`]), for callers that
-/// exercise them all (tests, fuzzing).
-pub const NAMES: &[&str] = &[
-    "gpu",
-    "cpu",
-    "memory",
-    "memory-range",
-    "disk",
-    "int-range",
-    "fleet-nodes",
-    "replicas",
-    "duration",
-    "off-duration",
-    "idle-duration",
-    "volume-mount",
-    "port-mapping",
-    "service-port",
-    "env",
-    "python",
-    "entity-ref",
-    "user",
-    "cron",
-    "repo",
-    "file-mapping",
-    "compute-capability",
-    "resource-name",
-    "group-name",
-    "shell",
-    "tags",
-];
+/// A named value syntax of dstack-model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Syntax {
+    Gpu,
+    Cpu,
+    Memory,
+    MemoryRange,
+    IntRange,
+    Duration,
+    OffDuration,
+    IdleDuration,
+    VolumeMount,
+    PortMapping,
+    ServicePort,
+    Env,
+    Python,
+    EntityRef,
+    User,
+    Cron,
+    Tags,
+    Repo,
+    FileMapping,
+    FleetNodes,
+    ComputeCapability,
+    ResourceName,
+    GroupName,
+    Shell,
+    AbsolutePath,
+    UrlPath,
+    Command,
+    IpNetwork,
+    IpAddress,
+    UrlPrefix,
+    HeaderName,
+}
 
-/// Numbers reach string fields as their text (pydantic's `coerce_numbers_to_str`).
-fn as_text(value: &Value) -> Option<String> {
-    match value.as_input()? {
+/// What a syntax parser made of a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    Gpu(GpuSpec),
+    Cpu(CpuSpec),
+    /// A size in GB.
+    Memory(f64),
+    MemoryRange(MemoryRange),
+    IntRange(IntRange),
+    /// A plain duration in seconds.
+    Seconds(i128),
+    /// An off-able or idle duration.
+    Duration(Setting),
+    ComputeCapability((i128, i128)),
+    Port(ports::PortMapping),
+    ServicePort(ports::PortMapping),
+    Mount(volume::MountPoint),
+    Env(env::EnvVar),
+    User(user::UnixUser),
+    Repo(repos::RepoSpec),
+    File(files::FileMapping),
+    Reference(entity_ref::EntityRef),
+    FleetNodes(nodes::FleetNodes),
+    Cron(String),
+    /// Valid, or left to another check; nothing more specific to report.
+    Valid,
+}
+
+/// What completion proposes for a syntax.
+#[derive(Clone, Copy)]
+pub enum Proposals {
+    /// Nothing: the value is free text or checked elsewhere.
+    None,
+    /// The syntax's own completer (`partial` is the text typed so far).
+    Own(fn(&str) -> Vec<ValueCompletion>),
+    /// The examples the model lists for the syntax.
+    Examples,
+    /// The own completer, or the model's examples when it has nothing.
+    OwnElseExamples(fn(&str) -> Vec<ValueCompletion>),
+}
+
+/// A value to judge: its scalar, and the whole tree built on demand.
+pub trait Source {
+    /// The scalar (`None` for mappings, lists and broken nodes).
+    fn scalar(&self) -> Option<Input<'_>>;
+    /// The whole value as a tree (only called by syntaxes with a mapping or list form).
+    fn tree(&self) -> Value;
+}
+
+impl Source for Value {
+    fn scalar(&self) -> Option<Input<'_>> {
+        self.as_input()
+    }
+    fn tree(&self) -> Value {
+        self.clone()
+    }
+}
+
+impl Syntax {
+    /// Every syntax, in the model's order.
+    pub const ALL: [Syntax; 31] = [
+        Syntax::Gpu,
+        Syntax::Cpu,
+        Syntax::Memory,
+        Syntax::MemoryRange,
+        Syntax::IntRange,
+        Syntax::Duration,
+        Syntax::OffDuration,
+        Syntax::IdleDuration,
+        Syntax::VolumeMount,
+        Syntax::PortMapping,
+        Syntax::ServicePort,
+        Syntax::Env,
+        Syntax::Python,
+        Syntax::EntityRef,
+        Syntax::User,
+        Syntax::Cron,
+        Syntax::Tags,
+        Syntax::Repo,
+        Syntax::FileMapping,
+        Syntax::FleetNodes,
+        Syntax::ComputeCapability,
+        Syntax::ResourceName,
+        Syntax::GroupName,
+        Syntax::Shell,
+        Syntax::AbsolutePath,
+        Syntax::UrlPath,
+        Syntax::Command,
+        Syntax::IpNetwork,
+        Syntax::IpAddress,
+        Syntax::UrlPrefix,
+        Syntax::HeaderName,
+    ];
+
+    /// The model's name for the syntax.
+    pub fn name(self) -> &'static str {
+        match self {
+            Syntax::Gpu => "gpu",
+            Syntax::Cpu => "cpu",
+            Syntax::Memory => "memory",
+            Syntax::MemoryRange => "memory-range",
+            Syntax::IntRange => "int-range",
+            Syntax::Duration => "duration",
+            Syntax::OffDuration => "off-duration",
+            Syntax::IdleDuration => "idle-duration",
+            Syntax::VolumeMount => "volume-mount",
+            Syntax::PortMapping => "port-mapping",
+            Syntax::ServicePort => "service-port",
+            Syntax::Env => "env",
+            Syntax::Python => "python",
+            Syntax::EntityRef => "entity-ref",
+            Syntax::User => "user",
+            Syntax::Cron => "cron",
+            Syntax::Tags => "tags",
+            Syntax::Repo => "repo",
+            Syntax::FileMapping => "file-mapping",
+            Syntax::FleetNodes => "fleet-nodes",
+            Syntax::ComputeCapability => "compute-capability",
+            Syntax::ResourceName => "resource-name",
+            Syntax::GroupName => "group-name",
+            Syntax::Shell => "shell",
+            Syntax::AbsolutePath => "absolute-path",
+            Syntax::UrlPath => "url-path",
+            Syntax::Command => "command",
+            Syntax::IpNetwork => "ip-network",
+            Syntax::IpAddress => "ip-address",
+            Syntax::UrlPrefix => "url-prefix",
+            Syntax::HeaderName => "header-name",
+        }
+    }
+
+    /// The syntax the model calls `name`.
+    pub fn from_name(name: &str) -> Option<Syntax> {
+        Syntax::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Parses the value. `null` and YAML types a string syntax does not take are left to the
+    /// model's shapes (`Valid`); numbers reach string syntaxes as their text (pydantic's
+    /// `coerce_numbers_to_str`).
+    pub fn parse(self, source: &dyn Source) -> Result<Parsed, ValueError> {
+        let scalar = source.scalar();
+        let text = scalar.as_ref().and_then(coerced_text);
+        let text = text.as_deref();
+        let str_input = text.map(Input::Str);
+        match self {
+            Syntax::Gpu => either(source, gpu::parse, gpu::parse_value).map(Parsed::Gpu),
+            Syntax::Cpu => either(source, cpu::parse, cpu::parse_value).map(Parsed::Cpu),
+            Syntax::Memory => on_text(scalar, |i| memory::parse(&i).map(Parsed::Memory)),
+            Syntax::MemoryRange => either(source, range::parse_memory, range::parse_memory_value)
+                .map(Parsed::MemoryRange),
+            Syntax::IntRange => {
+                either(source, range::parse_int, range::parse_int_value).map(Parsed::IntRange)
+            }
+            Syntax::Duration => on_text(scalar, |i| duration::parse(&i).map(Parsed::Seconds)),
+            Syntax::OffDuration => on_text(scalar, |i| {
+                duration::parse_offable(&i).map(Parsed::Duration)
+            }),
+            Syntax::IdleDuration => {
+                on_text(scalar, |i| duration::parse_idle(&i).map(Parsed::Duration))
+            }
+            Syntax::ComputeCapability => either(
+                source,
+                compute_capability::parse,
+                compute_capability::parse_value,
+            )
+            .map(Parsed::ComputeCapability),
+            Syntax::PortMapping => {
+                either(source, ports::parse, ports::parse_value).map(Parsed::Port)
+            }
+            Syntax::ServicePort => {
+                ports::parse_service_port(&source.tree()).map(Parsed::ServicePort)
+            }
+            Syntax::FleetNodes => nodes::parse_value(&source.tree()).map(Parsed::FleetNodes),
+            Syntax::VolumeMount => on_text(str_input, |t| volume::parse(&t).map(Parsed::Mount)),
+            Syntax::Env => on_text(str_input, |t| env::parse_item(&t).map(Parsed::Env)),
+            Syntax::EntityRef => {
+                on_text(str_input, |t| entity_ref::parse(&t).map(Parsed::Reference))
+            }
+            Syntax::User => on_text(str_input, |t| user::parse(&t).map(Parsed::User)),
+            Syntax::Cron => on_text(text, |t| {
+                schedule::check_cron(t).map(|()| Parsed::Cron(t.to_string()))
+            }),
+            Syntax::Repo => on_text(str_input, |t| repos::parse(&t).map(Parsed::Repo)),
+            Syntax::FileMapping => on_text(str_input, |t| files::parse(&t).map(Parsed::File)),
+            Syntax::GroupName => on_text(text, |t| names::check_group_name(t).map(valid)),
+            Syntax::Shell => on_text(str_input, |t| crate::enums::check_shell(&t).map(valid)),
+            Syntax::Tags => on_text(text, |t| grammars::tag_value(t).map(valid)),
+            Syntax::AbsolutePath => on_text(text, |t| grammars::absolute_path(t).map(valid)),
+            Syntax::UrlPath => on_text(text, |t| grammars::url_path(t).map(valid)),
+            Syntax::IpNetwork => on_text(text, |t| grammars::ip_network(t).map(valid)),
+            Syntax::IpAddress => on_text(text, |t| grammars::ip_address(t).map(valid)),
+            Syntax::UrlPrefix => on_text(text, |t| grammars::url_prefix(t).map(valid)),
+            Syntax::HeaderName => on_text(text, |t| grammars::header_name(t).map(valid)),
+            // Checked where the value is used: names by the server (warnings), versions by the
+            // model's enum, commands by the interpolation rules.
+            Syntax::ResourceName | Syntax::Python | Syntax::Command => Ok(Parsed::Valid),
+        }
+    }
+
+    /// What dstack will understand from a valid value, in words (`None` when invalid or when there
+    /// is nothing to add; a reference's wording depends on its place, see [`Syntax::hover`]).
+    pub fn describe(self, source: &dyn Source) -> Option<String> {
+        describe_parsed(self.parse(source).ok()?)
+    }
+
+    /// Hover text for a value: the description, the parser's error, or `None` when the syntax has
+    /// nothing to say. `referent` names what an entity reference points at (`fleet`, `gateway`).
+    pub fn hover(self, source: &dyn Source, referent: &str) -> Option<Result<String, ValueError>> {
+        let parsed = match self.parse(source) {
+            Ok(p) => p,
+            Err(e) => return Some(Err(e)),
+        };
+        if let Some(text) = describe_parsed(parsed) {
+            return Some(Ok(text));
+        }
+        // Scalars the parser leaves to the model (a boolean where a mount is expected, …): their
+        // own parser explains them, or says why they do not fit.
+        let input = source.scalar()?;
+        let res = match self {
+            Syntax::VolumeMount => volume::parse(&input).map(|m| volume::describe(&m)),
+            Syntax::PortMapping => ports::parse(&input).map(|m| ports::describe(&m)),
+            Syntax::ServicePort => {
+                ports::parse_service_port(&Value::from(input)).map(|m| ports::describe_service(&m))
+            }
+            Syntax::Env => env::parse_item(&input).map(|e| env::describe(&e)),
+            Syntax::FleetNodes => {
+                nodes::parse_value(&Value::from(input)).map(|n| nodes::describe(&n))
+            }
+            // `gateway` also takes `true`/`false`, which the gateway parser explains.
+            Syntax::EntityRef if referent == "gateway" => {
+                entity_ref::parse_gateway(&Value::from(input))
+                    .map(|(g, _)| entity_ref::describe_gateway(&g))
+            }
+            Syntax::EntityRef => {
+                entity_ref::parse(&input).map(|r| entity_ref::describe(&r, referent))
+            }
+            Syntax::User => user::parse(&input).map(|u| user::describe(&u)),
+            Syntax::Repo => repos::parse(&input).map(|r| repos::describe(&r)),
+            Syntax::FileMapping => files::parse(&input).map(|m| files::describe(&m)),
+            Syntax::Cron => {
+                let expr = input.as_str()?;
+                schedule::check_cron(expr).map(|()| schedule::describe(expr))
+            }
+            Syntax::Gpu
+            | Syntax::Cpu
+            | Syntax::Memory
+            | Syntax::MemoryRange
+            | Syntax::IntRange
+            | Syntax::Duration
+            | Syntax::OffDuration
+            | Syntax::IdleDuration
+            | Syntax::Python
+            | Syntax::Tags
+            | Syntax::ComputeCapability
+            | Syntax::ResourceName
+            | Syntax::GroupName
+            | Syntax::Shell
+            | Syntax::AbsolutePath
+            | Syntax::UrlPath
+            | Syntax::Command
+            | Syntax::IpNetwork
+            | Syntax::IpAddress
+            | Syntax::UrlPrefix
+            | Syntax::HeaderName => return None,
+        };
+        Some(res)
+    }
+
+    /// What completion proposes for the syntax.
+    pub fn proposals(self) -> Proposals {
+        match self {
+            Syntax::Gpu => Proposals::Own(gpu::complete),
+            Syntax::Cpu => Proposals::Own(cpu::complete),
+            Syntax::Memory => Proposals::Own(complete_size),
+            Syntax::MemoryRange => Proposals::Own(range::complete_memory),
+            Syntax::IntRange => Proposals::Own(range::complete_int),
+            Syntax::FleetNodes => Proposals::Own(nodes::complete),
+            Syntax::Cron => Proposals::Own(schedule::complete),
+            Syntax::Duration => Proposals::Own(complete_duration),
+            Syntax::OffDuration | Syntax::IdleDuration => Proposals::Own(complete_offable),
+            Syntax::VolumeMount => Proposals::OwnElseExamples(volume::complete),
+            Syntax::PortMapping | Syntax::ServicePort => Proposals::Own(ports::complete),
+            Syntax::Env => Proposals::Own(env::complete),
+            Syntax::Shell | Syntax::ComputeCapability => Proposals::Examples,
+            Syntax::Python
+            | Syntax::EntityRef
+            | Syntax::User
+            | Syntax::Tags
+            | Syntax::Repo
+            | Syntax::FileMapping
+            | Syntax::ResourceName
+            | Syntax::GroupName
+            | Syntax::AbsolutePath
+            | Syntax::UrlPath
+            | Syntax::Command
+            | Syntax::IpNetwork
+            | Syntax::IpAddress
+            | Syntax::UrlPrefix
+            | Syntax::HeaderName => Proposals::None,
+        }
+    }
+
+    /// The parser is dstack's whole validator for the value's scalar forms: numbers and booleans go
+    /// through it too, not through a sibling `int` or `bool` form of the model.
+    pub fn is_whole_validator(self) -> bool {
+        match self {
+            Syntax::Gpu
+            | Syntax::Cpu
+            | Syntax::Memory
+            | Syntax::MemoryRange
+            | Syntax::IntRange
+            | Syntax::Duration
+            | Syntax::OffDuration
+            | Syntax::IdleDuration
+            | Syntax::ComputeCapability
+            | Syntax::FleetNodes => true,
+            Syntax::VolumeMount
+            | Syntax::PortMapping
+            | Syntax::ServicePort
+            | Syntax::Env
+            | Syntax::Python
+            | Syntax::EntityRef
+            | Syntax::User
+            | Syntax::Cron
+            | Syntax::Tags
+            | Syntax::Repo
+            | Syntax::FileMapping
+            | Syntax::ResourceName
+            | Syntax::GroupName
+            | Syntax::Shell
+            | Syntax::AbsolutePath
+            | Syntax::UrlPath
+            | Syntax::Command
+            | Syntax::IpNetwork
+            | Syntax::IpAddress
+            | Syntax::UrlPrefix
+            | Syntax::HeaderName => false,
+        }
+    }
+
+    /// List items whose dstack pre-validator turns only strings into objects: a number there is
+    /// neither a string nor a mapping to pydantic (`files: [5]`).
+    pub fn takes_only_strings(self) -> bool {
+        matches!(
+            self,
+            Syntax::Env | Syntax::FileMapping | Syntax::Repo | Syntax::VolumeMount
+        )
+    }
+
+    /// List items whose dstack pre-validator turns only integers and strings into objects: a float
+    /// there is neither (`ports: [80.0]` is rejected; a service's `port: 80.0` is not a list item).
+    pub fn takes_no_floats(self) -> bool {
+        matches!(self, Syntax::PortMapping)
+    }
+
+    /// `{min, max}` mappings whose order (and emptiness) only the range parser checks.
+    pub fn has_range_mapping(self) -> bool {
+        matches!(
+            self,
+            Syntax::IntRange | Syntax::MemoryRange | Syntax::FleetNodes
+        )
+    }
+}
+
+fn valid<T>(_: T) -> Parsed {
+    Parsed::Valid
+}
+
+/// The scalar form through `scalar`, a mapping or list through `tree`.
+fn either<T>(
+    source: &dyn Source,
+    scalar: fn(&Input) -> Result<T, ValueError>,
+    tree: fn(&Value) -> Result<T, ValueError>,
+) -> Result<T, ValueError> {
+    match source.scalar() {
+        Some(i) => scalar(&i),
+        None => tree(&source.tree()),
+    }
+}
+
+/// Runs a parser on the value's scalar (or text); anything else is left to the model's shapes.
+fn on_text<T>(
+    text: Option<T>,
+    parse: impl FnOnce(T) -> Result<Parsed, ValueError>,
+) -> Result<Parsed, ValueError> {
+    match text {
+        Some(t) => parse(t),
+        None => Ok(Parsed::Valid),
+    }
+}
+
+/// The text a string field sees: strings as they are, numbers as Python prints them.
+fn coerced_text(input: &Input) -> Option<String> {
+    match *input {
         Input::Str(s) => Some(s.to_string()),
         Input::Int(i) => Some(i.to_string()),
-        Input::Float(f) => Some(py_float_repr(f)),
+        Input::Float(f) => Some(crate::py::py_float_repr(f)),
         _ => None,
     }
 }
 
-/// Parses `value` with the syntax `name` and returns hover markdown, or the error.
-/// `None` when the syntax is unknown here or the value's type is left to the schema (e.g. `null`).
-pub fn describe(name: &str, value: &Value) -> Option<Result<String, ValueError>> {
-    let input = value.as_input();
-    let text = as_text(value);
-    let text_input = text.as_deref().map(Input::Str);
-    let res = match name {
-        "gpu" => gpu::parse_value(value).map(|s| gpu::describe(&s)),
-        "cpu" => cpu::parse_value(value).map(|s| cpu::describe(&s)),
-        "memory" => memory::parse(&input?).map(memory::describe),
-        "memory-range" => range::parse_memory_value(value).map(|r| range::describe_memory(&r)),
-        "disk" => disk::parse_value(value).map(|r| disk::describe(&r)),
-        "int-range" => range::parse_int_value(value).map(|r| range::describe_int(&r)),
-        "fleet-nodes" => nodes::parse_value(value).map(|n| nodes::describe(&n)),
-        "replicas" => range::parse_replicas(value).map(|r| range::describe_replicas(&r)),
-        "duration" => duration::parse(&input?).map(duration::describe),
-        "off-duration" => duration::parse_offable(&input?).map(duration::describe_setting),
-        "idle-duration" => duration::parse_idle(&input?).map(duration::describe_setting),
-        "volume-mount" => volume::parse_value(value).map(|m| volume::describe(&m)),
-        "port-mapping" => ports::parse_value(value).map(|m| ports::describe(&m)),
-        "service-port" => ports::parse_service_port(value).map(|m| ports::describe_service(&m)),
-        "env" => env::parse_item(&text_input?).map(|e| env::describe(&e)),
-        "python" => {
-            let was_float = matches!(input, Some(Input::Float(_)));
-            python::parse(&input?).map(|v| python::describe(v, was_float))
-        }
-        "entity-ref" => entity_ref::parse_value(value).map(|r| entity_ref::describe(&r, "entity")),
-        "user" => user::parse(&text_input?).map(|u| user::describe(&u)),
-        "cron" => schedule::check_cron(text.as_deref()?)
-            .map(|()| schedule::describe(text.as_deref().unwrap_or(""))),
-        "repo" => repos::parse_value(value).map(|r| repos::describe(&r)),
-        "file-mapping" => files::parse_value(value).map(|m| files::describe(&m)),
-        "compute-capability" => {
-            compute_capability::parse_value(value).map(compute_capability::describe)
-        }
-        "resource-name" => names::check_resource_name(text.as_deref()?)
-            .map(|()| format!("name {}", code(text.as_deref().unwrap_or("")))),
-        "group-name" => names::check_group_name(text.as_deref()?)
-            .map(|()| format!("group {}", code(text.as_deref().unwrap_or("")))),
-        "shell" => enums::check_shell(&text_input?)
-            .map(|()| format!("commands run with {}", code(text.as_deref().unwrap_or("")))),
-        "command" => interpolation::check(text.as_deref()?, &interpolation::Context::Commands)
-            .map(|r| describe_refs(&r)),
-        _ => return None,
-    };
-    Some(res)
+fn describe_parsed(parsed: Parsed) -> Option<String> {
+    Some(match parsed {
+        Parsed::Gpu(spec) => gpu::describe(&spec),
+        Parsed::Cpu(spec) => cpu::describe(&spec),
+        Parsed::Memory(gb) => memory::describe(gb),
+        Parsed::MemoryRange(r) => range::describe_memory(&r),
+        Parsed::IntRange(r) => range::describe_int(&r),
+        Parsed::Seconds(s) => duration::describe(s),
+        Parsed::Duration(s) => duration::describe_setting(s),
+        Parsed::ComputeCapability(cc) => compute_capability::describe(cc),
+        Parsed::Port(p) => ports::describe(&p),
+        Parsed::ServicePort(p) => ports::describe_service(&p),
+        Parsed::Mount(m) => volume::describe(&m),
+        Parsed::Env(e) => env::describe(&e),
+        Parsed::User(u) => user::describe(&u),
+        Parsed::Repo(r) => repos::describe(&r),
+        Parsed::File(f) => files::describe(&f),
+        // A reference reads "gateway `x`" or "fleet `x`": see `Syntax::hover`.
+        Parsed::Reference(_) => return None,
+        Parsed::FleetNodes(n) => nodes::describe(&n),
+        Parsed::Cron(c) => schedule::describe(&c),
+        Parsed::Valid => return None,
+    })
 }
 
-fn describe_refs(r: &interpolation::Interpolated) -> String {
-    if r.references.is_empty() {
-        return "a shell command".to_string();
-    }
-    let lines: Vec<String> = r
-        .references
-        .iter()
-        .map(|x| {
-            format!(
-                "- {}: {}",
-                code(&format!("${{{{ {} }}}}", x.name)),
-                interpolation::describe_reference(&x.name)
-            )
-        })
-        .collect();
-    format!("a shell command with references:\n\n{}", lines.join("\n"))
+/// A single size: the range forms (`8GB..`) belong to `memory-range`.
+fn complete_size(partial: &str) -> Vec<ValueCompletion> {
+    let mut out = memory::complete(partial);
+    out.retain(|c| !c.label.contains(".."));
+    out
 }
 
-/// Checks `value` against the syntax `name`; `None` when the syntax is unknown here.
-/// `null` is left to the caller (whether a property may be null is the model's business).
-pub fn check(name: &str, value: &Value) -> Option<Result<(), ValueError>> {
-    if matches!(value.as_input(), Some(Input::Null)) {
-        return Some(Ok(()));
-    }
-    match name {
-        "tags" => Some(tags::parse_value(value).map(drop)),
-        _ => describe(name, value).map(|r| r.map(drop)),
-    }
+fn complete_duration(partial: &str) -> Vec<ValueCompletion> {
+    duration::complete(partial, false)
 }
 
-/// Proposals for the text typed so far (`partial` is the scalar's text up to the cursor, without quotes).
-pub fn complete(name: &str, partial: &str) -> Vec<ValueCompletion> {
-    match name {
-        "gpu" => gpu::complete(partial),
-        "cpu" => cpu::complete(partial),
-        "memory" => memory::complete(partial),
-        "memory-range" => range::complete_memory(partial),
-        "disk" => disk::complete(partial),
-        "int-range" => range::complete_int(partial),
-        "fleet-nodes" => nodes::complete(partial),
-        "duration" => duration::complete(partial, false),
-        "off-duration" | "idle-duration" => duration::complete(partial, true),
-        "volume-mount" => volume::complete(partial),
-        "port-mapping" | "service-port" => ports::complete(partial),
-        "env" => env::complete(partial),
-        "python" => python::complete(partial),
-        "cron" => schedule::complete(partial),
-        "compute-capability" => compute_capability::complete(partial),
-        "shell" => enums::complete_shell(partial),
-        _ => Vec::new(),
-    }
+fn complete_offable(partial: &str) -> Vec<ValueCompletion> {
+    duration::complete(partial, true)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ScalarValue;
     use expect_test::expect;
 
-    fn hover(name: &str, value: Value) -> String {
-        match describe(name, &value) {
-            Some(Ok(s)) => s,
+    fn hover(syntax: Syntax, value: Value) -> String {
+        match syntax.hover(&value, "fleet") {
+            Some(Ok(s)) => s.lines().next().unwrap_or("").to_string(),
             Some(Err(e)) => format!("error: {e}"),
             None => "none".into(),
         }
     }
 
     #[test]
-    fn describes_each_syntax() {
+    fn names_round_trip() {
+        for s in Syntax::ALL {
+            assert_eq!(Syntax::from_name(s.name()), Some(s));
+        }
+        assert_eq!(Syntax::from_name("no-such-syntax"), None);
+    }
+
+    #[test]
+    fn hovers_each_syntax() {
         let cases = [
-            ("gpu", Value::str("A100:80GB:2")),
-            ("cpu", Value::str("4..")),
-            ("memory", Value::str("512MB")),
-            ("memory-range", Value::str("8GB..")),
-            ("disk", Value::str("200GB..1TB")),
-            ("int-range", Value::str("1..4")),
-            ("fleet-nodes", Value::str("0..2")),
-            ("duration", Value::str("1h30")),
-            ("duration", Value::str("90m")),
-            ("off-duration", Value::bool(false)),
-            ("idle-duration", Value::int(-1)),
-            ("volume-mount", Value::str("my-vol:/data")),
-            ("volume-mount", Value::str("/mnt/x:/x")),
-            ("port-mapping", Value::str("*:8888")),
-            ("service-port", Value::int(8000)),
-            ("env", Value::str("HF_TOKEN")),
-            ("python", Value::Scalar(crate::ScalarValue::Float(3.1))),
-            ("entity-ref", Value::str("main/gw")),
-            ("user", Value::int(1000)),
-            ("cron", Value::str("0 9 * * mon-fri")),
-            ("repo", Value::str("https://github.com/org/repo:/repo")),
-            ("file-mapping", Value::str("config.yaml:/app/config.yaml")),
-            ("compute-capability", Value::str("8.0")),
-            ("resource-name", Value::str("My-run")),
-            ("group-name", Value::str("prefill")),
-            ("shell", Value::str("zsh")),
-            ("command", Value::str("python train.py ${{ run.args }}")),
-            ("command", Value::str("echo ${{ env.HOME }}")),
-            ("absolute-path", Value::str("/x")),
+            (Syntax::Gpu, Value::str("A100:80GB:2")),
+            (Syntax::Cpu, Value::str("4..")),
+            (Syntax::Memory, Value::str("512MB")),
+            (Syntax::MemoryRange, Value::str("8GB..")),
+            (Syntax::IntRange, Value::str("1..4")),
+            (Syntax::FleetNodes, Value::str("0..2")),
+            (Syntax::Duration, Value::str("1h30")),
+            (Syntax::Duration, Value::str("90m")),
+            (Syntax::OffDuration, Value::bool(false)),
+            (Syntax::IdleDuration, Value::int(-1)),
+            (Syntax::VolumeMount, Value::str("my-vol:/data")),
+            (Syntax::VolumeMount, Value::bool(true)),
+            (Syntax::PortMapping, Value::str("*:8888")),
+            (Syntax::ServicePort, Value::int(8000)),
+            (Syntax::Env, Value::str("HF_TOKEN")),
+            (Syntax::Python, Value::Scalar(ScalarValue::Float(3.1))),
+            (Syntax::EntityRef, Value::str("main/gw")),
+            (Syntax::User, Value::int(1000)),
+            (Syntax::Cron, Value::str("0 9 * * mon-fri")),
+            (
+                Syntax::Repo,
+                Value::str("https://github.com/org/repo:/repo"),
+            ),
+            (
+                Syntax::FileMapping,
+                Value::str("config.yaml:/app/config.yaml"),
+            ),
+            (Syntax::ComputeCapability, Value::str("8.0")),
+            (Syntax::ResourceName, Value::str("My-run")),
+            (Syntax::GroupName, Value::str("Prefill")),
+            (Syntax::Shell, Value::str("zsh")),
+            (Syntax::Tags, Value::str("a|b")),
+            (Syntax::AbsolutePath, Value::str("rel")),
+            (Syntax::UrlPath, Value::str("health")),
+            (Syntax::IpNetwork, Value::str("10.0.0.1/24")),
+            (Syntax::IpAddress, Value::int(5)),
+            (Syntax::UrlPrefix, Value::str("/v1 chat")),
+            (Syntax::HeaderName, Value::str("X-API-Key")),
         ];
         let out: Vec<String> = cases
             .into_iter()
-            .map(|(n, v)| format!("{n}: {}", hover(n, v).lines().next().unwrap_or("")))
+            .map(|(s, v)| format!("{}: {}", s.name(), hover(s, v)))
             .collect();
         expect![[r#"
             gpu: 2 × NVIDIA A100 with exactly 80 GB each
             cpu: at least 4 CPU cores, any architecture
             memory: exactly 512 MB
             memory-range: at least 8 GB
-            disk: disk of 200 GB to 1 TB
             int-range: 1 to 4
             fleet-nodes: 0 to 2 instances; 0 provisioned when the fleet is applied
             duration: error: cannot parse the duration `1h30`: write a whole number and one unit: s, m, h, d or w (example: `2h`)
@@ -214,68 +572,47 @@ mod tests {
             off-duration: off (no limit)
             idle-duration: off (no limit)
             volume-mount: network volume `my-vol` mounted at `/data`
-            volume-mount: instance path `/mnt/x` mounted at `/x`
+            volume-mount: error: expected `name:/path` or `/host/path:/path`, got a boolean (example: `my-vol:/data`)
             port-mapping: container port 8888 forwarded to any free local port
             service-port: the service listens on container port 8000
             env: `HF_TOKEN` is taken from the environment where `dstack apply` runs; it must be set there
-            python: Python 3.10; unquoted, YAML reads this as a number — quote it, e.g. `"3.10"`
-            entity-ref: entity `gw` of project `main`
+            python: none
+            entity-ref: fleet `gw` of project `main`
             user: runs as user id 1000
             cron: cron (UTC): minute `0`, hour `9`, day `*`, month `*`, weekday `mon-fri` (0 = Monday)
             repo: Git repo `https://github.com/org/repo` checked out to `/repo`
             file-mapping: local `config.yaml` is uploaded to `/app/config.yaml` in the container (relative local paths start at the configuration's folder)
             compute-capability: compute capability 8.0 or newer (NVIDIA GPUs only)
-            resource-name: error: invalid name `My-run`: 2–41 characters, lowercase letters, digits and `-`, starting with a letter (example: `my-run-1`)
-            group-name: group `prefill`
+            resource-name: none
+            group-name: error: invalid group name `Prefill`: 1–40 lowercase letters, digits and `-`, starting with a letter or digit (example: `prefill`)
             shell: error: `zsh` is not a valid shell: use `sh`, `bash` or an absolute path such as `/bin/zsh` (example: `bash`)
-            command: a shell command with references:
-            command: error: `env.HOME` cannot be resolved here: only `${{ run.args }}`, `${{ secrets.NAME }}` and `${{ groups[i].nodes[j].IP_ADDRESS }}` are allowed; the shell's `$NAME` works in commands (write `$${{` for a literal `${{`) (example: `${{ secrets.HF_TOKEN }}`)
-            absolute-path: none"#]]
+            tags: error: `a|b` is not a valid tag value: use at most 256 letters, digits, spaces and `.:/=_-+@` (example: `team: ml-research`)
+            absolute-path: error: `rel` must be an absolute path (start with `/`) (example: `/workflow`)
+            url-path: error: `health` must be a path starting with `/` (example: `/health`)
+            ip-network: error: `10.0.0.1/24` has host bits set (example: `10.0.0.0/24`)
+            ip-address: error: `5` is not an IP address (example: `10.0.0.5`)
+            url-prefix: error: `/v1 chat` must be a URL path starting with `/`, without spaces, `\`, `{` or `}` (example: `/v1/chat`)
+            header-name: none"#]]
         .assert_eq(&out.join("\n"));
     }
 
     #[test]
-    fn checks_and_completes() {
-        assert_eq!(check("gpu", &Value::null()), Some(Ok(())));
-        assert!(
-            check(
-                "tags",
-                &Value::Map(vec![("bad key".into(), Value::str("x"))])
-            )
-            .is_some_and(|r| r.is_err())
-        );
-        assert!(check("unknown", &Value::str("x")).is_none());
-        let labels = |n: &str, p: &str| {
-            complete(n, p)
+    fn proposals_and_flags() {
+        let labels = |s: Syntax, p: &str| match s.proposals() {
+            Proposals::Own(f) | Proposals::OwnElseExamples(f) => f(p)
                 .into_iter()
                 .map(|c| c.label)
                 .collect::<Vec<_>>()
-                .join(" ")
+                .join(" "),
+            Proposals::Examples => "examples".into(),
+            Proposals::None => "none".into(),
         };
         expect![[r#"off 30s 5m 10m 30m 1h 2h 6h 12h 1d 3d 1w"#]]
-            .assert_eq(&labels("off-duration", ""));
-        expect![[r#"bash sh /bin/bash /bin/sh /usr/bin/zsh"#]].assert_eq(&labels("shell", ""));
-        expect!["6.0 7.0 7.5 8.0 8.6 8.9 9.0 10.0 12.0"]
-            .assert_eq(&labels("compute-capability", ""));
-    }
-}
-
-#[cfg(test)]
-mod names_tests {
-    use super::*;
-
-    /// [`NAMES`] lists exactly the syntaxes `check` answers for.
-    #[test]
-    fn names_are_the_known_syntaxes() {
-        let probes = [
-            Value::str("x"),
-            Value::int(1),
-            Value::Seq(vec![Value::str("x")]),
-            Value::Map(vec![("k".to_string(), Value::str("v"))]),
-        ];
-        let known = |name: &str| probes.iter().any(|v| check(name, v).is_some());
-        let unknown: Vec<&str> = NAMES.iter().copied().filter(|n| !known(n)).collect();
-        assert!(unknown.is_empty(), "not known to check: {unknown:?}");
-        assert!(!known("no-such-syntax"));
+            .assert_eq(&labels(Syntax::OffDuration, ""));
+        assert!(!labels(Syntax::Memory, "").contains(".."));
+        assert_eq!(labels(Syntax::Shell, ""), "examples");
+        assert_eq!(labels(Syntax::Command, ""), "none");
+        assert!(Syntax::Gpu.is_whole_validator() && !Syntax::Env.is_whole_validator());
+        assert!(Syntax::Repo.takes_only_strings() && !Syntax::Gpu.takes_only_strings());
     }
 }

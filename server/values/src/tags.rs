@@ -2,8 +2,10 @@
 //! `[a-zA-Z0-9 .:/=_\-+@]{0,256}`. A non-mapping value or a non-string value (quote numbers) crashes dstack;
 //! we report both.
 
+#[cfg(feature = "oracle")]
 use crate::{Input, Value, ValueError, code, type_error};
 
+#[cfg(feature = "oracle")]
 const EXAMPLE: &str = "team: ml-research";
 
 // Python's `re.match(...$)` also accepts one trailing newline.
@@ -25,6 +27,7 @@ pub fn is_valid_value(value: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b" .:/=_-+@".contains(&b))
 }
 
+#[cfg(feature = "oracle")]
 /// Checks the whole `tags` mapping; returns the pairs.
 pub fn parse_value(value: &Value) -> Result<Vec<(String, String)>, ValueError> {
     let Value::Map(entries) = value else {

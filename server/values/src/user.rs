@@ -94,10 +94,7 @@ mod tests {
     use expect_test::expect;
 
     fn show(s: &str) -> String {
-        match parse(&Input::Str(s)) {
-            Ok(u) => describe(&u),
-            Err(e) => format!("error {:?}: {e}", e.range),
-        }
+        crate::show(parse(&Input::Str(s)), describe)
     }
 
     #[test]

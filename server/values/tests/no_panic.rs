@@ -1,7 +1,8 @@
 //! Every parser, describer and completer must return (not panic) on arbitrary text, including multi-byte
 //! characters at awkward offsets. A small deterministic generator stands in for a fuzzer.
 
-use dstack_values::{Input, ScalarValue, Value, interpolation, syntax};
+use dstack_values::syntax::{Proposals, Syntax};
+use dstack_values::{Input, ScalarValue, Value, interpolation};
 
 const PIECES: &[&str] = &[
     "A100",
@@ -64,8 +65,6 @@ const PIECES: &[&str] = &[
     "git@",
 ];
 
-const SYNTAXES: &[&str] = dstack_values::syntax::NAMES;
-
 struct Rng(u64);
 
 impl Rng {
@@ -107,9 +106,10 @@ fn parsers_never_panic() {
             ("min".into(), Value::str(&s)),
         ]);
         let seq = Value::Seq(vec![Value::str(&s), Value::str(&rng.text())]);
-        for name in SYNTAXES {
+        for syntax in Syntax::ALL {
+            let name = syntax.name();
             for v in scalars.iter().chain([&map, &seq]) {
-                match syntax::describe(name, v) {
+                match syntax.hover(v, "gateway") {
                     Some(Ok(_)) => accepted += 1,
                     Some(Err(e)) => {
                         if let Some((a, b)) = e.range {
@@ -130,9 +130,13 @@ fn parsers_never_panic() {
                     }
                     None => {}
                 }
-                let _ = syntax::check(name, v);
+                let _ = (syntax.parse(v), syntax.hover(v, "fleet"));
             }
-            let _ = syntax::complete(name, &s);
+            if let Proposals::Own(complete) | Proposals::OwnElseExamples(complete) =
+                syntax.proposals()
+            {
+                let _ = complete(&s);
+            }
         }
         for ctx in [
             interpolation::Context::Commands,

@@ -606,12 +606,13 @@ fn a_value_right_after_the_colon_gets_a_space() {
 
 #[test]
 fn syntaxes_with_proposals_are_listed() {
-    for syntax in &dstack_model::model().syntaxes {
+    use dstack_values::syntax::{Proposals, Syntax};
+    for syntax in Syntax::ALL {
         assert_eq!(
-            super::has_syntax_values(&syntax.name),
-            !super::syntax_values(&syntax.name, "").is_empty(),
+            !matches!(syntax.proposals(), Proposals::None),
+            !super::syntax_values(syntax, "").is_empty(),
             "{}",
-            syntax.name
+            syntax.name()
         );
     }
 }

@@ -1,11 +1,13 @@
 //! `${{ namespace.name }}` references checked against what each place allows: `commands` take
 //! `run.args`, `secrets.*` and group IP references; `registry_auth` and probes take `env.*` from the
-//! configuration's `env`, and `secrets.*`. The scan itself is `dstack_values::interpolation`'s.
+//! configuration's `env`, and `secrets.*`. The scan and each place's namespaces are
+//! `dstack_values::interpolation`'s; the messages here name the property.
 
 use std::collections::HashSet;
 
 use dstack_syntax::Node;
-use dstack_values::interpolation::{Interpolator, Reference, Skip};
+use dstack_values::interpolation::Context;
+pub(crate) use dstack_values::interpolation::references;
 
 use super::tree::{Cx, str_value};
 use crate::bridge;
@@ -15,42 +17,17 @@ pub(crate) enum Policy<'p> {
     Env(&'p HashSet<String>),
 }
 
-/// Every reference in `s` with group IP references deferred (what the server sees), or `None` when
-/// the string does not interpolate.
-pub(crate) fn references(s: &str) -> Option<Vec<Reference>> {
-    let interp = Interpolator {
-        variables: Vec::new(),
-        skip: vec![
-            ("secrets".into(), Skip::Name),
-            ("groups".into(), Skip::GroupsIp),
-        ],
-    };
-    interp.interpolate(s).ok().map(|i| i.references)
-}
-
 /// Checks every reference in the string `node` under `policy`.
 pub(crate) fn check(cx: &mut Cx, node: &Node, policy: &Policy) {
     let Some(s) = str_value(node) else { return };
     if !s.contains("${{") {
         return;
     }
-    let interp = match policy {
-        Policy::Commands => Interpolator {
-            variables: vec![("run.args".into(), String::new())],
-            skip: vec![
-                ("secrets".into(), Skip::Name),
-                ("groups".into(), Skip::GroupsIp),
-            ],
-        },
-        Policy::Env(names) => Interpolator {
-            variables: names
-                .iter()
-                .map(|n| (format!("env.{n}"), String::new()))
-                .collect(),
-            skip: vec![("secrets".into(), Skip::Name)],
-        },
+    let context = match policy {
+        Policy::Commands => Context::Commands,
+        Policy::Env(names) => Context::EnvRefs(names.iter().cloned().collect()),
     };
-    let done = match interp.interpolate(s) {
+    let done = match context.interpolator().interpolate(s) {
         Ok(done) => done,
         Err(e) => {
             let range = cx.first_line(bridge::error_range(cx.parse, node, &e));

@@ -10,7 +10,6 @@
 //! An error means `dstack apply` rejects the file; a warning means the file loads but something is
 //! likely wrong (the server will reject it, or the value is not what it looks like).
 
-mod grammars;
 mod interp;
 mod pitfalls;
 mod rules;
@@ -19,8 +18,8 @@ mod server;
 mod tree;
 
 use crate::{AnalysisConfig, Document, TextRange};
-
-pub(crate) use grammars::check_local_syntax;
+// The small string grammars live with the other value syntaxes (`rules` checks addresses with them).
+use dstack_values::grammars;
 
 /// Every diagnostic code, with what it means. Codes are stable: editors and users may filter on them.
 /// Value-syntax codes come from `dstack-values` (one per syntax) and are passed through unchanged.

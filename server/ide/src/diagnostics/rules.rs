@@ -7,7 +7,7 @@ use dstack_syntax::Node;
 
 use super::interp::{self, Policy};
 use super::tree::{Cx, FastSet, bool_value, int_value, is_null, scalar_text, str_value};
-use crate::bridge::{self, Parsed};
+use crate::bridge::{self, Parsed, Syntax};
 
 pub(crate) fn check(cx: &mut Cx, ty: &ConfigType) {
     let Some(root) = cx.parse.root.as_ref().map(|r| cx.resolve(r)) else {
@@ -366,7 +366,7 @@ fn task(cx: &mut Cx, root: &Node) {
 
 /// The replica count of `replicas` (or `count`), checked: a range needs a max and a min ≥ 0.
 fn replicas_range(cx: &mut Cx, node: &Node) -> Option<(i128, i128)> {
-    let Ok(Parsed::IntRange(r)) = bridge::check_syntax("int-range", node, cx.parse) else {
+    let Ok(Parsed::IntRange(r)) = bridge::check_syntax(Syntax::IntRange, node, cx.parse) else {
         return None;
     };
     let min = r.min.unwrap_or(0);
@@ -572,7 +572,7 @@ fn service(cx: &mut Cx, root: &Node) {
 fn scaling_window(cx: &mut Cx, map: &Node) {
     if let Some(scaling) = cx.get_set(map, "scaling")
         && let Some(w) = cx.get_set(scaling, "window")
-        && let Ok(Parsed::Seconds(secs)) = bridge::check_syntax("duration", w, cx.parse)
+        && let Ok(Parsed::Seconds(secs)) = bridge::check_syntax(Syntax::Duration, w, cx.parse)
         && ![30, 60, 300].contains(&secs)
     {
         cx.error(
@@ -623,7 +623,8 @@ fn probes_and_limits(cx: &mut Cx, root: &Node) {
             }
             for key in ["timeout", "interval"] {
                 if let Some(v) = cx.get_set(item, key)
-                    && let Ok(Parsed::Seconds(secs)) = bridge::check_syntax("duration", v, cx.parse)
+                    && let Ok(Parsed::Seconds(secs)) =
+                        bridge::check_syntax(Syntax::Duration, v, cx.parse)
                     && secs < 1
                 {
                     cx.error(
@@ -653,7 +654,7 @@ fn probes_and_limits(cx: &mut Cx, root: &Node) {
 
 fn utilization(cx: &mut Cx, policy: &Node) {
     if let Some(w) = cx.get(policy, "time_window")
-        && let Ok(Parsed::Seconds(s)) = bridge::check_syntax("duration", w, cx.parse)
+        && let Ok(Parsed::Seconds(s)) = bridge::check_syntax(Syntax::Duration, w, cx.parse)
         && s < 300
     {
         cx.error(

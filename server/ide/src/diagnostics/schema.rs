@@ -5,6 +5,7 @@
 
 use dstack_model::{ConfigType, Object, Shape, model};
 use dstack_syntax::{Node, NodeKind, ScalarValue, TextRange};
+use dstack_values::syntax::Syntax;
 use dstack_values::{Input, ValueError};
 
 use super::tree::{Cx, bool_value, did_you_mean, int_value, number_value};
@@ -135,19 +136,13 @@ fn missing_type(cx: &mut Cx, root: &Node) {
     cx.push(d);
 }
 
-/// Syntaxes whose parser is dstack's whole validator for the scalar forms of a value.
-const PARSED: [&str; 10] = [
-    "gpu",
-    "cpu",
-    "memory",
-    "memory-range",
-    "int-range",
-    "duration",
-    "off-duration",
-    "idle-duration",
-    "compute-capability",
-    "fleet-nodes",
-];
+/// The table entries of the named syntaxes among `shapes`, in order.
+fn syntaxes(shapes: &[Shape]) -> impl Iterator<Item = Syntax> + '_ {
+    shapes
+        .iter()
+        .filter_map(Shape::syntax)
+        .filter_map(Syntax::from_name)
+}
 
 struct Walker<'c, 'a> {
     cx: &'c mut Cx<'a>,
@@ -173,12 +168,9 @@ impl<'c, 'a> Walker<'c, 'a> {
             NodeKind::Error | NodeKind::Alias(_) => {}
             NodeKind::Mapping(_) => self.mapping(node, shapes, anchor, top),
             // `[8, 0]`: dstack's compute-capability parser takes the list form itself.
-            NodeKind::Sequence(_)
-                if shapes
-                    .iter()
-                    .any(|s| s.syntax() == Some("compute-capability")) =>
-            {
-                if let Err(e) = bridge::check_syntax("compute-capability", node, self.cx.parse) {
+            NodeKind::Sequence(_) if syntaxes(shapes).any(|s| s == Syntax::ComputeCapability) => {
+                if let Err(e) = bridge::check_syntax(Syntax::ComputeCapability, node, self.cx.parse)
+                {
                     self.value_error(node, &e);
                 }
             }
@@ -230,20 +222,17 @@ impl<'c, 'a> Walker<'c, 'a> {
         let entries = self.cx.entries(node);
         let keys: Vec<&str> = entries.iter().filter_map(|(k, _)| k.key_text()).collect();
         // A CPU mapping with only `min`/`max` is a count range, not `{arch, count}`.
-        if shapes.iter().any(|s| s.syntax() == Some("cpu"))
+        if syntaxes(shapes).any(|s| s == Syntax::Cpu)
             && !keys.is_empty()
             && keys.iter().all(|k| *k == "min" || *k == "max")
         {
-            if let Err(e) = bridge::check_syntax("cpu", node, self.cx.parse) {
+            if let Err(e) = bridge::check_syntax(Syntax::Cpu, node, self.cx.parse) {
                 self.value_error(node, &e);
             }
             return;
         }
         // `{min, max}` ranges: the keys are checked by the model, the order by the range parser.
-        if let Some(syn) = shapes
-            .iter()
-            .filter_map(Shape::syntax)
-            .find(|s| matches!(*s, "int-range" | "memory-range" | "fleet-nodes"))
+        if let Some(syn) = syntaxes(shapes).find(|s| s.has_range_mapping())
             && let Err(e) = bridge::check_syntax(syn, node, self.cx.parse)
             && (e.message.contains("order") || e.message.contains("empty"))
         {
@@ -363,9 +352,9 @@ impl<'c, 'a> Walker<'c, 'a> {
             }
             Shape::Map { values, key_syntax } => {
                 for &(k, v) in &entries {
-                    if key_syntax.as_deref() == Some("tags")
+                    if key_syntax.as_deref().and_then(Syntax::from_name) == Some(Syntax::Tags)
                         && let Some(key) = k.key_text()
-                        && let Err(e) = super::grammars::tag_key(key)
+                        && let Err(e) = dstack_values::grammars::tag_key(key)
                     {
                         self.value_error(k, &e);
                     }
@@ -385,7 +374,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                         continue;
                     }
                     // Tag values are checked as strings only: a number crashes dstack.
-                    if key_syntax.as_deref() == Some("tags")
+                    if key_syntax.as_deref().and_then(Syntax::from_name) == Some(Syntax::Tags)
                         && let Some(sc) = v.as_scalar()
                         && matches!(sc.value, ScalarValue::Int(_) | ScalarValue::Float(_))
                     {
@@ -609,17 +598,33 @@ impl<'c, 'a> Walker<'c, 'a> {
         };
         // Where dstack parses the value with its own validator (GPU, CPU, sizes, ranges, durations,
         // fleet nodes), numbers and booleans go through that parser too, not through plain `int`.
-        if let Some(syn) = shapes
-            .iter()
-            .filter_map(Shape::syntax)
-            .find(|s| PARSED.contains(s))
-        {
+        if let Some(syn) = syntaxes(shapes).find(|s| s.is_whole_validator()) {
             if scalar.value == ScalarValue::Null && shapes.contains(&Shape::Null) {
                 return;
             }
             if let Err(e) = bridge::check_syntax(syn, node, self.cx.parse) {
                 self.value_error(node, &e);
             }
+            return;
+        }
+        if let ScalarValue::Float(f) = scalar.value
+            && syntaxes(shapes).any(Syntax::takes_no_floats)
+        {
+            let mut d = self.diag(
+                node,
+                "wrong-type",
+                format!(
+                    "{} takes whole numbers, `PORT:PORT` strings or mappings, got the number `{}`",
+                    self.subject_cap(),
+                    scalar.text
+                ),
+            );
+            if f.fract() == 0.0 && f.abs() < 1e9 {
+                let whole = format!("{}", f as i64);
+                d.message.push_str(&format!("; write `{whole}`"));
+                d = d.with_fix(format!("Change to `{whole}`"), node.range, whole);
+            }
+            self.cx.push(d);
             return;
         }
         let mut best: Option<(u8, Diagnostic)> = None;
@@ -708,7 +713,7 @@ impl<'c, 'a> Walker<'c, 'a> {
             },
             Shape::String {
                 syntax,
-                pattern,
+                pattern: _,
                 min_len,
                 max_len,
                 coerce_numbers,
@@ -752,13 +757,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                         ),
                     );
                 }
-                if let Some(p) = pattern
-                    && syntax.is_none()
-                    && let Some(msg) = known_pattern(p, &text)
-                {
-                    return Fit::Bad(2, self.diag(node, "invalid-value", msg));
-                }
-                if let Some(syn) = syntax
+                if let Some(syn) = syntax.as_deref().and_then(Syntax::from_name)
                     && let Err(e) = bridge::check_syntax(syn, node, self.cx.parse)
                 {
                     return Fit::Bad(3, self.error_diag(node, &e));
@@ -776,7 +775,9 @@ impl<'c, 'a> Walker<'c, 'a> {
                     ScalarValue::Float(f) if *coerce_numbers => {
                         let t = dstack_values::py::py_float_repr(*f);
                         // dstack maps the YAML float 3.1 (from `3.10`) back to "3.10".
-                        if syntax.as_deref() == Some("python") && t == "3.1" {
+                        if syntax.as_deref().and_then(Syntax::from_name) == Some(Syntax::Python)
+                            && t == "3.1"
+                        {
                             "3.10".to_string()
                         } else {
                             t
@@ -826,10 +827,10 @@ impl<'c, 'a> Walker<'c, 'a> {
     /// List items whose dstack pre-validator turns only strings into objects: a number there is
     /// neither a string nor a mapping to pydantic (`files: [5]`, `instances: [5]`).
     fn parses_only_strings(&self, syntax: Option<&str>) -> bool {
-        matches!(
-            syntax,
-            Some("env" | "file-mapping" | "repo" | "volume-mount")
-        ) || self.key == "instances"
+        syntax
+            .and_then(Syntax::from_name)
+            .is_some_and(Syntax::takes_only_strings)
+            || self.key == "instances"
     }
 
     /// "`ide`" (or "the value" at the top), for messages.
@@ -1043,25 +1044,4 @@ fn bounds(
         return Some(format!("must be less than {}, got {}", f(b), f(v)));
     }
     None
-}
-
-/// The few regex patterns dstack uses on plain strings, checked by hand (no regex engine here).
-fn known_pattern(pattern: &str, s: &str) -> Option<String> {
-    match pattern {
-        // rate_limits[].prefix
-        r"^/[^\s\\{}]*$" => (!s.starts_with('/')
-            || s.chars().any(|c| c.is_whitespace() || "\\{}".contains(c)))
-        .then(|| {
-            format!(
-                "`{s}` must be a URL path starting with `/`, without spaces, `\\`, `{{` or `}}`"
-            )
-        }),
-        // rate_limits[].key.header
-        "^[a-zA-Z0-9-_]+$" => (s.is_empty()
-            || !s
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-        .then(|| format!("`{s}` is not a header name: use letters, digits, `-` and `_`")),
-        _ => None,
-    }
 }

@@ -7,7 +7,7 @@ use dstack_values::duration::Setting;
 
 use super::interp;
 use super::tree::{Cx, bool_value, int_value, scalar_text, str_value};
-use crate::bridge::{self, Parsed};
+use crate::bridge::{self, Parsed, Syntax};
 
 const SERVER: &str = "the dstack server will reject this";
 
@@ -59,14 +59,14 @@ fn warn_key(cx: &mut Cx, map: &Node, key: &str, message: impl Into<String>) {
 fn run(cx: &mut Cx, root: &Node, kind: &str) {
     if let Some(retry) = cx.get(root, "retry")
         && let Some(d) = cx.get(retry, "duration")
-        && let Ok(Parsed::Seconds(s)) = bridge::check_syntax("duration", d, cx.parse)
+        && let Ok(Parsed::Seconds(s)) = bridge::check_syntax(Syntax::Duration, d, cx.parse)
         && s < 0
     {
         warn_key(cx, retry, "duration", "`retry.duration` cannot be negative");
     }
     if let Some(policy) = cx.get(root, "utilization_policy")
         && let Some(w) = cx.get(policy, "time_window")
-        && let Ok(Parsed::Seconds(s)) = bridge::check_syntax("duration", w, cx.parse)
+        && let Ok(Parsed::Seconds(s)) = bridge::check_syntax(Syntax::Duration, w, cx.parse)
         && s > 3600
     {
         warn_key(
@@ -83,7 +83,7 @@ fn run(cx: &mut Cx, root: &Node, kind: &str) {
         }
         for p in items {
             if let Some(t) = cx.get(p, "timeout")
-                && let Ok(Parsed::Seconds(s)) = bridge::check_syntax("duration", t, cx.parse)
+                && let Ok(Parsed::Seconds(s)) = bridge::check_syntax(Syntax::Duration, t, cx.parse)
                 && s > 300
             {
                 warn_key(
@@ -144,7 +144,7 @@ fn run(cx: &mut Cx, root: &Node, kind: &str) {
 
 fn replica_min(cx: &Cx, map: &Node, key: &str) -> Option<i128> {
     let node = cx.get_set(map, key)?;
-    match bridge::check_syntax("int-range", node, cx.parse) {
+    match bridge::check_syntax(Syntax::IntRange, node, cx.parse) {
         Ok(Parsed::IntRange(r)) => Some(r.min.unwrap_or(0)),
         _ => None,
     }
@@ -162,7 +162,7 @@ fn image_support(cx: &mut Cx, root: &Node, level: &Node) {
     if let Some(gpu) = cx.get_set(resources, "gpu")
         && !image
         && !docker
-        && let Ok(Parsed::Gpu(spec)) = bridge::check_syntax("gpu", gpu, cx.parse)
+        && let Ok(Parsed::Gpu(spec)) = bridge::check_syntax(Syntax::Gpu, gpu, cx.parse)
         && let Some(vendor) = unsupported_vendor(&spec)
     {
         let range = cx.key_range(resources, "gpu");
@@ -176,7 +176,7 @@ fn image_support(cx: &mut Cx, root: &Node, level: &Node) {
         );
     }
     if let Some(cpu) = cx.get_set(resources, "cpu")
-        && let Ok(Parsed::Cpu(spec)) = bridge::check_syntax("cpu", cpu, cx.parse)
+        && let Ok(Parsed::Cpu(spec)) = bridge::check_syntax(Syntax::Cpu, cpu, cx.parse)
         && spec.arch == Some(dstack_values::cpu::CpuArch::Arm)
     {
         let range = cx.key_range(resources, "cpu");
@@ -519,7 +519,7 @@ fn volume(cx: &mut Cx, root: &Node) {
     if external
         && let Some(a) = cx.get_set(root, "auto_cleanup_duration")
         && let Ok(Parsed::Duration(Setting::Seconds(s))) =
-            bridge::check_syntax("idle-duration", a, cx.parse)
+            bridge::check_syntax(Syntax::IdleDuration, a, cx.parse)
         && s > 0
     {
         warn_key(

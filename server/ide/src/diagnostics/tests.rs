@@ -731,3 +731,47 @@ fn errors_inside_mapping_forms() {
         "#]],
     );
 }
+
+#[test]
+fn rate_limit_prefix_and_header_syntaxes() {
+    check(
+        "type: service\ncommands: [x]\nport: 80\nrate_limits:\n  - prefix: v1 chat\n    rps: 2\n    key: {type: header, header: X API}\n",
+        expect![[r#"
+            type: service
+            commands: [x]
+            port: 80
+            rate_limits:
+              - prefix: v1 chat
+                        ^^^^^^^ 5:13-5:20 error invalid-value `v1 chat` must be a URL path starting with `/`, without spaces, `\`, `{` or `}`; for example `/v1/chat`
+                rps: 2
+                key: {type: header, header: X API}
+                                            ^^^^^ 7:33-7:38 error invalid-value `X API` is not a header name: use letters, digits, `-` and `_`; for example `X-API-Key`
+
+        "#]],
+    );
+}
+
+/// dstack turns only integers and strings into port mappings: `ports: [80.0]` is rejected
+/// (verified with dstack 0.22.5), while a service's `port: 80.0` is read as 80.
+#[test]
+fn a_float_is_not_a_port_mapping() {
+    check(
+        "type: task\ncommands: [x]\nports: [80.0]\n",
+        expect![[r#"
+            type: task
+            commands: [x]
+            ports: [80.0]
+                    ^^^^ 3:9-3:13 error wrong-type `ports` takes whole numbers, `PORT:PORT` strings or mappings, got the number `80.0`; write `80`
+
+        "#]],
+    );
+    check(
+        "type: service\ncommands: [x]\nport: 80.0\n",
+        expect![[r#"
+            type: service
+            commands: [x]
+            port: 80.0
+
+        "#]],
+    );
+}

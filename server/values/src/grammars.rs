@@ -1,22 +1,11 @@
-//! The few small string grammars `dstack-values` does not have: tag values and keys, absolute paths,
-//! URL paths, IP addresses and networks. Everything else is dispatched by [`crate::bridge`].
+//! Small string grammars: tag keys and values, absolute paths, URL paths and prefixes, header names,
+//! IP addresses and networks.
 
-use dstack_values::ValueError;
+use crate::ValueError;
 
-/// Checks a string against one of the small syntaxes kept here; other names are accepted.
-pub(crate) fn check_local_syntax(syntax: &str, s: &str) -> Result<(), ValueError> {
-    match syntax {
-        "tags" => tag_value(s),
-        "absolute-path" => absolute_path(s),
-        "url-path" => url_path(s),
-        "ip-network" => ip_network(s).map(|_| ()),
-        "ip-address" => ip_address(s).map(|_| ()),
-        _ => Ok(()),
-    }
-}
-
-fn tag_value(s: &str) -> Result<(), ValueError> {
-    if dstack_values::tags::is_valid_value(s) {
+/// A tag value: at most 256 letters, digits, spaces and `.:/=_-+@`.
+pub fn tag_value(s: &str) -> Result<(), ValueError> {
+    if crate::tags::is_valid_value(s) {
         Ok(())
     } else {
         Err(ValueError::new(
@@ -28,8 +17,8 @@ fn tag_value(s: &str) -> Result<(), ValueError> {
 }
 
 /// A tag key: letters, digits, `_` and `-`, 1 to 60 characters.
-pub(crate) fn tag_key(s: &str) -> Result<(), ValueError> {
-    if dstack_values::tags::is_valid_key(s) {
+pub fn tag_key(s: &str) -> Result<(), ValueError> {
+    if crate::tags::is_valid_key(s) {
         Ok(())
     } else {
         Err(ValueError::new(
@@ -40,7 +29,8 @@ pub(crate) fn tag_key(s: &str) -> Result<(), ValueError> {
     }
 }
 
-fn absolute_path(s: &str) -> Result<(), ValueError> {
+/// An absolute path on the instance (`~` counts: it is expanded there).
+pub fn absolute_path(s: &str) -> Result<(), ValueError> {
     // `~` is expanded on the instance, so `~/src` counts as absolute.
     if s.starts_with('/') || s.starts_with('~') {
         Ok(())
@@ -53,7 +43,8 @@ fn absolute_path(s: &str) -> Result<(), ValueError> {
     }
 }
 
-fn url_path(s: &str) -> Result<(), ValueError> {
+/// A URL path starting with `/`, printable, at most 2048 characters.
+pub fn url_path(s: &str) -> Result<(), ValueError> {
     if !s.starts_with('/') {
         return Err(ValueError::new(
             "invalid-value",
@@ -70,15 +61,42 @@ fn url_path(s: &str) -> Result<(), ValueError> {
     Ok(())
 }
 
+/// A rate limit's path prefix (dstack's pattern `^/[^\s\\{}]*$`): `/`, then no whitespace, `\`, `{` or `}`.
+pub fn url_prefix(s: &str) -> Result<(), ValueError> {
+    if s.starts_with('/') && !s.chars().any(|c| c.is_whitespace() || "\\{}".contains(c)) {
+        return Ok(());
+    }
+    Err(ValueError::new(
+        "invalid-value",
+        format!("`{s}` must be a URL path starting with `/`, without spaces, `\\`, `{{` or `}}`"),
+    )
+    .example("/v1/chat"))
+}
+
+/// An HTTP header name (dstack's pattern `^[a-zA-Z0-9-_]+$`).
+pub fn header_name(s: &str) -> Result<(), ValueError> {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Ok(());
+    }
+    Err(ValueError::new(
+        "invalid-value",
+        format!("`{s}` is not a header name: use letters, digits, `-` and `_`"),
+    )
+    .example("X-API-Key"))
+}
+
 /// An IPv4 or IPv6 address.
-pub(crate) fn ip_address(s: &str) -> Result<std::net::IpAddr, ValueError> {
+pub fn ip_address(s: &str) -> Result<std::net::IpAddr, ValueError> {
     s.parse::<std::net::IpAddr>().map_err(|_| {
         ValueError::new("invalid-value", format!("`{s}` is not an IP address")).example("10.0.0.5")
     })
 }
 
 /// A network `ADDRESS/PREFIX`, host bits clear.
-pub(crate) fn ip_network(s: &str) -> Result<(std::net::IpAddr, u8), ValueError> {
+pub fn ip_network(s: &str) -> Result<(std::net::IpAddr, u8), ValueError> {
     let bad = || {
         ValueError::new(
             "invalid-value",
@@ -116,7 +134,7 @@ pub(crate) fn ip_network(s: &str) -> Result<(std::net::IpAddr, u8), ValueError> 
 }
 
 /// Private (RFC 1918 / unique-local) addresses, as Python's `ipaddress` sees them.
-pub(crate) fn is_private(ip: std::net::IpAddr) -> bool {
+pub fn is_private(ip: std::net::IpAddr) -> bool {
     match ip {
         std::net::IpAddr::V4(v4) => v4.is_private() || v4.is_loopback() || v4.is_link_local(),
         std::net::IpAddr::V6(v6) => (v6.segments()[0] & 0xfe00) == 0xfc00 || v6.is_loopback(),

@@ -59,12 +59,17 @@ pub struct PriceSummary {
 }
 
 /// `$0.0052`, `$0.35`, `$12.47`: two decimals, more for sub-dime prices so they do not read 0.
+/// gpuhunt and dstack pass a negative catalog price through (neither checks), so it is shown as
+/// written, sign first: `-$5.00`.
 pub fn format_price(p: f64) -> String {
-    if p >= 0.1 || p == 0.0 {
+    if p < 0.0 {
+        return format!("-{}", format_price(-p));
+    }
+    if p >= 0.1 || p == 0.0 || !p.is_finite() {
         format!("${p:.2}")
     } else {
         let s = format!("{p:.4}");
-        let s = s.trim_end_matches('0');
+        let s = s.trim_end_matches('0').trim_end_matches('.');
         format!("${s}")
     }
 }
@@ -165,6 +170,9 @@ mod tests {
         assert_eq!(s(1, Some(12.4669)), "1 offer · $12.47/h");
         assert_eq!(s(713, Some(0.0052)), "713 offers · from $0.0052/h");
         assert_eq!(s(2, Some(0.35)), "2 offers · from $0.35/h");
+        // Negative catalog prices (gpuhunt passes them through) keep their sign outside.
+        assert_eq!(s(3, Some(-5.0)), "3 offers · from -$5.00/h");
+        assert_eq!(s(3, Some(-0.05)), "3 offers · from -$0.05/h");
     }
 
     #[test]

@@ -462,4 +462,34 @@ mod tests {
         }
         assert!(loaded > 0);
     }
+
+    #[test]
+    fn more_than_65535_regions_keep_their_own_region() {
+        let mut text = String::from(HEADER);
+        for i in 0..70_000 {
+            text.push_str(&format!("t3.micro,r{i},0.01,2,1,0,,,False,,,,x86,{{}}\n"));
+        }
+        let c = Catalog::from_csv("aws", &text);
+        assert_eq!(c.len(), 70_000);
+        for i in [0, 65_534, 65_535, 65_536, 69_999] {
+            assert_eq!(c.region_name(&c.items[i]), format!("r{i}"));
+        }
+        assert_eq!(c.backend_regions().len(), 70_000);
+    }
+
+    #[test]
+    fn rows_and_warnings_are_capped() {
+        let row = "t3.micro,us-east-1,0.01,2,1,0,,,False,,,,x86,{}\n";
+        let mut text = String::from(HEADER);
+        text.push_str(&row.repeat(MAX_ROWS + 10));
+        text.push_str(&"bad\n".repeat(MAX_WARNINGS + 5));
+        let c = Catalog::from_csv("aws", &text);
+        assert_eq!(c.len(), MAX_ROWS);
+        let last = c.warnings().last().map(|w| w.message.as_str()).unwrap_or("");
+        assert!(last.contains("more than 500000 catalog rows"), "{last}");
+
+        let c = Catalog::from_csv("aws", &format!("{HEADER}{}", "bad\n".repeat(MAX_WARNINGS + 5)));
+        assert_eq!(c.warnings().len(), MAX_WARNINGS);
+        assert_eq!(c.warnings_dropped(), 5);
+    }
 }

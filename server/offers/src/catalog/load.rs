@@ -485,10 +485,17 @@ mod tests {
         text.push_str(&"bad\n".repeat(MAX_WARNINGS + 5));
         let c = Catalog::from_csv("aws", &text);
         assert_eq!(c.len(), MAX_ROWS);
-        let last = c.warnings().last().map(|w| w.message.as_str()).unwrap_or("");
+        let last = c
+            .warnings()
+            .last()
+            .map(|w| w.message.as_str())
+            .unwrap_or("");
         assert!(last.contains("more than 500000 catalog rows"), "{last}");
 
-        let c = Catalog::from_csv("aws", &format!("{HEADER}{}", "bad\n".repeat(MAX_WARNINGS + 5)));
+        let c = Catalog::from_csv(
+            "aws",
+            &format!("{HEADER}{}", "bad\n".repeat(MAX_WARNINGS + 5)),
+        );
         assert_eq!(c.warnings().len(), MAX_WARNINGS);
         assert_eq!(c.warnings_dropped(), 5);
     }

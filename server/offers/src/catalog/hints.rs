@@ -3,25 +3,22 @@
 
 use super::{Catalog, FxMap, Item, bits, opt};
 use crate::backends;
-use crate::{CpuArch, Vendor};
+use crate::{OfferView, Vendor};
 
-/// One row as plain data, for callers that want to look at the catalog itself.
+/// One row as plain data: the offer it makes as it stands (the very view the matcher gives, at
+/// the row's own price and disk), plus what only the file says.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ItemView<'c> {
+    pub offer: OfferView<'c>,
+    /// The provider as the catalog names it (the file stem, `lambdalabs`).
     pub provider: &'c str,
-    pub instance_name: &'c str,
+    /// The location as written (for GCP the zone; `offer.region` is its region).
     pub location: &'c str,
-    pub price: f64,
-    pub cpu: i32,
+    /// The file's RAM and per-GPU memory, GB (the offer's are rounded to whole MiB).
     pub memory: f64,
-    pub gpu_count: i32,
-    pub gpu_name: Option<&'c str>,
     pub gpu_memory: Option<f64>,
-    pub spot: bool,
     pub disk_size: Option<f64>,
-    pub gpu_vendor: Option<Vendor>,
     pub flags: &'c str,
-    pub cpu_arch: CpuArch,
     pub provider_data: &'c str,
 }
 
@@ -68,20 +65,13 @@ impl Catalog {
 
     fn view<'c>(&'c self, i: &Item, raw: [f64; 2]) -> ItemView<'c> {
         ItemView {
+            offer: self.offer_view(i, i.price, opt(i.disk_size).unwrap_or(0.0), None),
             provider: self.provider_name(i.provider),
-            instance_name: self.str(i.instance),
             location: self.str(i.location),
-            price: i.price,
-            cpu: i.cpu,
             memory: raw[0],
-            gpu_count: i.gpu_count,
-            gpu_name: self.gpu_name(i),
             gpu_memory: opt(raw[1]),
-            spot: i.spot(),
             disk_size: opt(i.disk_size),
-            gpu_vendor: i.vendor,
             flags: self.flag_sets.get(i.flags).map_or("", |f| self.str(f)),
-            cpu_arch: i.arch,
             provider_data: self.str(i.provider_data),
         }
     }

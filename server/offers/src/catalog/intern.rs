@@ -52,6 +52,8 @@ pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 pub(crate) struct Interner {
     map: FxMap<Box<str>, u32>,
     pub(crate) strings: Vec<Box<str>>,
+    /// Bytes of distinct text held (what a hostile catalog of all-unique values inflates).
+    pub(crate) text_bytes: usize,
 }
 
 impl Interner {
@@ -60,6 +62,7 @@ impl Interner {
             return Sym(i);
         }
         let i = u32::try_from(self.strings.len()).unwrap_or(u32::MAX);
+        self.text_bytes += s.len();
         self.strings.push(s.into());
         self.map.insert(s.into(), i);
         Sym(i)

@@ -12,7 +12,7 @@ mod load;
 pub use hints::{GpuCount, ItemView, gpu_offer_counts};
 use intern::Interner;
 pub(crate) use intern::{FxMap, Sym, Table};
-pub use load::{MAX_PROVIDERS, MAX_ROWS, MAX_WARNINGS, SUPPORTED_FLAGS};
+pub use load::{MAX_DISTINCT_TEXT, MAX_PROVIDERS, MAX_ROWS, MAX_WARNINGS, SUPPORTED_FLAGS};
 
 use crate::{CpuArch, Vendor};
 
@@ -287,7 +287,7 @@ mod tests {
         );
         a.merge(&b);
         a.merge(&c);
-        let names: Vec<(&str, &str)> = a.iter().map(|r| (r.provider, r.instance_name)).collect();
+        let names: Vec<(&str, &str)> = a.iter().map(|r| (r.provider, r.offer.instance)).collect();
         assert_eq!(
             names,
             vec![("aws", "t3.small"), ("lambdalabs", "gpu_1x_a10")]

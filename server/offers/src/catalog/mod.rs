@@ -12,7 +12,9 @@ mod load;
 pub use hints::{GpuCount, ItemView, gpu_offer_counts};
 use intern::Interner;
 pub(crate) use intern::{FxMap, Sym, Table};
-pub use load::{MAX_DISTINCT_TEXT, MAX_PROVIDERS, MAX_ROWS, MAX_WARNINGS, SUPPORTED_FLAGS};
+pub use load::{
+    MAX_DISTINCT_STRINGS, MAX_DISTINCT_TEXT, MAX_PROVIDERS, MAX_ROWS, MAX_WARNINGS, SUPPORTED_FLAGS,
+};
 
 use crate::{CpuArch, Vendor};
 

@@ -33,6 +33,16 @@ impl SourceKind {
     }
 }
 
+/// What a load has to tell about the files themselves (entries skipped as not regular files):
+/// the catalog's warnings that name no row.
+pub fn load_notes(catalog: &Catalog) -> impl Iterator<Item = String> + '_ {
+    catalog
+        .warnings()
+        .iter()
+        .filter(|w| w.line == 0)
+        .map(|w| format!("{}: {}", w.provider, w.message))
+}
+
 /// Loads `path` and lays it over the embedded catalog.
 pub fn load_catalog(path: &Path) -> Result<Catalog, String> {
     let loaded = dstack_offers::fs::load_path(path)?;
@@ -187,19 +197,44 @@ pub fn offers_json(count: usize, rows: &[OfferRow], max: Option<usize>) -> Value
 pub struct Sources {
     pub catalog: std::sync::RwLock<Option<Arc<Catalog>>>,
     pub backends: std::sync::RwLock<Arc<BackendSettings>>,
+    /// Bumped by every `dstack.catalog.path` change: a load finishing after a newer setting
+    /// must not win.
+    catalog_generation: std::sync::atomic::AtomicU64,
 }
 
 impl Sources {
+    /// Starts applying a new catalog setting; the ticket says whether it is still the latest.
+    pub fn begin_catalog_change(&self) -> u64 {
+        self.catalog_generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1
+    }
+
+    /// Whether no newer setting came since `ticket` (a queued load that lost can skip its work).
+    pub fn is_current_catalog_change(&self, ticket: u64) -> bool {
+        self.catalog_generation
+            .load(std::sync::atomic::Ordering::SeqCst)
+            == ticket
+    }
+
+    /// Installs `catalog` if no newer setting came since `ticket`; `false` when it is stale.
+    pub fn finish_catalog_change(&self, ticket: u64, catalog: Option<Arc<Catalog>>) -> bool {
+        let Ok(mut slot) = self.catalog.write() else {
+            return false;
+        };
+        // Checked under the write lock, so a newer change cannot land in between.
+        if !self.is_current_catalog_change(ticket) {
+            return false;
+        }
+        *slot = catalog;
+        true
+    }
+
     pub fn catalog(&self) -> Option<Arc<Catalog>> {
         self.catalog.read().ok().and_then(|c| c.clone())
     }
     pub fn backends(&self) -> Arc<BackendSettings> {
         self.backends.read().map(|b| b.clone()).unwrap_or_default()
-    }
-    pub fn set_catalog(&self, catalog: Option<Arc<Catalog>>) {
-        if let Ok(mut c) = self.catalog.write() {
-            *c = catalog;
-        }
     }
     pub fn set_backends(&self, backends: BackendSettings) {
         if let Ok(mut b) = self.backends.write() {
@@ -232,6 +267,18 @@ mod tests {
         let missing = load_catalog(&dir.join("nope"));
         assert!(missing.is_err());
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_late_catalog_load_loses_to_a_newer_setting() {
+        let sources = Sources::default();
+        let slow = sources.begin_catalog_change(); // path set: load runs
+        let cleared = sources.begin_catalog_change(); // path cleared 0.2 s later
+        assert!(sources.finish_catalog_change(cleared, None));
+        // The first load finishes last: discarded.
+        let late = Some(Arc::new(Catalog::embedded()));
+        assert!(!sources.finish_catalog_change(slow, late));
+        assert!(sources.catalog().is_none());
     }
 
     #[test]

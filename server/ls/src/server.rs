@@ -147,29 +147,56 @@ impl Backend {
     }
 
     /// Load `dstack.catalog.path` off the runtime; a failure is a warning and the previous
-    /// catalog (the embedded one at first) stays.
+    /// catalog (the embedded one at first) stays. The latest setting wins: a load that finishes
+    /// after a newer change is dropped.
     fn schedule_catalog_load(&self, path: Option<String>) {
         let inner = self.inner.clone();
         let client = self.client.clone();
+        let ticket = inner.sources.begin_catalog_change();
         tokio::spawn(async move {
             let Some(path) = path else {
-                inner.sources.set_catalog(None);
+                if inner.sources.finish_catalog_change(ticket, None) {
+                    refresh_lenses(&inner, &client);
+                }
                 return;
             };
             let shown = path.clone();
+            let sources = inner.clone();
             let loaded = tokio::task::spawn_blocking(move || {
                 guard("catalog load", || {
+                    if !sources.sources.is_current_catalog_change(ticket) {
+                        return Err("superseded by a newer setting".to_string());
+                    }
                     offers_source::load_catalog(&offers_source::expand_home(&path))
                 })
             })
             .await;
             match loaded {
                 Ok(Some(Ok(catalog))) => {
-                    tracing::info!("offers catalog: {} rows from {shown}", catalog.len());
-                    inner.sources.set_catalog(Some(Arc::new(catalog)));
+                    let notes: Vec<String> = offers_source::load_notes(&catalog).collect();
+                    let rows = catalog.len();
+                    if !inner
+                        .sources
+                        .finish_catalog_change(ticket, Some(Arc::new(catalog)))
+                    {
+                        tracing::info!(
+                            "offers catalog: {shown} loaded after a newer setting; dropped"
+                        );
+                        return;
+                    }
+                    tracing::info!("offers catalog: {rows} rows from {shown}");
+                    for note in notes {
+                        tracing::warn!("offers catalog: {note}");
+                        let msg = format!("dstack: offers catalog: {note}");
+                        let client = client.clone();
+                        tokio::spawn(async move {
+                            client.show_message(MessageType::WARNING, msg).await
+                        });
+                    }
                     warm_up(&inner);
                     refresh_lenses(&inner, &client);
                 }
+                Ok(Some(Err(_))) if !inner.sources.is_current_catalog_change(ticket) => {}
                 Ok(Some(Err(e))) => {
                     tracing::warn!("offers catalog: {e}");
                     let msg = format!(

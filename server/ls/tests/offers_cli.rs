@@ -276,3 +276,56 @@ fn server_config_in_home_narrows_backends() {
     assert!(!offers.is_empty());
     assert!(offers.iter().all(|o| o["backend"] == "aws"), "{v}");
 }
+
+/// `offers --catalog DIR` whose `aws/version` (and a provider CSV) is a FIFO: opening one blocks
+/// until a writer appears, so the load used to hang for good. Now they are skipped, once.
+#[cfg(unix)]
+#[test]
+fn catalog_fifos_are_skipped_not_waited_on() {
+    let home = scratch("fifo-catalog");
+    let catalog = home.join("catalog");
+    let _ = std::fs::remove_dir_all(&catalog);
+    std::fs::create_dir_all(catalog.join("aws")).expect("mkdir");
+    for fifo in [catalog.join("aws/version"), catalog.join("gcp.csv")] {
+        let made = Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", fifo.display());
+    }
+    let row = "gpu_1x_a10,us-east-1,0.75,30,200,1,A10,24,False,512,nvidia,,x86,{}\n";
+    let header = "instance_name,location,price,cpu,memory,gpu_count,gpu_name,gpu_memory,spot,disk_size,gpu_vendor,flags,cpu_arch,provider_data\n";
+    std::fs::write(catalog.join("lambdalabs.csv"), format!("{header}{row}")).expect("write");
+    let spec = home.join("a.dstack.yml");
+    std::fs::write(
+        &spec,
+        "type: task\nimage: ubuntu\ncommands: [nvidia-smi]\nresources:\n  gpu: A10\n",
+    )
+    .expect("write");
+    let child = Command::new(common::bin())
+        .args([
+            "offers",
+            &spec.to_string_lossy(),
+            "--catalog",
+            &catalog.to_string_lossy(),
+        ])
+        .env("HOME", &home)
+        .env_remove("DSTACK_PROJECT")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run dstack-lsp");
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    // A watchdog only: a hang fails the test instead of the suite.
+    let Ok(Ok(out)) = rx.recv_timeout(std::time::Duration::from_secs(120)) else {
+        let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+        panic!("dstack-lsp offers hung on a FIFO in the catalog");
+    };
+    let _ = std::fs::remove_dir_all(&home);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(err.matches("not regular files").count(), 1, "{err}");
+    assert!(err.contains("skipped 2 entries"), "{err}");
+    assert!(stdout(&out).contains("gpu_1x_a10"), "{}", stdout(&out));
+}

@@ -27,7 +27,6 @@
 
 pub mod backends;
 pub mod catalog;
-pub mod csv;
 mod embedded;
 #[cfg(feature = "fs")]
 pub mod fs;

@@ -59,12 +59,17 @@ pub struct PriceSummary {
 }
 
 /// `$0.0052`, `$0.35`, `$12.47`: two decimals, more for sub-dime prices so they do not read 0.
+/// gpuhunt and dstack pass a negative catalog price through (neither checks), so it is shown as
+/// written, sign first: `-$5.00`.
 pub fn format_price(p: f64) -> String {
-    if p >= 0.1 || p == 0.0 {
+    if p < 0.0 {
+        return format!("-{}", format_price(-p));
+    }
+    if p >= 0.1 || p == 0.0 || !p.is_finite() {
         format!("${p:.2}")
     } else {
         let s = format!("{p:.4}");
-        let s = s.trim_end_matches('0');
+        let s = s.trim_end_matches('0').trim_end_matches('.');
         format!("${s}")
     }
 }
@@ -107,9 +112,10 @@ impl<'c> OfferList<'c> {
     }
     pub fn view(&self, o: &Offer) -> OfferView<'c> {
         let c = self.catalog;
-        let Some(i) = c.items.get(o.item as usize) else {
+        match c.items.get(o.item as usize) {
+            Some(i) => c.offer_view(i, o.price, o.disk_gb, o.total_blocks),
             // Offers only come from this catalog; an empty view keeps this total anyway.
-            return OfferView {
+            None => OfferView {
                 backend: "",
                 region: "",
                 instance: "",
@@ -124,25 +130,38 @@ impl<'c> OfferList<'c> {
                 gpu_memory_gb: None,
                 disk_gb: o.disk_gb,
                 total_blocks: o.total_blocks,
-            };
-        };
+            },
+        }
+    }
+}
+
+impl Catalog {
+    /// A row as an offer at `price` with `disk_gb`: what both an offer list and the catalog's
+    /// own row view show.
+    pub(crate) fn offer_view(
+        &self,
+        i: &Item,
+        price: f64,
+        disk_gb: f64,
+        total_blocks: Option<u32>,
+    ) -> OfferView<'_> {
         let gpus = i.gpu_count.max(0);
         let has_gpu = gpus > 0;
         OfferView {
-            backend: backends::backend_of_provider(c.provider_name(i.provider)),
-            region: c.region_name(i),
-            instance: c.str(i.instance),
-            price: o.price,
+            backend: backends::backend_of_provider(self.provider_name(i.provider)),
+            region: self.region_name(i),
+            instance: self.str(i.instance),
+            price,
             spot: i.spot(),
             cpu_arch: i.arch,
             cpus: i.cpu,
             memory_gb: i.memory,
             gpu_count: gpus,
             gpu_vendor: i.vendor.filter(|_| has_gpu),
-            gpu_name: c.gpu_name(i).filter(|_| has_gpu),
+            gpu_name: self.gpu_name(i).filter(|_| has_gpu),
             gpu_memory_gb: has_gpu.then(|| opt(i.gpu_memory).unwrap_or(0.0)),
-            disk_gb: o.disk_gb,
-            total_blocks: o.total_blocks,
+            disk_gb,
+            total_blocks,
         }
     }
 }
@@ -165,6 +184,9 @@ mod tests {
         assert_eq!(s(1, Some(12.4669)), "1 offer · $12.47/h");
         assert_eq!(s(713, Some(0.0052)), "713 offers · from $0.0052/h");
         assert_eq!(s(2, Some(0.35)), "2 offers · from $0.35/h");
+        // Negative catalog prices (gpuhunt passes them through) keep their sign outside.
+        assert_eq!(s(3, Some(-5.0)), "3 offers · from -$5.00/h");
+        assert_eq!(s(3, Some(-0.05)), "3 offers · from -$0.05/h");
     }
 
     #[test]

@@ -80,7 +80,13 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
     let bytes = std::fs::read(&opts.file).map_err(|e| format!("{}: {e}", opts.file.display()))?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let catalog = match &opts.catalog {
-        Some(p) => Some(Arc::new(offers_source::load_catalog(p)?)),
+        Some(p) => {
+            let catalog = offers_source::load_catalog(p)?;
+            for note in offers_source::load_notes(&catalog) {
+                eprintln!("dstack-lsp offers: {note}");
+            }
+            Some(Arc::new(catalog))
+        }
         None => None,
     };
     let project = std::env::var("DSTACK_PROJECT").ok();

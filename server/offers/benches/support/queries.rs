@@ -55,28 +55,28 @@ pub fn synthetic_100k() -> Catalog {
             let (instance, location) = if r.provider == "gcp" {
                 // keep zone suffixes intact
                 (
-                    format!("{}{suffix}", r.instance_name),
+                    format!("{}{suffix}", r.offer.instance),
                     r.location.replacen('-', &format!("{suffix}-"), 1),
                 )
             } else {
                 (
-                    format!("{}{suffix}", r.instance_name),
+                    format!("{}{suffix}", r.offer.instance),
                     format!("{}{suffix}", r.location),
                 )
             };
             text.push_str(&format!(
                 "{instance},{location},{},{},{},{},{},{},{},{},{},{},{},\"{}\"\n",
-                r.price * (1.0 + copy as f64 * 0.001),
-                r.cpu,
+                r.offer.price * (1.0 + copy as f64 * 0.001),
+                r.offer.cpus,
                 r.memory,
-                r.gpu_count,
-                r.gpu_name.unwrap_or(""),
+                r.offer.gpu_count,
+                r.offer.gpu_name.unwrap_or(""),
                 opt(r.gpu_memory),
-                if r.spot { "True" } else { "False" },
+                if r.offer.spot { "True" } else { "False" },
                 opt(r.disk_size),
-                r.gpu_vendor.map(|v| v.as_str()).unwrap_or(""),
+                r.offer.gpu_vendor.map(|v| v.as_str()).unwrap_or(""),
                 r.flags,
-                r.cpu_arch.as_str(),
+                r.offer.cpu_arch.as_str(),
                 r.provider_data.replace('"', "\"\""),
             ));
             rows += 1;

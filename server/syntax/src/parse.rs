@@ -34,6 +34,8 @@ pub struct Parse {
     second_doc: Option<TextRange>,
     /// Every `&anchor` in document order, with the way to reach its node from the root.
     anchors: Vec<AnchorDef>,
+    /// Anchor name -> indexes into `anchors`, sorted by offset: an alias finds its anchor by binary search.
+    anchor_index: std::collections::HashMap<String, Vec<usize>>,
 }
 
 #[derive(Clone, Debug)]
@@ -71,6 +73,18 @@ struct AnchorDef {
     offset: u32,
     /// Child steps from the root: for a mapping `2 * entry + (0 key | 1 value)`, for a sequence the index.
     steps: Vec<u32>,
+}
+
+// Anchor definitions examined while matching aliases and checking anchors (test-only): the
+// anchor passes must stay linear, and a count proves it without timing anything.
+#[cfg(test)]
+thread_local! {
+    pub(crate) static ANCHOR_WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+fn count_anchor_work(n: u64) {
+    ANCHOR_WORK.with(|w| w.set(w.get() + n));
 }
 
 pub fn parse(text: &str) -> Parse {
@@ -451,6 +465,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
         doc_end: split.doc_end,
         second_doc: split.second_doc,
         anchors: Vec::new(),
+        anchor_index: Default::default(),
     };
     parse.finish(&split);
     parse
@@ -678,21 +693,16 @@ impl Parse {
             }
             (None, _) => {}
         }
-        let mut errors = Vec::new();
-        for (name, range) in aliases {
-            if !anchors
-                .iter()
-                .any(|a| a.name == name && a.offset < range.start)
-            {
-                errors.push(SyntaxError {
-                    range,
-                    message: format!("unknown alias `*{name}`: define the anchor `&{name}` on a value above this line"),
-                });
-            }
+        let mut index: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (i, a) in anchors.iter().enumerate() {
+            index.entry(a.name.clone()).or_default().push(i);
         }
-        let mut seen = std::collections::HashSet::new();
-        for a in &anchors {
-            if !seen.insert(a.name.as_str()) {
+        let mut errors = Vec::new();
+        for list in index.values_mut() {
+            // Stable: anchors at one offset keep their walk order.
+            list.sort_by_key(|&i| anchors[i].offset);
+            for &i in list.iter().skip(1) {
+                let a = &anchors[i];
                 let end = a.offset + 1 + a.name.len() as u32;
                 errors.push(SyntaxError {
                     range: TextRange::new(a.offset, end),
@@ -704,6 +714,15 @@ impl Parse {
             }
         }
         self.anchors = anchors;
+        self.anchor_index = index;
+        for (name, range) in aliases {
+            if self.latest_anchor(&name, range.start).is_none() {
+                errors.push(SyntaxError {
+                    range,
+                    message: format!("unknown alias `*{name}`: define the anchor `&{name}` on a value above this line"),
+                });
+            }
+        }
         for value in merges {
             let ok = match &self.resolve(value).kind {
                 NodeKind::Mapping(_) => true,
@@ -756,16 +775,23 @@ impl Parse {
         Some(node)
     }
 
+    /// The last anchor named `name` that starts before `before` (PyYAML's rule for an alias).
+    fn latest_anchor(&self, name: &str, before: u32) -> Option<&AnchorDef> {
+        let list = self.anchor_index.get(name)?;
+        #[cfg(test)]
+        count_anchor_work(1 + u64::from(usize::BITS - list.len().leading_zeros()));
+        let n = list.partition_point(|&i| self.anchors.get(i).is_some_and(|a| a.offset < before));
+        list.get(n.checked_sub(1)?)
+            .and_then(|&i| self.anchors.get(i))
+    }
+
     /// Follow an alias to its anchored node (itself when it is not an alias, or the alias is unknown).
     /// The anchor is the latest one of that name defined before the alias, as in PyYAML.
     pub fn resolve<'a>(&'a self, node: &'a Node) -> &'a Node {
         let NodeKind::Alias(name) = &node.kind else {
             return node;
         };
-        self.anchors
-            .iter()
-            .rev()
-            .find(|a| &a.name == name && a.offset < node.range.start)
+        self.latest_anchor(name, node.range.start)
             .and_then(|a| self.node_by_steps(&a.steps))
             .filter(|n| !matches!(n.kind, NodeKind::Alias(_)))
             .unwrap_or(node)
@@ -775,17 +801,49 @@ impl Parse {
     /// Keys keep the position of their first occurrence; explicit keys override merged ones, and among
     /// merge sources (`<<: [*a, *b]`) the earlier source wins.
     pub fn entries<'a>(&'a self, mapping: &'a Node) -> Vec<(&'a Node, &'a Node)> {
-        let mut out = Vec::new();
-        self.flatten(self.resolve(mapping), &mut out, 0);
-        dedup_last_wins(out)
+        let mapping = self.resolve(mapping);
+        let Some(entries) = mapping.as_mapping() else {
+            return Vec::new();
+        };
+        if !entries.iter().any(|e| is_merge_key(&e.key)) {
+            return dedup_last_wins(entries.iter().map(|e| (&e.key, &e.value)).collect());
+        }
+        // PyYAML's expansion repeats a source each time it is merged (exponential on chains
+        // such as `<<: [*a, *a]` nested). A repeated source adds no new key, so the positions
+        // come from each source's first expansion and the values from its last one: each
+        // mapping is visited once per pass.
+        let mut first = Vec::new();
+        self.flatten(mapping, &mut first, &mut Default::default(), 0);
+        let mut last = Vec::new();
+        self.flatten_backwards(mapping, &mut last, &mut Default::default(), 0);
+        let mut values: std::collections::HashMap<KeyId<'a>, &'a Node> = Default::default();
+        for (k, v) in last {
+            if let Some(id) = key_id(k) {
+                values.entry(id).or_insert(v);
+            }
+        }
+        let mut out = dedup_last_wins(first);
+        for (k, v) in &mut out {
+            if let Some(last) = key_id(k).and_then(|id| values.get(&id)) {
+                *v = last;
+            }
+        }
+        out
     }
 
-    /// PyYAML's `flatten_mapping`: merged entries first (in source order), then explicit ones.
-    fn flatten<'a>(&'a self, mapping: &'a Node, out: &mut Vec<(&'a Node, &'a Node)>, depth: usize) {
+    /// PyYAML's `flatten_mapping`: merged entries first (in source order), then explicit ones;
+    /// a mapping already expanded (`seen`) is skipped.
+    fn flatten<'a>(
+        &'a self,
+        mapping: &'a Node,
+        out: &mut Vec<(&'a Node, &'a Node)>,
+        seen: &mut std::collections::HashSet<*const Node>,
+        depth: usize,
+    ) {
         let Some(entries) = mapping.as_mapping() else {
             return;
         };
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !seen.insert(mapping) {
             return;
         }
         let mut explicit = Vec::new();
@@ -796,16 +854,52 @@ impl Parse {
             }
             let source = self.resolve(&e.value);
             match &source.kind {
-                NodeKind::Mapping(_) => self.flatten(source, out, depth + 1),
+                NodeKind::Mapping(_) => self.flatten(source, out, seen, depth + 1),
                 NodeKind::Sequence(items) => {
                     for item in items.iter().rev() {
-                        self.flatten(self.resolve(item), out, depth + 1);
+                        self.flatten(self.resolve(item), out, seen, depth + 1);
                     }
                 }
                 _ => {}
             }
         }
         out.extend(explicit);
+    }
+
+    /// `flatten`'s output in reverse order, skipping a mapping already expanded: so each source
+    /// appears at its last place in `flatten`'s full (repeating) expansion.
+    fn flatten_backwards<'a>(
+        &'a self,
+        mapping: &'a Node,
+        out: &mut Vec<(&'a Node, &'a Node)>,
+        seen: &mut std::collections::HashSet<*const Node>,
+        depth: usize,
+    ) {
+        let Some(entries) = mapping.as_mapping() else {
+            return;
+        };
+        if depth > MAX_DEPTH || !seen.insert(mapping) {
+            return;
+        }
+        out.extend(
+            entries
+                .iter()
+                .rev()
+                .filter(|e| !is_merge_key(&e.key))
+                .map(|e| (&e.key, &e.value)),
+        );
+        for e in entries.iter().rev().filter(|e| is_merge_key(&e.key)) {
+            let source = self.resolve(&e.value);
+            match &source.kind {
+                NodeKind::Mapping(_) => self.flatten_backwards(source, out, seen, depth + 1),
+                NodeKind::Sequence(items) => {
+                    for item in items {
+                        self.flatten_backwards(self.resolve(item), out, seen, depth + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     /// The node at a key path, following aliases.

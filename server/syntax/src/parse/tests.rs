@@ -623,3 +623,108 @@ fn messages_for_common_slips() {
         this line does not line up with the keys above it: check its indentation"#]]
     .assert_eq(&out.join("\n"));
 }
+
+/// 50,000 anchors used by 50,000 aliases and a merge each: the anchor work must grow linearly
+/// (a binary search per alias), not as anchors × aliases.
+#[test]
+fn many_anchors_and_aliases_take_linear_work() {
+    fn doc(n: usize) -> String {
+        let mut t = String::from("type: task\ndefs:\n");
+        for i in 0..n {
+            t.push_str(&format!("  k{i}: &a{i} {{v: {i}}}\n"));
+        }
+        t.push_str("uses:\n");
+        for i in 0..n {
+            t.push_str(&format!("  - {{<<: *a{i}, w: 1}}\n"));
+        }
+        t.push_str("again:\n");
+        for i in 0..n {
+            t.push_str(&format!("  - *a{i}\n"));
+        }
+        t
+    }
+    let work = |n: usize| {
+        ANCHOR_WORK.with(|w| w.set(0));
+        let text = doc(n);
+        let p = parse(&text);
+        assert!(p.errors.is_empty(), "{:?}", p.errors.first());
+        let root = p.root.as_ref().expect("a root mapping");
+        let uses = p
+            .node_at_path(&[PathSeg::Key("uses".into())])
+            .expect("uses");
+        for item in uses.as_sequence().unwrap_or(&[]) {
+            assert_eq!(p.entries(item).len(), 2);
+        }
+        let again = p
+            .node_at_path(&[PathSeg::Key("again".into())])
+            .expect("again");
+        let last = again.as_sequence().and_then(|s| s.last()).expect("an item");
+        assert_eq!(
+            p.resolve(last).range.start as usize,
+            text.rfind("&a").unwrap_or(0)
+        );
+        assert!(root.as_mapping().is_some());
+        ANCHOR_WORK.with(|w| w.get())
+    };
+    let small = work(500);
+    let big = work(50_000);
+    // 100 times the input: linear work grows ~100x (a log factor allowed), quadratic 10,000x.
+    assert!(
+        big <= small * 300,
+        "anchor work {small} for 500 anchors, {big} for 50,000"
+    );
+}
+
+fn entries_text(p: &Parse, key: &str) -> String {
+    let Some(node) = p.node_at_path(&[PathSeg::Key(key.into())]) else {
+        return "none".into();
+    };
+    p.entries(node)
+        .iter()
+        .map(|(k, v)| {
+            let v = p.resolve(v);
+            let v = v
+                .key_text()
+                .map_or(format!("{} entries", p.entries(v).len()), str::to_string);
+            format!("{}={v}", k.key_text().unwrap_or("?"))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A source merged twice: keys keep their first place, values come from the last merge
+/// (PyYAML: z = {a: 1, b: 1, c: 2, d: 4}, w = {a: 2, b: 9, c: 2, d: 4}).
+#[test]
+fn repeated_merge_sources_follow_pyyaml() {
+    let text = "x: &x {a: 1, b: 1}\ny: &y {a: 2, c: 2}\nz: &z {<<: [*x, *y, *x], d: 4}\nw: {<<: [*y, *z], b: 9}\n";
+    let p = parse(text);
+    expect![[r#"
+        a=1 b=1 c=2 d=4
+        a=2 b=9 c=2 d=4"#]]
+    .assert_eq(&format!(
+        "{}\n{}",
+        entries_text(&p, "z"),
+        entries_text(&p, "w")
+    ));
+}
+
+/// Each level merges the previous one twice: expanding every merge would make 2^40 entries.
+#[test]
+fn doubling_merge_chain_stays_small() {
+    let mut text = String::from("m0: &m0 {k0: 0}\n");
+    for i in 1..=40 {
+        text.push_str(&format!(
+            "m{i}: &m{i} {{<<: [*m{}, *m{}], k{i}: {i}}}\n",
+            i - 1,
+            i - 1
+        ));
+    }
+    let p = parse(&text);
+    assert!(p.errors.is_empty(), "{:?}", p.errors.first());
+    expect!["k0=0 k1=1 k2=2 k3=3"].assert_eq(&entries_text(&p, "m3"));
+    assert_eq!(
+        p.entries(p.node_at_path(&[PathSeg::Key("m40".into())]).expect("m40"))
+            .len(),
+        41
+    );
+}

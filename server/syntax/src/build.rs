@@ -6,10 +6,9 @@
 
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, ScanError, Span, Tag};
 
-use crate::parse::SyntaxError;
 use crate::scalar::{self, ScalarValue};
 use crate::text::TextRange;
-use crate::tree::{Entry, Node, NodeKind, Scalar, ScalarStyle};
+use crate::tree::{Entry, Node, NodeKind, Scalar, ScalarStyle, SyntaxError};
 
 /// Deeper nesting than this is reported and not built (it also bounds every recursive walk).
 pub(crate) const MAX_DEPTH: usize = 64;

@@ -10,13 +10,8 @@ use std::sync::Arc;
 use crate::build::{self, ChunkTree, MAX_DEPTH};
 use crate::split::{self, ChunkKind, Split};
 use crate::text::TextRange;
+pub use crate::tree::SyntaxError;
 use crate::tree::{Entry, Node, NodeKind, PathSeg, ScalarStyle};
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SyntaxError {
-    pub range: TextRange,
-    pub message: String,
-}
 
 /// The result of parsing a document: a tree (possibly partial) plus errors. Never fails.
 #[derive(Clone, Debug, Default)]

@@ -3,6 +3,13 @@
 use crate::scalar::ScalarValue;
 use crate::text::TextRange;
 
+/// A problem in the text, at its exact range, in words for the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub range: TextRange,
+    pub message: String,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     /// Whole node, from its first to its last byte: anchor and tag included, quotes included,

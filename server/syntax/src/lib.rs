@@ -38,6 +38,7 @@
 //! - Offsets are `u32`: texts must be smaller than 4 GiB.
 
 mod build;
+mod chars;
 pub mod cursor;
 mod fast;
 #[cfg(test)]

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use crate::build::{self, ChunkTree, MAX_DEPTH};
+use crate::chars;
 use crate::split::{self, ChunkKind, Split};
 use crate::text::TextRange;
 pub use crate::tree::SyntaxError;
@@ -314,12 +315,17 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                 (piece, errors, special)
             }
             None => {
-                let src = chunk_text(new_text, chunk.range).unwrap_or("");
+                let raw = chunk_text(new_text, chunk.range).unwrap_or("");
+                let cleaned = chars::clean_chunk(raw, chunk.range.start);
+                let src = &*cleaned;
                 let ChunkTree {
-                    root,
+                    mut root,
                     mut errors,
                     special,
                 } = parse_chunk_guarded(src, chunk.range.start);
+                if matches!(cleaned, std::borrow::Cow::Owned(_)) {
+                    chars::restore(raw, chunk.range.start, root.as_mut(), &mut errors);
+                }
                 if src.contains('\t') {
                     add_tab_errors(src, chunk.range.start, &mut errors);
                 }
@@ -451,6 +457,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
             tag: None,
         })
     };
+    all_errors.extend(chars::refused_char_errors(new_text));
     let mut parse = Parse {
         root,
         errors: all_errors,

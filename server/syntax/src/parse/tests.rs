@@ -728,3 +728,77 @@ fn doubling_merge_chain_stays_small() {
         41
     );
 }
+
+fn errors_of(text: &str) -> String {
+    dump(text, &parse(text))
+        .lines()
+        .filter(|l| l.starts_with("error"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// PyYAML's reader refuses control characters anywhere (comments and quotes included): one
+/// error per character, naming it; verdicts checked against PyYAML and dstack in
+/// tests/conformance/cases/yaml/char-*.
+#[test]
+fn refused_characters_follow_pyyaml() {
+    let out = [
+        "type: task\ncommands:\n  - echo \x1b[31mred\x1b[0m\n",
+        "type: task\n# ring\x07\nname: \"a\0b\"\n",
+        "name: a\0b\nx: ab\u{9b}\u{7f}\u{fffe}\n",
+        "x: [a\x01]\ny: |\n  z\x0b\n",
+    ]
+    .map(errors_of)
+    .join("\n--\n");
+    expect![[r#"
+        error 30..31 "\u{1b}": the control character U+001B (escape) is not allowed in a YAML file; remove it — pasted terminal colour codes often bring it
+        error 38..39 "\u{1b}": the control character U+001B (escape) is not allowed in a YAML file; remove it — pasted terminal colour codes often bring it
+        --
+        error 17..18 "\u{7}": the control character U+0007 (bell) is not allowed in a YAML file; remove it
+        error 27..28 "\0": the NUL character (U+0000) is not allowed in a YAML file; remove it; the file may be binary or saved as UTF-16 instead of UTF-8
+        --
+        error 7..8 "\0": the NUL character (U+0000) is not allowed in a YAML file; remove it; the file may be binary or saved as UTF-16 instead of UTF-8
+        error 15..17 "\u{9b}": the control character U+009B is not allowed in a YAML file; remove it — it often comes from text pasted out of a terminal or another encoding
+        error 17..18 "\u{7f}": the control character U+007F (delete) is not allowed in a YAML file; remove it
+        error 18..21 "\u{fffe}": the character U+FFFE is not allowed in a YAML file; remove it
+        --
+        error 5..6 "\u{1}": the control character U+0001 (start of heading) is not allowed in a YAML file; remove it
+        error 16..17 "\u{b}": the control character U+000B (vertical tab) is not allowed in a YAML file; remove it"#]]
+    .assert_eq(&out);
+}
+
+/// NEL, U+2028 and U+2029 are YAML 1.1 line breaks for PyYAML (a comment ends there); a
+/// U+FEFF inside a value is an ordinary character.
+#[test]
+fn yaml_1_1_line_breaks_and_inner_bom_follow_pyyaml() {
+    let text = "type: task\n# note\u{2028}name: foo\nx: a\u{feff}b\nc:\n  - echo\u{85}  - ls\n";
+    let p = parse(text);
+    expect![[r#"
+        map 0..58
+          key Plain "type" 0..4 str v @0
+            Plain "task" 6..10 str v @6
+          key Plain "name" 20..24 str v @20
+            Plain "foo" 26..29 str v @26
+          key Plain "x" 30..31 str v @30
+            Plain "a\u{feff}b" 33..38 str v @33
+          key Plain "c" 39..40 str v @39
+            seq 44..58
+              Plain "echo" 46..50 str v @46
+              Plain "ls" 56..58 str v @56
+    "#]]
+    .assert_eq(&dump(text, &p));
+    let out = [
+        "# note\u{85}more\nx: 1\n",
+        "name: a\u{2028}b\n",
+        "name: a\nb\n",
+    ]
+    .map(errors_of)
+    .join("\n--\n");
+    expect![[r#"
+        error 8..14 "more\nx": expected `key: value` here: add a colon after the key, e.g. `more: ...`
+        error 14..15 ":": unexpected `:` here: a value cannot start another `key: value` on the same line or deeper; check the indentation, or quote the value if the colon belongs to it
+        --
+        error 12..12 "": expected `:` after this key (write `key: value`)
+        --
+        error 8..9 "b": expected `key: value` here: add a colon after the key, e.g. `b: ...`"#]].assert_eq(&out);
+}

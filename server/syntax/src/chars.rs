@@ -27,18 +27,35 @@ fn may_need_care(bytes: &[u8]) -> bool {
         .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F || b >= 0xC2)
 }
 
-/// One error per refused character, at its exact range.
+/// Refused characters named one by one before the rest are summed up in one error (a binary
+/// file would otherwise make one error per byte).
+const MAX_NAMED: usize = 200;
+
+/// One error per refused character, at its exact range (after [`MAX_NAMED`], one for the rest).
 pub(crate) fn refused_char_errors(text: &str) -> Vec<SyntaxError> {
     if !may_need_care(text.as_bytes()) {
         return Vec::new();
     }
-    text.char_indices()
-        .filter(|&(_, c)| is_refused(c))
+    let mut refused = text.char_indices().filter(|&(_, c)| is_refused(c));
+    let range = |at: usize, c: char| TextRange::new(at as u32, (at + c.len_utf8()) as u32);
+    let mut errors: Vec<SyntaxError> = refused
+        .by_ref()
+        .take(MAX_NAMED)
         .map(|(at, c)| SyntaxError {
-            range: TextRange::new(at as u32, (at + c.len_utf8()) as u32),
+            range: range(at, c),
             message: refused_message(c),
         })
-        .collect()
+        .collect();
+    if let Some((at, c)) = refused.next() {
+        errors.push(SyntaxError {
+            range: range(at, c),
+            message: format!(
+                "{} more characters that are not allowed in a YAML file start here; is this a binary file?",
+                1 + refused.count()
+            ),
+        });
+    }
+    errors
 }
 
 fn refused_message(c: char) -> String {

@@ -802,3 +802,21 @@ fn yaml_1_1_line_breaks_and_inner_bom_follow_pyyaml() {
         --
         error 8..9 "b": expected `key: value` here: add a colon after the key, e.g. `b: ...`"#]].assert_eq(&out);
 }
+
+/// A binary file does not make one error per byte.
+#[test]
+fn refused_characters_in_bulk_are_summed_up() {
+    let text = format!("type: task\nname: {}\n", "\u{1}".repeat(10_000));
+    let p = parse(&text);
+    assert_eq!(p.errors.len(), 201);
+    expect![[r#"
+        SyntaxError {
+            range: TextRange {
+                start: 217,
+                end: 218,
+            },
+            message: "9800 more characters that are not allowed in a YAML file start here; is this a binary file?",
+        }
+    "#]]
+    .assert_debug_eq(&p.errors[200]);
+}

@@ -103,7 +103,7 @@ fn refused_message(c: char) -> String {
             "the control character U+001B (escape)".to_string(),
             " — pasted terminal colour codes often bring it",
         ),
-        0..=0x1F => (
+        0x01..=0x1A | 0x1C..=0x1F => (
             format!("the control character U+{code:04X} ({})", C0[code as usize]),
             "",
         ),

@@ -9,7 +9,7 @@
 //!   and not built, which also bounds every recursive walk over the tree.
 //! - **Byte offsets of the original text.** Every [`TextRange`] is a UTF-8 byte range of the text
 //!   as given (CRLF kept, nothing normalised), on character boundaries. saphyr-parser's character
-//!   positions are converted once, in `build.rs`.
+//!   positions are converted once, in `events/positions.rs`.
 //! - **Top-level entries are independent.** The text is cut into chunks (one per top-level key,
 //!   and long top-level lists further into groups of items); each chunk is parsed alone, so a
 //!   syntax error stays inside its entry and everything else is fully analysed. Anchors,
@@ -37,9 +37,9 @@
 //!   the results agree; a few exotic flow-collection errors remain accepted by us).
 //! - Offsets are `u32`: texts must be smaller than 4 GiB.
 
-mod build;
 mod chars;
 pub mod cursor;
+mod events;
 mod fast;
 #[cfg(test)]
 mod fuzz;

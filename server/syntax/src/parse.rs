@@ -7,8 +7,8 @@
 
 use std::sync::Arc;
 
-use crate::build::{self, ChunkTree, MAX_DEPTH};
 use crate::chars;
+use crate::events::{self, ChunkTree, MAX_DEPTH};
 use crate::split::{self, ChunkKind, Split};
 use crate::text::TextRange;
 pub use crate::tree::SyntaxError;
@@ -501,7 +501,7 @@ fn parse_chunk_guarded(src: &str, base: u32) -> ChunkTree {
     if let Some(tree) = crate::fast::parse_fast(src, base) {
         return tree;
     }
-    match std::panic::catch_unwind(|| build::parse_chunk(src, base)) {
+    match std::panic::catch_unwind(|| events::parse_chunk(src, base)) {
         Ok(tree) => tree,
         Err(_) => ChunkTree {
             root: None,

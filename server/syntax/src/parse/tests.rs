@@ -5,6 +5,7 @@ use expect_test::{Expect, expect};
 
 use super::*;
 use crate::scalar::ScalarValue;
+use crate::tree::PathSeg;
 
 pub(crate) fn dump(text: &str, parse: &Parse) -> String {
     let mut out = String::new();

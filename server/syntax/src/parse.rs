@@ -581,8 +581,6 @@ fn shift_node(node: &mut Node, delta: i64) {
 }
 
 mod document;
-#[cfg(test)]
-pub(crate) use document::ANCHOR_WORK;
 
 #[cfg(test)]
 pub(crate) mod tests;

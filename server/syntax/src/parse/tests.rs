@@ -3,6 +3,7 @@
 
 use expect_test::{Expect, expect};
 
+use super::document::ANCHOR_WORK;
 use super::*;
 use crate::scalar::ScalarValue;
 use crate::tree::PathSeg;

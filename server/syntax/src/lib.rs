@@ -27,7 +27,9 @@
 //!   stay [`NodeKind::Alias`]; [`Parse::entries`] gives PyYAML's view (merges expanded, last
 //!   duplicate wins).
 //! - **Cursor queries read only the cursor line and the lines above it** up to the nearest
-//!   structural line, and use the tree to finish the path (`cursor.rs`).
+//!   structural line, and use the tree to finish the path (`cursor/`).
+//! - **PyYAML's reader decides which characters are allowed** (`chars.rs`): a control character
+//!   anywhere, comments included, is one error naming it; NEL, U+2028 and U+2029 break lines.
 //! - **PyYAML decides what is valid.** dstack loads files with PyYAML's `safe_load` (YAML 1.1);
 //!   saphyr implements YAML 1.2. Where they differ on real input, we follow PyYAML: tabs outside
 //!   quotes and comments, repeated anchors, keys that are lists or span lines, `?` in values inside

@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 
 use crate::text::TextRange;
-use crate::tree::{Node, NodeKind, SyntaxError};
+use crate::tree::{Node, NodeKind, SyntaxError, visit_mut};
 
 /// What stands in for a mid-text U+FEFF while parsing (same UTF-8 length, printable for saphyr).
 const BOM_STAND_IN: char = '\u{FFFD}';
@@ -199,23 +199,4 @@ pub(crate) fn restore(raw: &str, base: u32, root: Option<&mut Node>, errors: &mu
             *v = v.replace(BOM_STAND_IN, "\u{FEFF}");
         }
     });
-}
-
-/// Every node, children first; depth is bounded by the builder.
-fn visit_mut(node: &mut Node, f: &mut impl FnMut(&mut Node)) {
-    match &mut node.kind {
-        NodeKind::Mapping(entries) => {
-            for e in entries {
-                visit_mut(&mut e.key, f);
-                visit_mut(&mut e.value, f);
-            }
-        }
-        NodeKind::Sequence(items) => {
-            for n in items {
-                visit_mut(n, f);
-            }
-        }
-        _ => {}
-    }
-    f(node);
 }

@@ -560,24 +560,12 @@ fn shift_node(node: &mut Node, delta: i64) {
     if delta == 0 {
         return;
     }
-    node.range = node.range.shift(delta);
-    match &mut node.kind {
-        NodeKind::Mapping(entries) => {
-            for e in entries {
-                shift_node(&mut e.key, delta);
-                shift_node(&mut e.value, delta);
-            }
-        }
-        NodeKind::Sequence(items) => {
-            for n in items {
-                shift_node(n, delta);
-            }
-        }
-        NodeKind::Scalar(s) => {
+    crate::tree::visit_mut(node, &mut |node| {
+        node.range = node.range.shift(delta);
+        if let NodeKind::Scalar(s) = &mut node.kind {
             s.content_start = (s.content_start as i64 + delta).clamp(0, u32::MAX as i64) as u32;
         }
-        NodeKind::Alias(_) | NodeKind::Error => {}
-    }
+    });
 }
 
 mod document;

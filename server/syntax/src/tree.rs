@@ -137,3 +137,23 @@ impl Node {
         }
     }
 }
+
+/// Every node under `node` and then `node` itself (children first); depth is bounded by the
+/// parser, which does not build deeper trees.
+pub(crate) fn visit_mut(node: &mut Node, f: &mut impl FnMut(&mut Node)) {
+    match &mut node.kind {
+        NodeKind::Mapping(entries) => {
+            for e in entries {
+                visit_mut(&mut e.key, f);
+                visit_mut(&mut e.value, f);
+            }
+        }
+        NodeKind::Sequence(items) => {
+            for n in items {
+                visit_mut(n, f);
+            }
+        }
+        _ => {}
+    }
+    f(node);
+}

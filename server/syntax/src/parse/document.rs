@@ -242,9 +242,9 @@ impl Parse {
         // come from each source's first expansion and the values from its last one: each
         // mapping is visited once per pass.
         let mut first = Vec::new();
-        self.flatten(mapping, &mut first, &mut Default::default(), 0);
+        self.flatten(mapping, &mut first, &mut Default::default(), 0, false);
         let mut last = Vec::new();
-        self.flatten_backwards(mapping, &mut last, &mut Default::default(), 0);
+        self.flatten(mapping, &mut last, &mut Default::default(), 0, true);
         let mut values: std::collections::HashMap<KeyId<'a>, &'a Node> = Default::default();
         for (k, v) in last {
             if let Some(id) = key_id(k) {
@@ -261,13 +261,15 @@ impl Parse {
     }
 
     /// PyYAML's `flatten_mapping`: merged entries first (in source order), then explicit ones;
-    /// a mapping already expanded (`seen`) is skipped.
+    /// a mapping already expanded (`seen`) is skipped. `backwards` gives the same output in
+    /// reverse order, so each source then appears at its last place in the full expansion.
     fn flatten<'a>(
         &'a self,
         mapping: &'a Node,
         out: &mut Vec<(&'a Node, &'a Node)>,
         seen: &mut std::collections::HashSet<*const Node>,
         depth: usize,
+        backwards: bool,
     ) {
         let Some(entries) = mapping.as_mapping() else {
             return;
@@ -275,59 +277,36 @@ impl Parse {
         if depth > MAX_DEPTH || !seen.insert(mapping) {
             return;
         }
-        let mut explicit = Vec::new();
-        for e in entries {
-            if !is_merge_key(&e.key) {
-                explicit.push((&e.key, &e.value));
-                continue;
-            }
-            let source = self.resolve(&e.value);
-            match &source.kind {
-                NodeKind::Mapping(_) => self.flatten(source, out, seen, depth + 1),
-                NodeKind::Sequence(items) => {
-                    for item in items.iter().rev() {
-                        self.flatten(self.resolve(item), out, seen, depth + 1);
-                    }
-                }
-                _ => {}
-            }
+        let explicit = entries
+            .iter()
+            .filter(|e| !is_merge_key(&e.key))
+            .map(|e| (&e.key, &e.value));
+        if backwards {
+            out.extend(explicit.clone().rev());
         }
-        out.extend(explicit);
-    }
-
-    /// `flatten`'s output in reverse order, skipping a mapping already expanded: so each source
-    /// appears at its last place in `flatten`'s full (repeating) expansion.
-    fn flatten_backwards<'a>(
-        &'a self,
-        mapping: &'a Node,
-        out: &mut Vec<(&'a Node, &'a Node)>,
-        seen: &mut std::collections::HashSet<*const Node>,
-        depth: usize,
-    ) {
-        let Some(entries) = mapping.as_mapping() else {
-            return;
+        let mut merges: Vec<&Node> = entries
+            .iter()
+            .filter(|e| is_merge_key(&e.key))
+            .map(|e| &e.value)
+            .collect();
+        if backwards {
+            merges.reverse();
+        }
+        let mut visit = |source: &'a Node, out: &mut Vec<(&'a Node, &'a Node)>| {
+            self.flatten(self.resolve(source), out, seen, depth + 1, backwards)
         };
-        if depth > MAX_DEPTH || !seen.insert(mapping) {
-            return;
-        }
-        out.extend(
-            entries
-                .iter()
-                .rev()
-                .filter(|e| !is_merge_key(&e.key))
-                .map(|e| (&e.key, &e.value)),
-        );
-        for e in entries.iter().rev().filter(|e| is_merge_key(&e.key)) {
-            let source = self.resolve(&e.value);
+        for value in merges {
+            let source = self.resolve(value);
             match &source.kind {
-                NodeKind::Mapping(_) => self.flatten_backwards(source, out, seen, depth + 1),
-                NodeKind::Sequence(items) => {
-                    for item in items {
-                        self.flatten_backwards(self.resolve(item), out, seen, depth + 1);
-                    }
-                }
+                NodeKind::Mapping(_) => visit(source, out),
+                // PyYAML merges a list's mappings last to first (the first one wins).
+                NodeKind::Sequence(items) if backwards => items.iter().for_each(|i| visit(i, out)),
+                NodeKind::Sequence(items) => items.iter().rev().for_each(|i| visit(i, out)),
                 _ => {}
             }
+        }
+        if !backwards {
+            out.extend(explicit);
         }
     }
 

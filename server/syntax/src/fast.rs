@@ -5,10 +5,10 @@
 //! sequences, single-line plain scalars, single-line quoted scalars without escapes, comments.
 //! On anything else (flow collections, block scalars, anchors, tags, multi-line scalars, tabs,
 //! odd indentation, any error) it gives up and the chunk goes to saphyr. For the inputs it
-//! accepts it must build exactly the tree `build::parse_chunk` builds; the equivalence test in
+//! accepts it must build exactly the tree `events::parse_chunk` builds; the equivalence test in
 //! `tests::fast_path_matches_saphyr` checks that on every fixture and on generated/mutated inputs.
 
-use crate::build::{ChunkTree, MAX_DEPTH};
+use crate::events::{ChunkTree, MAX_DEPTH};
 use crate::scalar;
 use crate::text::TextRange;
 use crate::tree::{Entry, Node, NodeKind, Scalar, ScalarStyle};

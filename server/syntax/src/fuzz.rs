@@ -2,8 +2,8 @@
 //! nothing panics, `reparse` equals `parse`, the fast path builds the same tree as saphyr, and
 //! every range lies on character boundaries inside the text.
 
-use crate::build;
 use crate::cursor::cursor_context;
+use crate::events;
 use crate::fast;
 use crate::parse::{Parse, parse};
 use crate::split;
@@ -179,7 +179,7 @@ fn check_fast_path(text: &str) -> usize {
     for range in split::split(text).chunks.iter().map(|c| c.range) {
         let src = &text[range.start as usize..range.end as usize];
         if let Some(fast) = fast::parse_fast(src, range.start) {
-            let slow = build::parse_chunk(src, range.start);
+            let slow = events::parse_chunk(src, range.start);
             assert_eq!(
                 format!("{:?}{:?}", fast.root, fast.errors),
                 format!("{:?}{:?}", slow.root, slow.errors),

@@ -9,7 +9,7 @@
 //!   and not built, which also bounds every recursive walk over the tree.
 //! - **Byte offsets of the original text.** Every [`TextRange`] is a UTF-8 byte range of the text
 //!   as given (CRLF kept, nothing normalised), on character boundaries. saphyr-parser's character
-//!   positions are converted once, in `build.rs`.
+//!   positions are converted once, in `events/positions.rs`.
 //! - **Top-level entries are independent.** The text is cut into chunks (one per top-level key,
 //!   and long top-level lists further into groups of items); each chunk is parsed alone, so a
 //!   syntax error stays inside its entry and everything else is fully analysed. Anchors,
@@ -27,7 +27,9 @@
 //!   stay [`NodeKind::Alias`]; [`Parse::entries`] gives PyYAML's view (merges expanded, last
 //!   duplicate wins).
 //! - **Cursor queries read only the cursor line and the lines above it** up to the nearest
-//!   structural line, and use the tree to finish the path (`cursor.rs`).
+//!   structural line, and use the tree to finish the path (`cursor/`).
+//! - **PyYAML's reader decides which characters are allowed** (`chars.rs`): a control character
+//!   anywhere, comments included, is one error naming it; NEL, U+2028 and U+2029 break lines.
 //! - **PyYAML decides what is valid.** dstack loads files with PyYAML's `safe_load` (YAML 1.1);
 //!   saphyr implements YAML 1.2. Where they differ on real input, we follow PyYAML: tabs outside
 //!   quotes and comments, repeated anchors, keys that are lists or span lines, `?` in values inside
@@ -37,8 +39,9 @@
 //!   the results agree; a few exotic flow-collection errors remain accepted by us).
 //! - Offsets are `u32`: texts must be smaller than 4 GiB.
 
-mod build;
+mod chars;
 pub mod cursor;
+mod events;
 mod fast;
 #[cfg(test)]
 mod fuzz;

@@ -3,20 +3,16 @@
 //! edit re-parses only the entries whose text changed.
 //!
 //! Anchors and aliases are resolved over the whole document after the chunks are joined, so an
-//! alias may use an anchor from an earlier top-level entry (as PyYAML allows).
+//! alias may use an anchor from an earlier top-level entry (as PyYAML allows): `document.rs`.
 
 use std::sync::Arc;
 
-use crate::build::{self, ChunkTree, MAX_DEPTH};
+use crate::chars;
+use crate::events::{self, ChunkTree};
 use crate::split::{self, ChunkKind, Split};
 use crate::text::TextRange;
-use crate::tree::{Entry, Node, NodeKind, PathSeg, ScalarStyle};
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SyntaxError {
-    pub range: TextRange,
-    pub message: String,
-}
+pub use crate::tree::SyntaxError;
+use crate::tree::{Entry, Node, NodeKind};
 
 /// The result of parsing a document: a tree (possibly partial) plus errors. Never fails.
 #[derive(Clone, Debug, Default)]
@@ -34,6 +30,8 @@ pub struct Parse {
     second_doc: Option<TextRange>,
     /// Every `&anchor` in document order, with the way to reach its node from the root.
     anchors: Vec<AnchorDef>,
+    /// Anchor name -> indexes into `anchors`, sorted by offset: an alias finds its anchor by binary search.
+    anchor_index: std::collections::HashMap<String, Vec<usize>>,
 }
 
 #[derive(Clone, Debug)]
@@ -305,12 +303,17 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                 (piece, errors, special)
             }
             None => {
-                let src = chunk_text(new_text, chunk.range).unwrap_or("");
+                let raw = chunk_text(new_text, chunk.range).unwrap_or("");
+                let cleaned = chars::clean_chunk(raw, chunk.range.start);
+                let src = &*cleaned;
                 let ChunkTree {
-                    root,
+                    mut root,
                     mut errors,
                     special,
                 } = parse_chunk_guarded(src, chunk.range.start);
+                if matches!(cleaned, std::borrow::Cow::Owned(_)) {
+                    chars::restore(raw, chunk.range.start, root.as_mut(), &mut errors);
+                }
                 if src.contains('\t') {
                     add_tab_errors(src, chunk.range.start, &mut errors);
                 }
@@ -442,6 +445,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
             tag: None,
         })
     };
+    all_errors.extend(chars::refused_char_errors(new_text));
     let mut parse = Parse {
         root,
         errors: all_errors,
@@ -451,6 +455,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
         doc_end: split.doc_end,
         second_doc: split.second_doc,
         anchors: Vec::new(),
+        anchor_index: Default::default(),
     };
     parse.finish(&split);
     parse
@@ -484,7 +489,7 @@ fn parse_chunk_guarded(src: &str, base: u32) -> ChunkTree {
     if let Some(tree) = crate::fast::parse_fast(src, base) {
         return tree;
     }
-    match std::panic::catch_unwind(|| build::parse_chunk(src, base)) {
+    match std::panic::catch_unwind(|| events::parse_chunk(src, base)) {
         Ok(tree) => tree,
         Err(_) => ChunkTree {
             root: None,
@@ -555,343 +560,15 @@ fn shift_node(node: &mut Node, delta: i64) {
     if delta == 0 {
         return;
     }
-    node.range = node.range.shift(delta);
-    match &mut node.kind {
-        NodeKind::Mapping(entries) => {
-            for e in entries {
-                shift_node(&mut e.key, delta);
-                shift_node(&mut e.value, delta);
-            }
-        }
-        NodeKind::Sequence(items) => {
-            for n in items {
-                shift_node(n, delta);
-            }
-        }
-        NodeKind::Scalar(s) => {
+    crate::tree::visit_mut(node, &mut |node| {
+        node.range = node.range.shift(delta);
+        if let NodeKind::Scalar(s) = &mut node.kind {
             s.content_start = (s.content_start as i64 + delta).clamp(0, u32::MAX as i64) as u32;
         }
-        NodeKind::Alias(_) | NodeKind::Error => {}
-    }
+    });
 }
 
-/// Walk every node with its child steps from the root (depth is bounded by the builder).
-fn walk<'a>(node: &'a Node, steps: &mut Vec<u32>, f: &mut impl FnMut(&'a Node, &[u32])) {
-    f(node, steps);
-    match &node.kind {
-        NodeKind::Mapping(entries) => {
-            for (i, e) in entries.iter().enumerate() {
-                steps.push(2 * i as u32);
-                walk(&e.key, steps, f);
-                steps.pop();
-                steps.push(2 * i as u32 + 1);
-                walk(&e.value, steps, f);
-                steps.pop();
-            }
-        }
-        NodeKind::Sequence(items) => {
-            for (i, n) in items.iter().enumerate() {
-                steps.push(i as u32);
-                walk(n, steps, f);
-                steps.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-/// What the whole-document pass gathers from the nodes it visits.
-struct Collect<'c, 'a> {
-    anchors: &'c mut Vec<AnchorDef>,
-    aliases: &'c mut Vec<(String, TextRange)>,
-    merges: &'c mut Vec<&'a Node>,
-}
-
-impl<'a> Collect<'_, 'a> {
-    fn visit(&mut self, node: &'a Node, steps: &[u32]) {
-        if let Some(name) = &node.anchor {
-            self.anchors.push(AnchorDef {
-                name: name.clone(),
-                offset: node.range.start,
-                steps: steps.to_vec(),
-            });
-        }
-        match &node.kind {
-            NodeKind::Alias(name) => self.aliases.push((name.clone(), node.range)),
-            NodeKind::Mapping(entries) => self.merges.extend(
-                entries
-                    .iter()
-                    .filter(|e| is_merge_key(&e.key))
-                    .map(|e| &e.value),
-            ),
-            _ => {}
-        }
-    }
-}
-
-fn is_merge_key(key: &Node) -> bool {
-    matches!(&key.kind, NodeKind::Scalar(s) if s.style == ScalarStyle::Plain && s.text == "<<" && key.tag.is_none())
-}
-
-impl Parse {
-    /// Whole-document checks after the chunks are joined: anchors, aliases, merge keys, a second document.
-    fn finish(&mut self, split: &Split) {
-        let mut anchors = Vec::new();
-        let mut aliases: Vec<(String, TextRange)> = Vec::new();
-        let mut merges: Vec<&Node> = Vec::new();
-        let mut c = Collect {
-            anchors: &mut anchors,
-            aliases: &mut aliases,
-            merges: &mut merges,
-        };
-        match (&self.root, self.single) {
-            (Some(root), true) => walk(root, &mut Vec::new(), &mut |n, st| c.visit(n, st)),
-            (Some(root), false) => {
-                // Only entries whose chunks hold anchors, aliases or merge keys need a visit.
-                let entries = root.as_mapping().unwrap_or(&[]);
-                c.merges.extend(
-                    entries
-                        .iter()
-                        .filter(|e| is_merge_key(&e.key))
-                        .map(|e| &e.value),
-                );
-                let mut marked = vec![false; entries.len()];
-                for c in self.chunks.iter().filter(|c| c.special) {
-                    let (from, n) = if c.kind == ChunkKind::Entries {
-                        (c.first, c.n)
-                    } else {
-                        (c.entry, 1)
-                    };
-                    for m in marked.iter_mut().skip(from).take(n) {
-                        *m = true;
-                    }
-                }
-                let mut steps = Vec::new();
-                for (i, e) in entries.iter().enumerate().filter(|(i, _)| marked[*i]) {
-                    steps.push(2 * i as u32);
-                    walk(&e.key, &mut steps, &mut |n, st| c.visit(n, st));
-                    steps.pop();
-                    steps.push(2 * i as u32 + 1);
-                    walk(&e.value, &mut steps, &mut |n, st| c.visit(n, st));
-                    steps.pop();
-                }
-            }
-            (None, _) => {}
-        }
-        let mut errors = Vec::new();
-        for (name, range) in aliases {
-            if !anchors
-                .iter()
-                .any(|a| a.name == name && a.offset < range.start)
-            {
-                errors.push(SyntaxError {
-                    range,
-                    message: format!("unknown alias `*{name}`: define the anchor `&{name}` on a value above this line"),
-                });
-            }
-        }
-        let mut seen = std::collections::HashSet::new();
-        for a in &anchors {
-            if !seen.insert(a.name.as_str()) {
-                let end = a.offset + 1 + a.name.len() as u32;
-                errors.push(SyntaxError {
-                    range: TextRange::new(a.offset, end),
-                    message: format!(
-                        "the anchor `&{}` is defined twice; dstack's YAML reader refuses a repeated anchor name, so rename one",
-                        a.name
-                    ),
-                });
-            }
-        }
-        self.anchors = anchors;
-        for value in merges {
-            let ok = match &self.resolve(value).kind {
-                NodeKind::Mapping(_) => true,
-                NodeKind::Sequence(items) => items
-                    .iter()
-                    .all(|n| matches!(self.resolve(n).kind, NodeKind::Mapping(_))),
-                NodeKind::Alias(_) | NodeKind::Error => true,
-                _ => false,
-            };
-            if !ok {
-                errors.push(SyntaxError {
-                    range: value.range,
-                    message: "a merge key `<<` takes a mapping or a list of mappings, e.g. `<<: *defaults`".into(),
-                });
-            }
-        }
-        if let Some(range) = split.second_doc {
-            errors.push(SyntaxError {
-                range,
-                message: "expected a single document in the file, but a second one starts here: dstack reads one YAML document per file, so remove this part or move it to its own file".into(),
-            });
-        }
-        self.errors.extend(errors);
-        self.errors.sort_by_key(|e| (e.range.start, e.range.end));
-    }
-
-    /// Where the first YAML document ends (the tree covers nothing after it).
-    pub fn document_end(&self) -> u32 {
-        self.doc_end
-    }
-
-    /// The start of a second YAML document (its `---`, or its first content after `...`), which
-    /// dstack rejects; `None` for a single-document file.
-    pub fn second_document(&self) -> Option<TextRange> {
-        self.second_doc
-    }
-
-    fn node_by_steps(&self, steps: &[u32]) -> Option<&Node> {
-        let mut node = self.root.as_ref()?;
-        for &step in steps {
-            node = match &node.kind {
-                NodeKind::Mapping(entries) => {
-                    let e = entries.get((step / 2) as usize)?;
-                    if step % 2 == 0 { &e.key } else { &e.value }
-                }
-                NodeKind::Sequence(items) => items.get(step as usize)?,
-                _ => return None,
-            };
-        }
-        Some(node)
-    }
-
-    /// Follow an alias to its anchored node (itself when it is not an alias, or the alias is unknown).
-    /// The anchor is the latest one of that name defined before the alias, as in PyYAML.
-    pub fn resolve<'a>(&'a self, node: &'a Node) -> &'a Node {
-        let NodeKind::Alias(name) = &node.kind else {
-            return node;
-        };
-        self.anchors
-            .iter()
-            .rev()
-            .find(|a| &a.name == name && a.offset < node.range.start)
-            .and_then(|a| self.node_by_steps(&a.steps))
-            .filter(|n| !matches!(n.kind, NodeKind::Alias(_)))
-            .unwrap_or(node)
-    }
-
-    /// The entries of a mapping as PyYAML sees them: merge keys (`<<`) expanded, later duplicates winning.
-    /// Keys keep the position of their first occurrence; explicit keys override merged ones, and among
-    /// merge sources (`<<: [*a, *b]`) the earlier source wins.
-    pub fn entries<'a>(&'a self, mapping: &'a Node) -> Vec<(&'a Node, &'a Node)> {
-        let mut out = Vec::new();
-        self.flatten(self.resolve(mapping), &mut out, 0);
-        dedup_last_wins(out)
-    }
-
-    /// PyYAML's `flatten_mapping`: merged entries first (in source order), then explicit ones.
-    fn flatten<'a>(&'a self, mapping: &'a Node, out: &mut Vec<(&'a Node, &'a Node)>, depth: usize) {
-        let Some(entries) = mapping.as_mapping() else {
-            return;
-        };
-        if depth > MAX_DEPTH {
-            return;
-        }
-        let mut explicit = Vec::new();
-        for e in entries {
-            if !is_merge_key(&e.key) {
-                explicit.push((&e.key, &e.value));
-                continue;
-            }
-            let source = self.resolve(&e.value);
-            match &source.kind {
-                NodeKind::Mapping(_) => self.flatten(source, out, depth + 1),
-                NodeKind::Sequence(items) => {
-                    for item in items.iter().rev() {
-                        self.flatten(self.resolve(item), out, depth + 1);
-                    }
-                }
-                _ => {}
-            }
-        }
-        out.extend(explicit);
-    }
-
-    /// The node at a key path, following aliases.
-    pub fn node_at_path(&self, path: &[PathSeg]) -> Option<&Node> {
-        let mut node = self.resolve(self.root.as_ref()?);
-        for seg in path {
-            node = match seg {
-                PathSeg::Key(k) => {
-                    let entries = self.entries(node);
-                    let (_, v) = entries
-                        .into_iter()
-                        .find(|(key, _)| key.key_text() == Some(k.as_str()))?;
-                    self.resolve(v)
-                }
-                PathSeg::Index(i) => self.resolve(node.as_sequence()?.get(*i)?),
-            };
-        }
-        Some(node)
-    }
-}
-
-/// Python dict semantics: a repeated key keeps its first position and takes the last value.
-fn dedup_last_wins<'a>(list: Vec<(&'a Node, &'a Node)>) -> Vec<(&'a Node, &'a Node)> {
-    // Most mappings are small and asked for often (every `type:` lookup walks the root): a
-    // linear scan beats hashing every key below this size.
-    const LINEAR: usize = 24;
-    let mut out: Vec<(&'a Node, &'a Node)> = Vec::with_capacity(list.len());
-    let mut ids: Vec<Option<KeyId<'a>>> = Vec::new();
-    let mut index: std::collections::HashMap<KeyId<'a>, usize> = std::collections::HashMap::new();
-    let small = list.len() <= LINEAR;
-    for (k, v) in list {
-        let Some(id) = key_id(k) else {
-            out.push((k, v));
-            if small {
-                ids.push(None);
-            }
-            continue;
-        };
-        let seen = if small {
-            ids.iter().position(|x| x.as_ref() == Some(&id))
-        } else {
-            index.get(&id).copied()
-        };
-        match seen {
-            Some(at) => {
-                if let Some(slot) = out.get_mut(at) {
-                    slot.1 = v;
-                }
-            }
-            None if small => {
-                ids.push(Some(id));
-                out.push((k, v));
-            }
-            None => {
-                index.insert(id, out.len());
-                out.push((k, v));
-            }
-        }
-    }
-    out
-}
-
-/// What makes two keys equal for PyYAML: the constructed value (`yes` and `true` collide, `1` and `"1"` do not).
-#[derive(PartialEq, Eq, Hash)]
-enum KeyId<'a> {
-    Null,
-    Int(i128),
-    Float(u64),
-    Str(&'a str),
-    Date(&'a str),
-}
-
-fn key_id(key: &Node) -> Option<KeyId<'_>> {
-    use crate::scalar::ScalarValue as V;
-    let s = key.as_scalar()?;
-    Some(match &s.value {
-        V::Null => KeyId::Null,
-        // Python's `True == 1`: a boolean key collides with the integer of the same value.
-        V::Bool(b) => KeyId::Int(*b as i128),
-        V::Int(i) => KeyId::Int(*i),
-        V::Float(f) if f.fract() == 0.0 && f.abs() < 1e30 => KeyId::Int(*f as i128),
-        V::Float(f) => KeyId::Float(f.to_bits()),
-        V::Str(t) => KeyId::Str(t),
-        V::Timestamp(t) => KeyId::Date(t),
-    })
-}
+mod document;
 
 #[cfg(test)]
 pub(crate) mod tests;

@@ -3,6 +3,13 @@
 use crate::scalar::ScalarValue;
 use crate::text::TextRange;
 
+/// A problem in the text, at its exact range, in words for the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub range: TextRange,
+    pub message: String,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     /// Whole node, from its first to its last byte: anchor and tag included, quotes included,
@@ -129,4 +136,24 @@ impl Node {
             _ => self.range,
         }
     }
+}
+
+/// Every node under `node` and then `node` itself (children first); depth is bounded by the
+/// parser, which does not build deeper trees.
+pub(crate) fn visit_mut(node: &mut Node, f: &mut impl FnMut(&mut Node)) {
+    match &mut node.kind {
+        NodeKind::Mapping(entries) => {
+            for e in entries {
+                visit_mut(&mut e.key, f);
+                visit_mut(&mut e.value, f);
+            }
+        }
+        NodeKind::Sequence(items) => {
+            for n in items {
+                visit_mut(n, f);
+            }
+        }
+        _ => {}
+    }
+    f(node);
 }

@@ -3,8 +3,10 @@
 
 use expect_test::{Expect, expect};
 
+use super::document::ANCHOR_WORK;
 use super::*;
 use crate::scalar::ScalarValue;
+use crate::tree::PathSeg;
 
 pub(crate) fn dump(text: &str, parse: &Parse) -> String {
     let mut out = String::new();
@@ -622,4 +624,201 @@ fn messages_for_common_slips() {
         expected `key: value` here: put a space after the colon, e.g. `image: ubuntu`
         this line does not line up with the keys above it: check its indentation"#]]
     .assert_eq(&out.join("\n"));
+}
+
+/// 50,000 anchors used by 50,000 aliases and a merge each: the anchor work must grow linearly
+/// (a binary search per alias), not as anchors × aliases.
+#[test]
+fn many_anchors_and_aliases_take_linear_work() {
+    fn doc(n: usize) -> String {
+        let mut t = String::from("type: task\ndefs:\n");
+        for i in 0..n {
+            t.push_str(&format!("  k{i}: &a{i} {{v: {i}}}\n"));
+        }
+        t.push_str("uses:\n");
+        for i in 0..n {
+            t.push_str(&format!("  - {{<<: *a{i}, w: 1}}\n"));
+        }
+        t.push_str("again:\n");
+        for i in 0..n {
+            t.push_str(&format!("  - *a{i}\n"));
+        }
+        t
+    }
+    let work = |n: usize| {
+        ANCHOR_WORK.with(|w| w.set(0));
+        let text = doc(n);
+        let p = parse(&text);
+        assert!(p.errors.is_empty(), "{:?}", p.errors.first());
+        let root = p.root.as_ref().expect("a root mapping");
+        let uses = p
+            .node_at_path(&[PathSeg::Key("uses".into())])
+            .expect("uses");
+        for item in uses.as_sequence().unwrap_or(&[]) {
+            assert_eq!(p.entries(item).len(), 2);
+        }
+        let again = p
+            .node_at_path(&[PathSeg::Key("again".into())])
+            .expect("again");
+        let last = again.as_sequence().and_then(|s| s.last()).expect("an item");
+        assert_eq!(
+            p.resolve(last).range.start as usize,
+            text.rfind("&a").unwrap_or(0)
+        );
+        assert!(root.as_mapping().is_some());
+        ANCHOR_WORK.with(|w| w.get())
+    };
+    let small = work(500);
+    let big = work(50_000);
+    // 100 times the input: linear work grows ~100x (a log factor allowed), quadratic 10,000x.
+    assert!(
+        big <= small * 300,
+        "anchor work {small} for 500 anchors, {big} for 50,000"
+    );
+}
+
+fn entries_text(p: &Parse, key: &str) -> String {
+    let Some(node) = p.node_at_path(&[PathSeg::Key(key.into())]) else {
+        return "none".into();
+    };
+    p.entries(node)
+        .iter()
+        .map(|(k, v)| {
+            let v = p.resolve(v);
+            let v = v
+                .key_text()
+                .map_or(format!("{} entries", p.entries(v).len()), str::to_string);
+            format!("{}={v}", k.key_text().unwrap_or("?"))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A source merged twice: keys keep their first place, values come from the last merge
+/// (PyYAML: z = {a: 1, b: 1, c: 2, d: 4}, w = {a: 2, b: 9, c: 2, d: 4}).
+#[test]
+fn repeated_merge_sources_follow_pyyaml() {
+    let text = "x: &x {a: 1, b: 1}\ny: &y {a: 2, c: 2}\nz: &z {<<: [*x, *y, *x], d: 4}\nw: {<<: [*y, *z], b: 9}\n";
+    let p = parse(text);
+    expect![[r#"
+        a=1 b=1 c=2 d=4
+        a=2 b=9 c=2 d=4"#]]
+    .assert_eq(&format!(
+        "{}\n{}",
+        entries_text(&p, "z"),
+        entries_text(&p, "w")
+    ));
+}
+
+/// Each level merges the previous one twice: expanding every merge would make 2^40 entries.
+#[test]
+fn doubling_merge_chain_stays_small() {
+    let mut text = String::from("m0: &m0 {k0: 0}\n");
+    for i in 1..=40 {
+        text.push_str(&format!(
+            "m{i}: &m{i} {{<<: [*m{}, *m{}], k{i}: {i}}}\n",
+            i - 1,
+            i - 1
+        ));
+    }
+    let p = parse(&text);
+    assert!(p.errors.is_empty(), "{:?}", p.errors.first());
+    expect!["k0=0 k1=1 k2=2 k3=3"].assert_eq(&entries_text(&p, "m3"));
+    assert_eq!(
+        p.entries(p.node_at_path(&[PathSeg::Key("m40".into())]).expect("m40"))
+            .len(),
+        41
+    );
+}
+
+fn errors_of(text: &str) -> String {
+    dump(text, &parse(text))
+        .lines()
+        .filter(|l| l.starts_with("error"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// PyYAML's reader refuses control characters anywhere (comments and quotes included): one
+/// error per character, naming it; verdicts checked against PyYAML and dstack in
+/// tests/conformance/cases/yaml/char-*.
+#[test]
+fn refused_characters_follow_pyyaml() {
+    let out = [
+        "type: task\ncommands:\n  - echo \x1b[31mred\x1b[0m\n",
+        "type: task\n# ring\x07\nname: \"a\0b\"\n",
+        "name: a\0b\nx: ab\u{9b}\u{7f}\u{fffe}\n",
+        "x: [a\x01]\ny: |\n  z\x0b\n",
+    ]
+    .map(errors_of)
+    .join("\n--\n");
+    expect![[r#"
+        error 30..31 "\u{1b}": the control character U+001B (escape) is not allowed in a YAML file; remove it — pasted terminal colour codes often bring it
+        error 38..39 "\u{1b}": the control character U+001B (escape) is not allowed in a YAML file; remove it — pasted terminal colour codes often bring it
+        --
+        error 17..18 "\u{7}": the control character U+0007 (bell) is not allowed in a YAML file; remove it
+        error 27..28 "\0": the NUL character (U+0000) is not allowed in a YAML file; remove it; the file may be binary or saved as UTF-16 instead of UTF-8
+        --
+        error 7..8 "\0": the NUL character (U+0000) is not allowed in a YAML file; remove it; the file may be binary or saved as UTF-16 instead of UTF-8
+        error 15..17 "\u{9b}": the control character U+009B is not allowed in a YAML file; remove it — it often comes from text pasted out of a terminal or another encoding
+        error 17..18 "\u{7f}": the control character U+007F (delete) is not allowed in a YAML file; remove it
+        error 18..21 "\u{fffe}": the character U+FFFE is not allowed in a YAML file; remove it
+        --
+        error 5..6 "\u{1}": the control character U+0001 (start of heading) is not allowed in a YAML file; remove it
+        error 16..17 "\u{b}": the control character U+000B (vertical tab) is not allowed in a YAML file; remove it"#]]
+    .assert_eq(&out);
+}
+
+/// NEL, U+2028 and U+2029 are YAML 1.1 line breaks for PyYAML (a comment ends there); a
+/// U+FEFF inside a value is an ordinary character.
+#[test]
+fn yaml_1_1_line_breaks_and_inner_bom_follow_pyyaml() {
+    let text = "type: task\n# note\u{2028}name: foo\nx: a\u{feff}b\nc:\n  - echo\u{85}  - ls\n";
+    let p = parse(text);
+    expect![[r#"
+        map 0..58
+          key Plain "type" 0..4 str v @0
+            Plain "task" 6..10 str v @6
+          key Plain "name" 20..24 str v @20
+            Plain "foo" 26..29 str v @26
+          key Plain "x" 30..31 str v @30
+            Plain "a\u{feff}b" 33..38 str v @33
+          key Plain "c" 39..40 str v @39
+            seq 44..58
+              Plain "echo" 46..50 str v @46
+              Plain "ls" 56..58 str v @56
+    "#]]
+    .assert_eq(&dump(text, &p));
+    let out = [
+        "# note\u{85}more\nx: 1\n",
+        "name: a\u{2028}b\n",
+        "name: a\nb\n",
+    ]
+    .map(errors_of)
+    .join("\n--\n");
+    expect![[r#"
+        error 8..14 "more\nx": expected `key: value` here: add a colon after the key, e.g. `more: ...`
+        error 14..15 ":": unexpected `:` here: a value cannot start another `key: value` on the same line or deeper; check the indentation, or quote the value if the colon belongs to it
+        --
+        error 12..12 "": expected `:` after this key (write `key: value`)
+        --
+        error 8..9 "b": expected `key: value` here: add a colon after the key, e.g. `b: ...`"#]].assert_eq(&out);
+}
+
+/// A binary file does not make one error per byte.
+#[test]
+fn refused_characters_in_bulk_are_summed_up() {
+    let text = format!("type: task\nname: {}\n", "\u{1}".repeat(10_000));
+    let p = parse(&text);
+    assert_eq!(p.errors.len(), 201);
+    expect![[r#"
+        SyntaxError {
+            range: TextRange {
+                start: 217,
+                end: 218,
+            },
+            message: "9800 more characters that are not allowed in a YAML file start here; is this a binary file?",
+        }
+    "#]]
+    .assert_debug_eq(&p.errors[200]);
 }

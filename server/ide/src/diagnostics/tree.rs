@@ -3,18 +3,22 @@
 use dstack_syntax::{Node, NodeKind, Parse, ScalarValue, TextRange};
 
 use super::{Diagnostic, Severity};
+use crate::expansion::Expansion;
 
 pub(crate) struct Cx<'a> {
     pub text: &'a str,
     pub parse: &'a Parse,
+    /// Which aliases may be followed.
+    pub expansion: &'a Expansion,
     pub out: Vec<Diagnostic>,
 }
 
 impl<'a> Cx<'a> {
-    pub fn new(text: &'a str, parse: &'a Parse) -> Cx<'a> {
+    pub fn new(text: &'a str, parse: &'a Parse, expansion: &'a Expansion) -> Cx<'a> {
         Cx {
             text,
             parse,
+            expansion,
             out: Vec::new(),
         }
     }
@@ -33,9 +37,10 @@ impl<'a> Cx<'a> {
             .push(Diagnostic::new(Severity::Warning, code, range, message));
     }
 
-    /// Follows an alias.
+    /// Follows an alias, unless the document's expansion budget blocks it (then the alias itself,
+    /// which every pass skips).
     pub fn resolve(&self, node: &'a Node) -> &'a Node {
-        self.parse.resolve(node)
+        self.expansion.resolve(self.parse, node)
     }
 
     /// Entries of a mapping as PyYAML sees them (merge keys expanded, last duplicate wins).
@@ -53,6 +58,21 @@ impl<'a> Cx<'a> {
             });
         if simple {
             return raw.iter().map(|e| (&e.key, &e.value)).collect();
+        }
+        // A merge from a blocked alias is left out (its keys are not checked).
+        let blocked_merge = raw.iter().any(|e| {
+            e.key.key_text() == Some("<<")
+                && (self.expansion.is_blocked(&e.value)
+                    || e.value
+                        .as_sequence()
+                        .is_some_and(|items| items.iter().any(|i| self.expansion.is_blocked(i))))
+        });
+        if blocked_merge {
+            let explicit: Vec<&'a dstack_syntax::Entry> = raw
+                .iter()
+                .filter(|e| e.key.key_text() != Some("<<"))
+                .collect();
+            return explicit.iter().map(|e| (&e.key, &e.value)).collect();
         }
         self.parse.entries(node)
     }

@@ -205,7 +205,7 @@ fn primed_diagnostics_are_reused_for_the_same_text() {
     // what the caller said, which shows the query did not run diagnostics again.
     let doc = Document::new("type: task\nresources:\n  gpu: L4\n# primed\n".to_string());
     let config = AnalysisConfig::default();
-    prime(&doc, &[]);
+    prime(&doc, &config, &[]);
     assert!(requirements(&doc, &config).is_ok());
     let fresh = Document::new("type: task\nresources:\n  gpu: L4\n# not primed\n".to_string());
     assert!(requirements(&fresh, &config).is_err());

@@ -11,6 +11,8 @@ pub(crate) struct Cx<'a> {
     /// Which aliases may be followed.
     pub expansion: &'a Expansion,
     pub out: Vec<Diagnostic>,
+    /// Offsets where lines start, made on first use (for line numbers in messages).
+    line_starts: std::cell::OnceCell<Vec<u32>>,
 }
 
 impl<'a> Cx<'a> {
@@ -20,7 +22,24 @@ impl<'a> Cx<'a> {
             parse,
             expansion,
             out: Vec::new(),
+            line_starts: std::cell::OnceCell::new(),
         }
+    }
+
+    /// 1-based line of an offset: a binary search, so messages on many lines stay linear.
+    pub fn line_number(&self, offset: u32) -> usize {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(
+                    self.text
+                        .bytes()
+                        .enumerate()
+                        .filter(|(_, b)| *b == b'\n')
+                        .map(|(i, _)| i as u32 + 1),
+                )
+                .collect()
+        });
+        starts.partition_point(|s| *s <= offset).max(1)
     }
 
     pub fn push(&mut self, d: Diagnostic) {
@@ -178,12 +197,6 @@ impl<'a> Cx<'a> {
             None => range,
         }
     }
-}
-
-/// 1-based line of an offset.
-pub(crate) fn line_number(text: &str, offset: u32) -> usize {
-    text.get(..offset as usize)
-        .map_or(1, |t| t.matches('\n').count() + 1)
 }
 
 pub(crate) fn is_null(node: &Node) -> bool {

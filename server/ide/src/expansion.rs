@@ -49,6 +49,8 @@ impl Expansion {
             sizes: HashMap::new(),
             total: 0,
             blocked: Vec::new(),
+            latest: HashMap::new(),
+            targets: HashMap::new(),
         };
         plan.walk(root, 0);
         let blocked_aliases = std::mem::take(&mut plan.blocked);
@@ -102,6 +104,11 @@ struct Planner<'a> {
     sizes: HashMap<usize, Option<usize>>,
     total: usize,
     blocked: Vec<Blocked>,
+    /// The latest anchor of each name met so far in the walk (PyYAML's rule: an alias names the
+    /// last anchor before it), so that resolving costs a lookup rather than a search.
+    latest: HashMap<&'a str, &'a Node>,
+    /// What each alias met so far resolves to, by the alias's start.
+    targets: HashMap<u32, &'a Node>,
 }
 
 /// Sizes are capped just above the limit: nothing needs to know how much more it is.
@@ -113,10 +120,16 @@ impl<'a> Planner<'a> {
         if depth > MAX_CHAIN {
             return;
         }
+        if let Some(name) = node.anchor.as_deref()
+            && !matches!(node.kind, NodeKind::Alias(_))
+        {
+            self.latest.insert(name, node);
+        }
         match &node.kind {
             NodeKind::Alias(name) => {
+                let target = self.latest.get(name.as_str()).copied().unwrap_or(node);
+                self.targets.insert(node.range.start, target);
                 let size = self.size(node, 0);
-                let target = self.parse.resolve(node);
                 let why = if size > ALIAS_LIMIT {
                     Some(Why::Large)
                 } else if self.total + size > DOCUMENT_LIMIT {
@@ -164,7 +177,10 @@ impl<'a> Planner<'a> {
             NodeKind::Scalar(s) => 1 + s.text.len() / 64,
             NodeKind::Error => 1,
             NodeKind::Alias(_) => {
-                let target = self.parse.resolve(node);
+                let target = match self.targets.get(&node.range.start) {
+                    Some(t) => *t,
+                    None => self.parse.resolve(node),
+                };
                 if std::ptr::eq(target, node) {
                     return 1;
                 }
@@ -331,5 +347,16 @@ mod tests {
         assert!(e.reports[0].1.contains("in all"), "{}", e.reports[0].1);
         // 111 uses fit in the budget, the rest do not.
         assert_eq!(e.blocked.len(), 200 - 111);
+    }
+
+    #[test]
+    fn an_alias_names_the_last_anchor_before_it() {
+        let items = vec!["x"; 20_000].join(", ");
+        let text = format!("a: &x [1]\nb: *x\nc: &x [{items}]\nd: *x\n");
+        let p = dstack_syntax::parse(&text);
+        let e = Expansion::compute(&p);
+        assert_eq!(e.reports.len(), 1, "{:?}", e.reports);
+        let at = e.reports[0].0;
+        assert_eq!(at.start as usize, text.rfind("*x").unwrap_or(0));
     }
 }

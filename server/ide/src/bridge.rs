@@ -8,42 +8,123 @@ use dstack_values::syntax::Source;
 pub use dstack_values::syntax::{Parsed, Syntax};
 use dstack_values::{Input, Value, ValueError};
 
+use crate::expansion::Expansion;
+
 /// The scalar under `node` as a parser input (`None` for mappings, lists and errors).
 pub fn input(node: &Node) -> Option<Input<'_>> {
     node.as_scalar().map(|s| Input::from_scalar(&s.value))
 }
 
-/// The whole node as an owned value tree (aliases and merge keys resolved, depth-bounded).
+/// Most values one conversion of a value syntax produces (see [`crate::expansion`]): far above
+/// any real `gpu` or `ports` value, and small enough that no file makes conversions slow.
+pub const VALUE_LIMIT: usize = crate::expansion::ALIAS_LIMIT;
+/// Most values of a whole configuration converted for a live server's request body.
+pub const BODY_LIMIT: usize = crate::expansion::DOCUMENT_LIMIT;
+
+/// The whole node as an owned value tree (aliases and merge keys resolved, depth-bounded). What
+/// expands to more than [`VALUE_LIMIT`] values is cut short: check [`fits`] first (the value
+/// syntaxes do) or use [`value_of`].
 pub fn to_value(parse: &Parse, node: &Node) -> Value {
-    to_value_depth(parse, node, 0)
+    let mut budget = VALUE_LIMIT;
+    build(parse, &Expansion::default(), node, &mut budget, 0).unwrap_or_else(Value::null)
 }
 
-fn to_value_depth(parse: &Parse, node: &Node, depth: usize) -> Value {
+/// The node as an owned value, or `None` when it expands to more than [`VALUE_LIMIT`] values.
+pub fn value_of(parse: &Parse, node: &Node) -> Option<Value> {
+    to_value_within(parse, &Expansion::default(), node, VALUE_LIMIT)
+}
+
+/// True when the node expands to at most [`VALUE_LIMIT`] values (counted, not built).
+pub fn fits(parse: &Parse, node: &Node) -> bool {
+    let mut budget = VALUE_LIMIT;
+    count(parse, node, &mut budget, 0)
+}
+
+/// The node as an owned value within `limit` values, not following the aliases `plan` blocks;
+/// `None` past the limit or at a blocked alias.
+pub fn to_value_within(
+    parse: &Parse,
+    plan: &Expansion,
+    node: &Node,
+    limit: usize,
+) -> Option<Value> {
+    let mut budget = limit;
+    build(parse, plan, node, &mut budget, 0)
+}
+
+/// What one scalar costs: one value, plus one per 64 bytes (a long string repeated by aliases
+/// costs memory too).
+fn cost(text: &str) -> usize {
+    1 + text.len() / 64
+}
+
+fn spend(budget: &mut usize, n: usize) -> Option<()> {
+    *budget = budget.checked_sub(n)?;
+    Some(())
+}
+
+fn build(
+    parse: &Parse,
+    plan: &Expansion,
+    node: &Node,
+    budget: &mut usize,
+    depth: usize,
+) -> Option<Value> {
+    if plan.is_blocked(node) {
+        return None;
+    }
     let node = parse.resolve(node);
     if depth > 64 {
-        return Value::null();
+        return Some(Value::null());
+    }
+    Some(match &node.kind {
+        NodeKind::Scalar(s) => {
+            spend(budget, cost(&s.text))?;
+            Value::Scalar(s.value.clone())
+        }
+        NodeKind::Sequence(items) => {
+            spend(budget, 1)?;
+            let mut out = Vec::with_capacity(items.len().min(*budget));
+            for n in items {
+                out.push(build(parse, plan, n, budget, depth + 1)?);
+            }
+            Value::Seq(out)
+        }
+        NodeKind::Mapping(_) => {
+            spend(budget, 1)?;
+            let mut out = Vec::new();
+            for (k, v) in parse.entries(node) {
+                let key = k.key_text().unwrap_or_default();
+                spend(budget, cost(key))?;
+                out.push((key.to_string(), build(parse, plan, v, budget, depth + 1)?));
+            }
+            Value::Map(out)
+        }
+        NodeKind::Alias(_) | NodeKind::Error => {
+            spend(budget, 1)?;
+            Value::null()
+        }
+    })
+}
+
+fn count(parse: &Parse, node: &Node, budget: &mut usize, depth: usize) -> bool {
+    let node = parse.resolve(node);
+    if depth > 64 {
+        return true;
     }
     match &node.kind {
-        NodeKind::Scalar(s) => Value::Scalar(s.value.clone()),
-        NodeKind::Sequence(items) => Value::Seq(
-            items
-                .iter()
-                .map(|n| to_value_depth(parse, n, depth + 1))
-                .collect(),
-        ),
-        NodeKind::Mapping(_) => Value::Map(
-            parse
-                .entries(node)
-                .into_iter()
-                .map(|(k, v)| {
-                    (
-                        k.key_text().unwrap_or_default().to_string(),
-                        to_value_depth(parse, v, depth + 1),
-                    )
+        NodeKind::Scalar(s) => spend(budget, cost(&s.text)).is_some(),
+        NodeKind::Sequence(items) => {
+            spend(budget, 1).is_some() && items.iter().all(|n| count(parse, n, budget, depth + 1))
+        }
+        NodeKind::Mapping(_) => {
+            spend(budget, 1).is_some()
+                && parse.entries(node).into_iter().all(|(k, v)| {
+                    spend(budget, cost(k.key_text().unwrap_or_default())).is_some()
+                        && count(parse, v, budget, depth + 1)
                 })
-                .collect(),
-        ),
-        NodeKind::Alias(_) | NodeKind::Error => Value::null(),
+        }
+        NodeKind::Alias(_) | NodeKind::Error => spend(budget, 1).is_some(),
     }
 }
 
@@ -78,7 +159,12 @@ fn node_value(parse: &Parse, node: &Node) -> Value {
 
 /// Checks `node` against `syntax` (mapping and list forms where dstack has them).
 pub fn check_syntax(syntax: Syntax, node: &Node, parse: &Parse) -> Result<Parsed, ValueError> {
-    syntax.parse(&NodeSource::new(parse, node))
+    let source = NodeSource::new(parse, node);
+    // A value that expands past the limit is not judged (the alias gets a warning instead).
+    if input(source.node).is_none() && !fits(parse, source.node) {
+        return Ok(Parsed::Valid);
+    }
+    syntax.parse(&source)
 }
 
 /// The node an error is about: `node` itself, or the sub-node its path names inside a mapping or

@@ -1,12 +1,13 @@
 //! A document snapshot: its text and its parse. Cheap to clone behind an `Arc`.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use dstack_syntax::Parse;
 
 use crate::ConfigType;
+use crate::expansion::Expansion;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct Document {
     pub text: String,
     pub parse: Parse,
@@ -14,45 +15,87 @@ pub struct Document {
     /// once per completion item.
     config_type: OnceLock<Option<ConfigType>>,
     /// [`Document::text_key`], worked out on first use.
-    text_key: OnceLock<(usize, u64)>,
+    text_key: OnceLock<TextKey>,
+    /// [`Document::expansion`], worked out on first use.
+    expansion: OnceLock<Expansion>,
+    /// The offer query of this version, with the diagnostics settings it was computed under
+    /// (hover and lens ask for it many times per version).
+    requirements: Mutex<Option<Requirements>>,
+}
+
+type Requirements = (
+    crate::DiagnosticsConfig,
+    Result<crate::offers::Query, String>,
+);
+
+impl Clone for Document {
+    fn clone(&self) -> Document {
+        // Caches are cheap to work out again; the text and tree are what a clone is for.
+        Document::with_parse(self.text.clone(), self.parse.clone())
+    }
+}
+
+/// A key for caches by content: equal only when the texts are equal, whatever their hash.
+/// Holds the text (shared), so the cache that keeps it must be bounded.
+#[derive(Clone, Debug)]
+pub struct TextKey {
+    hash: u64,
+    text: Arc<str>,
+}
+
+impl PartialEq for TextKey {
+    fn eq(&self, other: &TextKey) -> bool {
+        self.hash == other.hash && (Arc::ptr_eq(&self.text, &other.text) || self.text == other.text)
+    }
+}
+
+impl Eq for TextKey {}
+
+impl std::hash::Hash for TextKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.hash.hash(state);
+    }
 }
 
 impl Document {
     pub fn new(text: String) -> Document {
         let parse = dstack_syntax::parse(&text);
+        Document::with_parse(text, parse)
+    }
+    fn with_parse(text: String, parse: Parse) -> Document {
         Document {
             text,
             parse,
             config_type: OnceLock::new(),
             text_key: OnceLock::new(),
+            expansion: OnceLock::new(),
+            requirements: Mutex::new(None),
         }
     }
     /// The document after an edit, re-parsing only the top-level entries that changed.
     pub fn updated(&self, text: String) -> Document {
         let parse = dstack_syntax::reparse(&self.parse, &text);
-        Document {
-            text,
-            parse,
-            config_type: OnceLock::new(),
-            text_key: OnceLock::new(),
-        }
+        Document::with_parse(text, parse)
     }
     /// Like [`Document::updated`], but moves the unchanged parts of the old tree instead of
     /// copying them: several times faster on large files when the caller owns the document.
     pub fn into_updated(self, text: String) -> Document {
         let parse = dstack_syntax::reparse_owned(self.parse, &text);
-        Document {
-            text,
-            parse,
-            config_type: OnceLock::new(),
-            text_key: OnceLock::new(),
-        }
+        Document::with_parse(text, parse)
     }
-    /// Length and hash of the text: the key of caches by content (offer queries, live offers).
-    /// Hashing a 50,000-line text costs a fraction of a millisecond, too much to repeat on every
-    /// hover, so it is done once per version.
-    pub fn text_key(&self) -> (usize, u64) {
-        *self.text_key.get_or_init(|| hash_text(&self.text))
+    /// The key of caches by content (live offers). Made once per version: it copies the text.
+    pub fn text_key(&self) -> TextKey {
+        self.text_key
+            .get_or_init(|| TextKey {
+                hash: hash_text(&self.text),
+                text: Arc::from(self.text.as_str()),
+            })
+            .clone()
+    }
+    /// Which aliases are followed (see [`crate::expansion`]), worked out once per version.
+    pub fn expansion(&self) -> &Expansion {
+        self.expansion
+            .get_or_init(|| Expansion::compute(&self.parse))
     }
     pub(crate) fn cached_config_type(
         &self,
@@ -60,10 +103,31 @@ impl Document {
     ) -> Option<ConfigType> {
         *self.config_type.get_or_init(f)
     }
+    /// The cached offer query when it was computed under `settings`.
+    pub(crate) fn cached_requirements(
+        &self,
+        settings: crate::DiagnosticsConfig,
+    ) -> Option<Result<crate::offers::Query, String>> {
+        let cached = self.requirements.lock().ok()?;
+        match &*cached {
+            Some((s, q)) if *s == settings => Some(q.clone()),
+            _ => None,
+        }
+    }
+    pub(crate) fn remember_requirements(
+        &self,
+        settings: crate::DiagnosticsConfig,
+        query: &Result<crate::offers::Query, String>,
+    ) {
+        if let Ok(mut cached) = self.requirements.lock() {
+            *cached = Some((settings, query.clone()));
+        }
+    }
 }
 
-fn hash_text(text: &str) -> (usize, u64) {
-    // FxHash-style mixing, 8 bytes at a time: a fraction of a millisecond for 1.6 MB.
+fn hash_text(text: &str) -> u64 {
+    // FxHash-style mixing, 8 bytes at a time: a fraction of a millisecond for 1.6 MB. Only a
+    // bucket: equality compares the text.
     let mut h: u64 = 0;
     let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
     let mut chunks = text.as_bytes().chunks_exact(8);
@@ -75,5 +139,5 @@ fn hash_text(text: &str) -> (usize, u64) {
     for &b in chunks.remainder() {
         h = mix(h, u64::from(b));
     }
-    (text.len(), h)
+    h
 }

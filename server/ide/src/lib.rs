@@ -7,6 +7,7 @@ pub mod completion;
 pub mod config_type;
 pub mod diagnostics;
 pub mod document;
+pub mod expansion;
 pub mod hover;
 pub mod navigation;
 pub mod offers;
@@ -18,7 +19,7 @@ pub use code_actions::{CodeAction, TextEdit, code_actions};
 pub use completion::{CompletionItem, CompletionKind, completions};
 pub use config_type::{ConfigType, config_type};
 pub use diagnostics::{Diagnostic, Severity, diagnostics};
-pub use document::Document;
+pub use document::{Document, TextKey};
 pub use dstack_syntax::TextRange;
 pub use hover::{Hover, hover};
 pub use navigation::{
@@ -39,6 +40,28 @@ pub struct AnalysisConfig {
     pub catalog: Option<Arc<dstack_offers::Catalog>>,
     /// The dstack server's backends (`~/.dstack/server/config.yml`), as far as offers care.
     pub backends: Arc<dstack_offers::BackendSettings>,
+    /// Everything [`diagnostics`] reads from the settings (and so what caches of their results
+    /// are keyed by).
+    pub diagnostics: DiagnosticsConfig,
+}
+
+/// The settings diagnostics depend on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DiagnosticsConfig {
+    /// Above this many bytes only the YAML syntax is checked (`dstack.maxFileSize`).
+    pub max_file_size: usize,
+}
+
+/// Default of `dstack.maxFileSize`: real dstack files are a few KB; a 1 MiB one takes well
+/// under a second to analyse.
+pub const DEFAULT_MAX_FILE_SIZE: usize = 1 << 20;
+
+impl Default for DiagnosticsConfig {
+    fn default() -> DiagnosticsConfig {
+        DiagnosticsConfig {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
 }
 
 impl Default for AnalysisConfig {
@@ -47,8 +70,16 @@ impl Default for AnalysisConfig {
             offers_enabled: true,
             catalog: None,
             backends: Arc::default(),
+            diagnostics: DiagnosticsConfig::default(),
         }
     }
+}
+
+/// The whole configuration as a value (for a live server's plan request), or `None` when an
+/// alias in it is not expanded (see [`expansion`]) or it is larger than the live body allows.
+pub fn configuration_value(doc: &Document) -> Option<dstack_values::Value> {
+    let root = doc.parse.root.as_ref()?;
+    bridge::to_value_within(&doc.parse, doc.expansion(), root, bridge::BODY_LIMIT)
 }
 
 /// Builds what the first completion or hover would otherwise build on the spot: the catalog's

@@ -50,8 +50,9 @@ const MAX_SYMBOLS: usize = 5000;
 /// Items of one list shown in the outline; the rest are summed up in one `… N more` entry.
 const MAX_LIST_ITEMS: usize = 100;
 
-/// An outline of keys; list items are named by their `name` (or their value). Top-level keys are
-/// always listed; deeper levels share a budget of [`MAX_SYMBOLS`].
+/// An outline of keys; list items are named by their `name` (or their value). Up to
+/// [`MAX_SYMBOLS`] top-level keys are always listed (the rest as one `… N more`); deeper levels
+/// share a budget of [`MAX_SYMBOLS`]. Linear in the size of the tree.
 pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
     let Some(root) = &doc.parse.root else {
         return Vec::new();
@@ -68,8 +69,9 @@ fn children_symbols(node: &Node, budget: &mut usize, depth: usize) -> Vec<Symbol
     match &node.kind {
         NodeKind::Mapping(entries) => {
             // This level first, then the children: a big first value cannot starve its siblings.
-            for e in entries {
-                if depth > 0 && *budget == 0 {
+            // The top level is listed even past the budget, up to MAX_SYMBOLS keys of its own.
+            for (i, e) in entries.iter().enumerate() {
+                if (depth > 0 && *budget == 0) || i >= MAX_SYMBOLS {
                     break;
                 }
                 *budget = budget.saturating_sub(1);
@@ -84,6 +86,18 @@ fn children_symbols(node: &Node, budget: &mut usize, depth: usize) -> Vec<Symbol
             }
             for (symbol, e) in out.iter_mut().zip(entries) {
                 symbol.children = children_symbols(&e.value, budget, depth + 1);
+            }
+            if let (Some(first), Some(last)) = (entries.get(out.len()), entries.last())
+                && depth == 0
+            {
+                out.push(Symbol {
+                    name: format!("… {} more", entries.len() - out.len()),
+                    detail: None,
+                    kind: SymbolKind::Object,
+                    range: first.key.range.cover(last.value.range),
+                    selection_range: first.key.range,
+                    children: Vec::new(),
+                });
             }
         }
         NodeKind::Sequence(items) => {

@@ -47,50 +47,42 @@ pub fn catalog(config: &AnalysisConfig) -> &Catalog {
         .unwrap_or_else(|| Catalog::embedded_shared())
 }
 
-/// Recent queries by document text. Hover and lens ask for the same version many times, and
-/// the rejection check runs every diagnostic (milliseconds on a 50,000-line file), so the answer
-/// is kept for the last few texts, keyed by length and a word-wise hash (no copy of the text is
-/// kept, so closed documents give their memory back). Diagnostics do not read the config today;
-/// if they start to, the key must include it.
-type Recent = Vec<((usize, u64), Result<Query, String>)>;
-static RECENT: std::sync::Mutex<Recent> = std::sync::Mutex::new(Vec::new());
-const RECENT_LEN: usize = 8;
-
 /// The offer query of a run (dev-environment, task, service) or fleet. `Err` says why there is
 /// none: another configuration type, or an error dstack would reject the file for.
+///
+/// Hover and lens ask for the same version many times, and the rejection check runs every
+/// diagnostic (milliseconds on a 50,000-line file), so the answer is kept on the document, with
+/// the diagnostics settings it depends on (the catalog and backends only matter later, when
+/// offers are matched).
 pub fn requirements(doc: &Document, config: &AnalysisConfig) -> Result<Query, String> {
-    let key = doc.text_key();
-    if let Ok(recent) = RECENT.lock()
-        && let Some((_, q)) = recent.iter().find(|(k, _)| *k == key)
-    {
-        return q.clone();
+    if let Some(q) = doc.cached_requirements(config.diagnostics) {
+        return q;
     }
     let diags = crate::diagnostics(doc, config);
-    remember(doc, compute_requirements(doc, &diags))
-}
-
-/// Fills the query cache from diagnostics the caller already computed for this exact text (the
-/// server does so after publishing them), so the next hover or lens does not run them again.
-pub fn prime(doc: &Document, diagnostics: &[crate::Diagnostic]) {
-    let _ = remember(doc, compute_requirements(doc, diagnostics));
-}
-
-fn remember(doc: &Document, q: Result<Query, String>) -> Result<Query, String> {
-    let key = doc.text_key();
-    if let Ok(mut recent) = RECENT.lock() {
-        recent.retain(|(k, _)| *k != key);
-        if recent.len() >= RECENT_LEN {
-            drop(recent.remove(0));
-        }
-        recent.push((key, q.clone()));
-    }
+    let q = compute_requirements(doc, config, &diags);
+    doc.remember_requirements(config.diagnostics, &q);
     q
+}
+
+/// Fills the query cache from diagnostics the caller already computed for this document under
+/// `config` (the server does so after publishing them), so the next hover or lens does not run
+/// them again.
+pub fn prime(doc: &Document, config: &AnalysisConfig, diagnostics: &[crate::Diagnostic]) {
+    let q = compute_requirements(doc, config, diagnostics);
+    doc.remember_requirements(config.diagnostics, &q);
 }
 
 fn compute_requirements(
     doc: &Document,
+    config: &AnalysisConfig,
     diagnostics: &[crate::Diagnostic],
 ) -> Result<Query, String> {
+    if doc.text.len() > config.diagnostics.max_file_size {
+        return Err(format!(
+            "the file is larger than {} bytes (`dstack.maxFileSize`), so it is not analysed",
+            config.diagnostics.max_file_size
+        ));
+    }
     let Some(ty) = crate::config_type(doc) else {
         return Err("offers need a `type:` (dev-environment, task, service or fleet)".into());
     };
@@ -110,6 +102,12 @@ fn compute_requirements(
             d.message
         ));
     }
+    if !doc.expansion().is_complete() {
+        return Err(
+            "an alias in this file expands to more values than dstack-lsp follows, so its requirements are not known"
+                .into(),
+        );
+    }
     let parse = &doc.parse;
     let Some(root) = parse.root.as_ref() else {
         return Err("the file is empty".into());
@@ -123,7 +121,8 @@ fn compute_requirements(
         let res = resources.map(|n| resources_of(parse, n));
         let nodes = child(parse, root, "nodes")
             .filter(|n| !is_null(n))
-            .and_then(|n| dstack_values::nodes::parse_value(&bridge::to_value(parse, n)).ok());
+            .and_then(|n| bridge::value_of(parse, n))
+            .and_then(|v| dstack_values::nodes::parse_value(&v).ok());
         let blocks = match child(parse, root, "blocks").and_then(bridge::input) {
             Some(i) => match dstack_values::enums::parse_blocks(&i) {
                 Ok(None) => Blocks::Auto,
@@ -180,7 +179,9 @@ fn compute_requirements(
         .and_then(Node::as_sequence)
         .unwrap_or(&[])
         .iter()
-        .filter_map(|v| dstack_values::volume::parse_value(&bridge::to_value(parse, v)).ok())
+        .filter(|v| !doc.expansion().is_blocked(v))
+        .filter_map(|v| bridge::value_of(parse, v))
+        .filter_map(|v| dstack_values::volume::parse_value(&v).ok())
         .any(|m| {
             matches!(
                 m,
@@ -430,7 +431,7 @@ fn resources_of(parse: &Parse, node: &Node) -> ResourcesSpec {
     let value = |key: &str| {
         get(key)
             .filter(|n| !is_null(n))
-            .map(|n| bridge::to_value(parse, n))
+            .and_then(|n| bridge::value_of(parse, n))
     };
     let cpu = value("cpu").and_then(|v| cpu::parse_value(&v).ok());
     let memory = value("memory").and_then(|v| range::parse_memory_value(&v).ok());
@@ -439,8 +440,8 @@ fn resources_of(parse: &Parse, node: &Node) -> ResourcesSpec {
     let disk = match get("disk") {
         None => None,
         Some(n) if is_null(n) => Some(None),
-        Some(n) => disk::parse_value(&bridge::to_value(parse, n))
-            .ok()
+        Some(n) => bridge::value_of(parse, n)
+            .and_then(|v| disk::parse_value(&v).ok())
             .map(Some),
     };
     ResourcesSpec::from_values(
@@ -462,7 +463,7 @@ fn profile_of(parse: &Parse, root: &Node, group: Option<&Node>) -> Profile {
     };
     let list = |key: &str| -> Option<Vec<String>> {
         let node = get(key)?;
-        match bridge::to_value(parse, node) {
+        match bridge::value_of(parse, node)? {
             Value::Seq(items) => Some(items.iter().filter_map(value_text).collect()),
             Value::Scalar(s) => value_text(&Value::Scalar(s)).map(|t| vec![t]),
             Value::Map(_) => None,

@@ -763,7 +763,9 @@ mod tests;
 #[derive(Default)]
 pub struct LiveCache {
     /// Keyed by [`dstack_ide::Document::text_key`].
-    results: std::sync::Mutex<std::collections::HashMap<(usize, u64), Result<LiveOffers, String>>>,
+    results: std::sync::Mutex<
+        std::collections::HashMap<dstack_ide::TextKey, Result<LiveOffers, String>>,
+    >,
     generations: std::sync::Mutex<std::collections::HashMap<String, u64>>,
     last_error: std::sync::Mutex<Option<String>>,
 }
@@ -787,10 +789,10 @@ impl LiveCache {
             .lock()
             .is_ok_and(|g| g.get(uri) == Some(&generation))
     }
-    pub fn get(&self, key: (usize, u64)) -> Option<Result<LiveOffers, String>> {
+    pub fn get(&self, key: dstack_ide::TextKey) -> Option<Result<LiveOffers, String>> {
         self.results.lock().ok()?.get(&key).cloned()
     }
-    pub fn insert(&self, key: (usize, u64), result: Result<LiveOffers, String>) {
+    pub fn insert(&self, key: dstack_ide::TextKey, result: Result<LiveOffers, String>) {
         if let Ok(mut r) = self.results.lock() {
             if r.len() >= CACHE_LIMIT {
                 r.clear();

@@ -254,7 +254,7 @@ impl Backend {
                 return;
             };
             let content = snap.doc.text_key();
-            if inner.live.get(content).is_some() {
+            if inner.live.get(content.clone()).is_some() {
                 return;
             }
             let config = inner.config();
@@ -267,10 +267,8 @@ impl Backend {
                 return;
             }
             let name = key.rsplit('/').next().unwrap_or("dstack.yml").to_string();
-            let request = snap.doc.parse.root.as_ref().and_then(|root| {
-                let configuration = live::to_json(&ide::bridge::to_value(&snap.doc.parse, root));
-                live::plan_request(ty, configuration, &name)
-            });
+            let request = ide::configuration_value(&snap.doc)
+                .and_then(|value| live::plan_request(ty, live::to_json(&value), &name));
             let Some(request) = request else { return };
             let overrides = inner.settings().live;
             // Reads ~/.dstack/config.yml and the CA bundle.
@@ -330,10 +328,12 @@ impl Backend {
                         let diags = ide::diagnostics(&snap.doc, &config);
                         if config.offers_enabled {
                             // Hover and lens on this version then reuse these diagnostics.
-                            ide::offers::prime(&snap.doc, &diags);
+                            ide::offers::prime(&snap.doc, &config, &diags);
                         }
+                        let shown =
+                            ide::diagnostics::for_editor(diags, ide::diagnostics::EDITOR_LIMIT);
                         let out: Vec<Diagnostic> =
-                            diags.iter().map(|d| convert::diagnostic(&p, d)).collect();
+                            shown.iter().map(|d| convert::diagnostic(&p, d)).collect();
                         (snap.version, out)
                     })
                 })

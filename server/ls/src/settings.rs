@@ -13,6 +13,8 @@ pub struct Settings {
     /// `dstack.live.url` / `project` / `token`: override `~/.dstack/config.yml` and the env;
     /// `dstack.live.caFile`: an extra trusted CA bundle for https servers.
     pub live: crate::live::Overrides,
+    /// `dstack.maxFileSize`: above this many bytes only the YAML syntax is checked.
+    pub max_file_size: usize,
 }
 
 impl Default for Settings {
@@ -23,6 +25,7 @@ impl Default for Settings {
             live_enabled: false,
             log_level: None,
             live: crate::live::Overrides::default(),
+            max_file_size: dstack_ide::DEFAULT_MAX_FILE_SIZE,
         }
     }
 }
@@ -71,6 +74,9 @@ impl Settings {
         if let Some(v) = text(get("live.caFile")) {
             self.live.ca_file = v;
         }
+        if let Some(n) = get("maxFileSize").and_then(Value::as_u64) {
+            self.max_file_size = usize::try_from(n).unwrap_or(usize::MAX);
+        }
         match get("catalog.path") {
             Some(Value::String(s)) if !s.is_empty() => self.catalog_path = Some(s.clone()),
             Some(Value::String(_)) | Some(Value::Null) => self.catalog_path = None,
@@ -81,6 +87,9 @@ impl Settings {
     pub fn analysis_config(&self) -> dstack_ide::AnalysisConfig {
         dstack_ide::AnalysisConfig {
             offers_enabled: self.offers_enabled,
+            diagnostics: dstack_ide::DiagnosticsConfig {
+                max_file_size: self.max_file_size,
+            },
             ..dstack_ide::AnalysisConfig::default()
         }
     }
@@ -120,6 +129,11 @@ mod tests {
         assert_eq!(s.live.ca_file.as_deref(), Some("~/ca.pem"));
         s.update(&serde_json::json!({"dstack": {"live": {"caFile": ""}}}));
         assert_eq!(s.live.ca_file, None);
+        assert_eq!(s.max_file_size, dstack_ide::DEFAULT_MAX_FILE_SIZE);
+        s.update(&serde_json::json!({"dstack": {"maxFileSize": 4096}}));
+        assert_eq!(s.analysis_config().diagnostics.max_file_size, 4096);
+        s.update(&serde_json::json!({"dstack": {"maxFileSize": "big"}}));
+        assert_eq!(s.max_file_size, 4096);
         // The token must not show up in debug output (settings are sometimes logged).
         assert!(!format!("{s:?}").contains("\"t\""));
     }

@@ -171,3 +171,48 @@ fn memory_returns_after_documents_close() {
     );
     assert_eq!(c.shutdown(), Some(0));
 }
+
+/// 2,000 unknown keys publish 300 diagnostics and one that counts the rest; a file above
+/// `dstack.maxFileSize` gets its YAML syntax checked and one note.
+#[test]
+fn diagnostics_are_capped_and_large_files_get_syntax_only() {
+    let mut c = Client::spawn();
+    let resp = c.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": null,
+            "initializationOptions": {"dstack": {"maxFileSize": 100_000}},
+            "capabilities": {},
+        }),
+    );
+    assert!(resp.get("error").is_none(), "{resp}");
+    c.notify("initialized", json!({}));
+    let keys = |n: usize| -> String {
+        let mut text = String::from("type: task\ncommands: [echo]\n");
+        for i in 0..n {
+            text.push_str(&format!("k{i}: 1\n"));
+        }
+        text
+    };
+    c.open(URI, 1, &keys(2000));
+    let d = c.diagnostics(URI, Some(1));
+    assert_eq!(d.len(), 301);
+    assert_eq!(d[0]["code"], "more-diagnostics");
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("1700 more problems")),
+        "{}",
+        d[0]
+    );
+    let big = "file:///w/big.dstack.yml";
+    c.open(big, 1, &format!("{}bad: [\n", keys(15_000)));
+    let d = c.diagnostics(big, Some(1));
+    let codes: Vec<&str> = d.iter().filter_map(|x| x["code"].as_str()).collect();
+    assert!(codes.contains(&"file-too-large"), "{codes:?}");
+    assert!(codes.contains(&"yaml-syntax"), "{codes:?}");
+    assert!(!codes.contains(&"unknown-key"), "{codes:?}");
+    still_serving(&mut c);
+    assert_eq!(c.shutdown(), Some(0));
+}

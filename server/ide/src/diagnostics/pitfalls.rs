@@ -61,52 +61,55 @@ fn walk(cx: &mut Cx, node: &Node, key: &str, depth: usize) {
     }
 }
 
-/// A key written twice in one mapping: PyYAML keeps the last value without a word.
+/// A key written twice in one mapping: PyYAML keeps the last value without a word. Linear: the
+/// last occurrence of each key is found once, then every earlier one is reported.
 fn duplicate_keys(cx: &mut Cx, entries: &[dstack_syntax::Entry]) {
-    let mut repeated: Vec<&str> = Vec::new();
-    if entries.len() <= 16 {
-        // Small mappings: comparing pairs is cheaper than a hash set.
-        for (i, e) in entries.iter().enumerate() {
-            if let Some(k) = e.key.key_text()
-                && k != "<<"
-                && entries[..i].iter().any(|p| p.key.key_text() == Some(k))
-                && !repeated.contains(&k)
-            {
-                repeated.push(k);
-            }
-        }
-    } else {
-        let mut seen: super::tree::FastSet<&str> = super::tree::FastSet::default();
-        for e in entries {
-            if let Some(k) = e.key.key_text()
-                && k != "<<"
-                && !seen.insert(k)
-                && !repeated.contains(&k)
-            {
-                repeated.push(k);
-            }
-        }
+    fn key(e: &dstack_syntax::Entry) -> Option<&str> {
+        e.key.key_text().filter(|k| *k != "<<")
     }
-    for k in repeated {
-        let Some(last) = entries.iter().rev().find(|e| e.key.key_text() == Some(k)) else {
+    let last_of: Vec<Option<usize>> = if entries.len() <= 16 {
+        // Small mappings: comparing pairs is cheaper than a hash map.
+        entries
+            .iter()
+            .map(|e| {
+                let k = key(e)?;
+                entries.iter().rposition(|p| key(p) == Some(k))
+            })
+            .collect()
+    } else {
+        let mut last: std::collections::HashMap<&str, usize, _> =
+            std::collections::HashMap::with_hasher(
+                std::hash::BuildHasherDefault::<super::tree::Fnv>::default(),
+            );
+        for (i, e) in entries.iter().enumerate() {
+            if let Some(k) = key(e) {
+                last.insert(k, i);
+            }
+        }
+        entries
+            .iter()
+            .map(|e| key(e).and_then(|k| last.get(k).copied()))
+            .collect()
+    };
+    for (i, (e, last)) in entries.iter().zip(last_of).enumerate() {
+        let (Some(k), Some(last)) = (key(e), last) else {
             continue;
         };
-        let line = super::tree::line_number(cx.text, last.key.range.start);
-        let earlier: Vec<&dstack_syntax::Entry> = entries
-            .iter()
-            .filter(|e| e.key.key_text() == Some(k) && e.key.range != last.key.range)
-            .collect();
-        for e in earlier {
-            let lines = cx.entry_lines(&e.key, &e.value);
-            let d = Diagnostic::new(
-                Severity::Warning,
-                "duplicate-key",
-                e.key.range,
-                format!("`{k}` is set again on line {line}; YAML keeps the last value, so this one is ignored"),
-            )
-            .with_fix(format!("Remove this `{k}`"), lines, "");
-            cx.push(d);
-        }
+        let Some(last) = entries.get(last).filter(|_| last != i) else {
+            continue;
+        };
+        let line = cx.line_number(last.key.range.start);
+        let lines = cx.entry_lines(&e.key, &e.value);
+        let d = Diagnostic::new(
+            Severity::Warning,
+            "duplicate-key",
+            e.key.range,
+            format!(
+                "`{k}` is set again on line {line}; YAML keeps the last value, so this one is ignored"
+            ),
+        )
+        .with_fix(format!("Remove this `{k}`"), lines, "");
+        cx.push(d);
     }
 }
 

@@ -612,8 +612,10 @@ fn probes_and_limits(cx: &mut Cx, root: &Node) {
     if let Some(probes) = cx.get(root, "probes") {
         let mut seen = HashSet::new();
         for item in cx.items(probes) {
-            let value = canonical(&bridge::to_value(cx.parse, item));
-            if !seen.insert(value) {
+            // A probe too large to expand is not compared (its alias has a warning).
+            let value = bridge::to_value_within(cx.parse, cx.expansion, item, bridge::VALUE_LIMIT)
+                .map(|v| canonical(&v));
+            if value.is_some_and(|v| !seen.insert(v)) {
                 let range = cx.first_line(item.range);
                 cx.error(
                     "conflict",

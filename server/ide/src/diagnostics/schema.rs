@@ -1031,16 +1031,18 @@ fn bounds(
     lt: Option<f64>,
 ) -> Option<String> {
     let f = dstack_values::py::fmt_number;
-    if let Some(b) = ge.filter(|b| v < *b) {
+    // NaN fails every bound, as in pydantic (`nan > 0` is false); infinity is an ordinary number.
+    let nan = v.is_nan();
+    if let Some(b) = ge.filter(|b| nan || v < *b) {
         return Some(format!("must be at least {}, got {}", f(b), f(v)));
     }
-    if let Some(b) = gt.filter(|b| v <= *b) {
+    if let Some(b) = gt.filter(|b| nan || v <= *b) {
         return Some(format!("must be greater than {}, got {}", f(b), f(v)));
     }
-    if let Some(b) = le.filter(|b| v > *b) {
+    if let Some(b) = le.filter(|b| nan || v > *b) {
         return Some(format!("must be at most {}, got {}", f(b), f(v)));
     }
-    if let Some(b) = lt.filter(|b| v >= *b) {
+    if let Some(b) = lt.filter(|b| nan || v >= *b) {
         return Some(format!("must be less than {}, got {}", f(b), f(v)));
     }
     None

@@ -775,3 +775,118 @@ fn a_float_is_not_a_port_mapping() {
         "#]],
     );
 }
+
+/// Ten levels of ten aliases (10^10 values) under each place the issue found slow: every
+/// feature answers at once (the watchdog only catches a hang), with one warning at the alias
+/// and the rest of the file still analysed.
+#[test]
+fn alias_bombs_are_not_expanded() {
+    use crate::test_util::fixture;
+    let places = [
+        "resources:\n  gpu: *l9\n",
+        "resources:\n  gpu:\n    name: *l9\n",
+        "resources:\n  gpu:\n    count: *l9\n",
+        "resources:\n  cpu: *l9\n",
+        "probes:\n  - *l9\nport: 80\n",
+        "resources:\n  gpu: {<<: *m9}\n",
+    ];
+    let (done, finished) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        for place in places {
+            let mut text = String::from("type: service\ncommands: [echo]\nport: 80\nx-l:\n");
+            text.push_str("  l0: &l0 [a, b, c, d, e, f, g, h, i, j]\n");
+            text.push_str("  m0: &m0 {a: 1, b: 2}\n");
+            for i in 1..10 {
+                let items = vec![format!("*l{}", i - 1); 10].join(", ");
+                text.push_str(&format!("  l{i}: &l{i} [{items}]\n"));
+                text.push_str(&format!("  m{i}: &m{i} {{k: *l{i}, <<: *m{}}}\n", i - 1));
+            }
+            let full = format!("{text}{place}max_price: -1\n");
+            let doc = Document::new(full.clone());
+            let diags = diagnostics(&doc, &AnalysisConfig::default());
+            let warnings: Vec<&str> = diags
+                .iter()
+                .filter(|d| d.code == "alias-expansion")
+                .map(|d| &full[d.range.start as usize..d.range.end as usize])
+                .collect();
+            assert!(!warnings.is_empty(), "{place}: {diags:#?}");
+            // The rest of the file is still checked.
+            assert!(
+                diags.iter().any(|d| d.code == "invalid-value"),
+                "{place}: {diags:#?}"
+            );
+            assert!(crate::configuration_value(&doc).is_none());
+            assert!(crate::offers::requirements(&doc, &AnalysisConfig::default()).is_err());
+            let _ = crate::code_lenses(&doc, &AnalysisConfig::default());
+            let at = full.rfind('*').unwrap_or(0);
+            let (hdoc, offset) = fixture(&format!("{}$0{}", &full[..at], &full[at..]));
+            let _ = crate::hover(&hdoc, offset, &AnalysisConfig::default());
+            let _ = crate::completions(&hdoc, offset, &AnalysisConfig::default());
+        }
+        let _ = done.send(());
+    });
+    // A generous watchdog: before the budget, one of these ran for minutes.
+    let ok = finished
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .is_ok();
+    assert!(ok, "analysing alias bombs did not finish");
+    assert!(worker.join().is_ok());
+}
+
+#[test]
+fn aliases_within_the_budget_are_checked_as_before() {
+    let text =
+        "type: task\ncommands: [echo]\nx: &g {name: A100, count: 0.5}\nresources:\n  gpu: *g\n";
+    let doc = Document::new(text.to_string());
+    let diags = diagnostics(&doc, &AnalysisConfig::default());
+    assert!(diags.iter().any(|d| d.code == "range"), "{diags:#?}");
+    assert!(crate::configuration_value(&doc).is_some());
+}
+
+#[test]
+fn editors_get_the_most_severe_diagnostics_and_a_count() {
+    // A warning early in the file (a duplicate key) loses its place to errors further down.
+    let mut text = String::from("type: task\ncommands: [echo]\ndup: 1\ndup: 2\n");
+    for i in 0..400 {
+        text.push_str(&format!("k{i}: 1\n"));
+    }
+    let doc = Document::new(text.clone());
+    let all = diagnostics(&doc, &AnalysisConfig::default());
+    assert!(all.iter().any(|d| d.code == "duplicate-key"));
+    let n = all.len();
+    let shown = crate::diagnostics::for_editor(all, 300);
+    assert_eq!(shown.len(), 301);
+    assert_eq!(shown[0].code, "more-diagnostics");
+    let more = format!("{} more problems", n - 300);
+    assert!(shown[0].message.starts_with(&more), "{}", shown[0].message);
+    assert!(
+        shown[1..]
+            .iter()
+            .all(|d| d.severity == crate::Severity::Error)
+    );
+    let few = diagnostics(
+        &Document::new("type: task\nk: 1\n".into()),
+        &AnalysisConfig::default(),
+    );
+    assert_eq!(crate::diagnostics::for_editor(few.clone(), 300), few);
+}
+
+#[test]
+fn files_above_the_size_limit_get_only_syntax_checks() {
+    let mut config = AnalysisConfig::default();
+    config.diagnostics.max_file_size = 40;
+    let text = "type: task\nunknown: 1\nbad: [\nmore: text to pass forty bytes\n";
+    let doc = Document::new(text.to_string());
+    let diags = diagnostics(&doc, &config);
+    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"file-too-large"), "{codes:?}");
+    assert!(codes.contains(&"yaml-syntax"), "{codes:?}");
+    assert!(!codes.contains(&"unknown-key"), "{codes:?}");
+    // The offer query depends on the setting: not the answer cached under another one.
+    assert!(crate::offers::requirements(&doc, &config).is_err());
+    let small =
+        Document::new("type: task\ncommands: [echo]\n# padding to pass forty bytes\n".into());
+    assert!(crate::offers::requirements(&small, &AnalysisConfig::default()).is_ok());
+    assert!(crate::offers::requirements(&small, &config).is_err());
+    assert!(crate::offers::requirements(&small, &AnalysisConfig::default()).is_ok());
+}

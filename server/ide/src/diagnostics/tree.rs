@@ -3,20 +3,43 @@
 use dstack_syntax::{Node, NodeKind, Parse, ScalarValue, TextRange};
 
 use super::{Diagnostic, Severity};
+use crate::expansion::Expansion;
 
 pub(crate) struct Cx<'a> {
     pub text: &'a str,
     pub parse: &'a Parse,
+    /// Which aliases may be followed.
+    pub expansion: &'a Expansion,
     pub out: Vec<Diagnostic>,
+    /// Offsets where lines start, made on first use (for line numbers in messages).
+    line_starts: std::cell::OnceCell<Vec<u32>>,
 }
 
 impl<'a> Cx<'a> {
-    pub fn new(text: &'a str, parse: &'a Parse) -> Cx<'a> {
+    pub fn new(text: &'a str, parse: &'a Parse, expansion: &'a Expansion) -> Cx<'a> {
         Cx {
             text,
             parse,
+            expansion,
             out: Vec::new(),
+            line_starts: std::cell::OnceCell::new(),
         }
+    }
+
+    /// 1-based line of an offset: a binary search, so messages on many lines stay linear.
+    pub fn line_number(&self, offset: u32) -> usize {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(
+                    self.text
+                        .bytes()
+                        .enumerate()
+                        .filter(|(_, b)| *b == b'\n')
+                        .map(|(i, _)| i as u32 + 1),
+                )
+                .collect()
+        });
+        starts.partition_point(|s| *s <= offset).max(1)
     }
 
     pub fn push(&mut self, d: Diagnostic) {
@@ -33,9 +56,10 @@ impl<'a> Cx<'a> {
             .push(Diagnostic::new(Severity::Warning, code, range, message));
     }
 
-    /// Follows an alias.
+    /// Follows an alias, unless the document's expansion budget blocks it (then the alias itself,
+    /// which every pass skips).
     pub fn resolve(&self, node: &'a Node) -> &'a Node {
-        self.parse.resolve(node)
+        self.expansion.resolve(self.parse, node)
     }
 
     /// Entries of a mapping as PyYAML sees them (merge keys expanded, last duplicate wins).
@@ -53,6 +77,21 @@ impl<'a> Cx<'a> {
             });
         if simple {
             return raw.iter().map(|e| (&e.key, &e.value)).collect();
+        }
+        // A merge from a blocked alias is left out (its keys are not checked).
+        let blocked_merge = raw.iter().any(|e| {
+            e.key.key_text() == Some("<<")
+                && (self.expansion.is_blocked(&e.value)
+                    || e.value
+                        .as_sequence()
+                        .is_some_and(|items| items.iter().any(|i| self.expansion.is_blocked(i))))
+        });
+        if blocked_merge {
+            let explicit: Vec<&'a dstack_syntax::Entry> = raw
+                .iter()
+                .filter(|e| e.key.key_text() != Some("<<"))
+                .collect();
+            return explicit.iter().map(|e| (&e.key, &e.value)).collect();
         }
         self.parse.entries(node)
     }
@@ -158,12 +197,6 @@ impl<'a> Cx<'a> {
             None => range,
         }
     }
-}
-
-/// 1-based line of an offset.
-pub(crate) fn line_number(text: &str, offset: u32) -> usize {
-    text.get(..offset as usize)
-        .map_or(1, |t| t.matches('\n').count() + 1)
 }
 
 pub(crate) fn is_null(node: &Node) -> bool {

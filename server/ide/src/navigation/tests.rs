@@ -227,3 +227,17 @@ fn outline_of_a_huge_list_keeps_every_top_level_key() {
     ));
     assert_eq!(symbols[3].children.len(), 1, "resources keeps its children");
 }
+
+#[test]
+fn outline_of_200k_top_level_keys_is_capped() {
+    let mut text = String::from("type: task\n");
+    for i in 0..200_000 {
+        text.push_str(&format!("k{i}: v\n"));
+    }
+    let doc = Document::new(text.clone());
+    let symbols = document_symbols(&doc);
+    assert_eq!(symbols.len(), 5001);
+    let last = &symbols[5000];
+    assert_eq!(last.name, "… 195001 more");
+    assert_eq!(slice(&text, last.selection_range), "k4999");
+}

@@ -205,7 +205,7 @@ fn primed_diagnostics_are_reused_for_the_same_text() {
     // what the caller said, which shows the query did not run diagnostics again.
     let doc = Document::new("type: task\nresources:\n  gpu: L4\n# primed\n".to_string());
     let config = AnalysisConfig::default();
-    prime(&doc, &[]);
+    prime(&doc, &config, &[]);
     assert!(requirements(&doc, &config).is_ok());
     let fresh = Document::new("type: task\nresources:\n  gpu: L4\n# not primed\n".to_string());
     assert!(requirements(&fresh, &config).is_err());
@@ -285,4 +285,99 @@ fn hover_section_for_listed_offers() {
         &[1.0],
         expect!["(none)"],
     );
+}
+
+/// The hash the offer caches used to be keyed by (length and this): FxHash-style words.
+fn old_hash(text: &str) -> (usize, u64) {
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    let mut h = 0u64;
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    for c in &mut chunks {
+        h = mix(h, u64::from_le_bytes(c.try_into().unwrap_or([0; 8])));
+    }
+    for &b in chunks.remainder() {
+        h = mix(h, u64::from(b));
+    }
+    (text.len(), h)
+}
+
+/// An H100 file whose comment makes its old hash equal to an A100 file's: the mixing step is
+/// invertible, so the last comment word can be solved for (the one before is searched until the
+/// solution is printable).
+fn colliding_pair() -> (String, String) {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let mut k_inv = K;
+    for _ in 0..6 {
+        k_inv = k_inv.wrapping_mul(2u64.wrapping_sub(K.wrapping_mul(k_inv)));
+    }
+    let state = |t: &str| old_hash(t).1;
+    let pad = |gpu: &str| {
+        let mut t = format!("type: task\ncommands: [echo]\nresources:\n  gpu: {gpu}\n#");
+        while t.len() % 8 != 0 {
+            t.push('-');
+        }
+        t
+    };
+    let a = format!("{}aaaaaaaaaaaaaaaa\n", pad("A100"));
+    let b_prefix = pad("H100");
+    let target = state(&a[..a.len() - 1]);
+    for n in 0u64..10_000_000 {
+        let mut w1 = [b'b'; 8];
+        let mut x = n;
+        for byte in w1.iter_mut() {
+            *byte = b' ' + (x % 95) as u8;
+            x /= 95;
+        }
+        let s1 = mix(state(&b_prefix), u64::from_le_bytes(w1));
+        let w2 = (s1.rotate_left(5) ^ target.wrapping_mul(k_inv)).to_le_bytes();
+        if w2.iter().all(|c| (b' '..=b'~').contains(c)) {
+            let tail: String = w1.iter().chain(&w2).map(|&c| c as char).collect();
+            return (a, format!("{b_prefix}{tail}\n"));
+        }
+    }
+    panic!("no printable collision found");
+}
+
+#[test]
+fn texts_with_the_same_old_hash_get_their_own_offers() {
+    let (a, b) = colliding_pair();
+    assert_eq!(old_hash(&a), old_hash(&b));
+    assert_ne!(a, b);
+    let config = AnalysisConfig::default();
+    let doc_a = Document::new(a);
+    let doc_b = Document::new(b);
+    let qa = requirements(&doc_a, &config);
+    let qb = requirements(&doc_b, &config);
+    assert!(qa.is_ok() && qb.is_ok());
+    assert_ne!(qa, qb, "the H100 file got the A100 file's query");
+    let first_gpu = |doc: &Document| {
+        offers_for(doc, &config)
+            .ok()
+            .and_then(|l| l.iter().next().and_then(|o| o.gpu_name.map(str::to_string)))
+    };
+    assert_eq!(first_gpu(&doc_a).as_deref(), Some("A100"));
+    assert_eq!(first_gpu(&doc_b).as_deref(), Some("H100"));
+    assert_ne!(doc_a.text_key(), doc_b.text_key());
+    assert_eq!(
+        doc_a.text_key(),
+        Document::new(doc_a.text.clone()).text_key()
+    );
+}
+
+/// dstack rejects a NaN `max_price` (it is not greater than 0): no offers for it. Infinity is
+/// accepted, and every offer is under it.
+#[test]
+fn nan_max_price_gets_no_offers() {
+    for (text, rejected) in [
+        ("max_price: .nan\n", true),
+        ("max_price: 'nan'\n", true),
+        ("max_price: -.inf\n", true),
+        ("max_price: .inf\n", false),
+    ] {
+        let doc = Document::new(format!("{RUN}{text}"));
+        let config = AnalysisConfig::default();
+        let offers = offers_for(&doc, &config);
+        assert_eq!(offers.is_err(), rejected, "{text}");
+    }
 }

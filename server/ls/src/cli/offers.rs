@@ -101,6 +101,7 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
         offers_enabled: true,
         catalog,
         backends: Arc::new(backends),
+        diagnostics: ide::DiagnosticsConfig::default(),
     };
     let doc = ide::Document::new(text.clone());
     let stdout = std::io::stdout();

@@ -49,7 +49,7 @@ pub enum Answer {
 pub enum Endless {
     /// Header lines, never the blank line that ends the head.
     Head,
-    /// Small chunks, never the last one.
+    /// 4 KiB chunks, never the last one.
     Chunks,
 }
 
@@ -213,7 +213,7 @@ async fn serve_one<S: AsyncRead + AsyncWrite + Unpin>(
                 ),
                 Endless::Chunks => (
                     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
-                    "10\r\n                \r\n".repeat(2048),
+                    format!("1000\r\n{}\r\n", " ".repeat(4096)).repeat(16),
                 ),
             };
             if stream.write_all(head.as_bytes()).await.is_err() {

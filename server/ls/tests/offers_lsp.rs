@@ -402,10 +402,22 @@ fn live_offers_for_a_cloud_fleet() {
     assert_eq!(c.shutdown(), Some(0));
 }
 
+/// The lens title a fresh server with `env` and `options` shows for `DOC`.
+fn live_lens(name: &str, env: &[(&str, &str)], options: Value) -> Value {
+    let mut c = start(name, env, options);
+    c.open(URI, 1, DOC);
+    wait_refresh(&mut c);
+    let title = lens_title(&mut c, URI);
+    assert_eq!(c.shutdown(), Some(0));
+    title
+}
+
 #[test]
 fn live_offers_through_the_proxy_of_the_environment() {
     let proxy = mock::ForwardProxy::start();
     let ca = mock::ca_file().to_string_lossy().to_string();
+    let live = json!({"dstack": {"live": {"enabled": true}}});
+    let title = "1 offer · $2.50/h (live)";
     // https:// through HTTPS_PROXY (a CONNECT tunnel, TLS with the server end to end).
     let server = mock_server(Mode::Tls, "runs/get_plan", "200 OK", PLAN);
     let env = [
@@ -414,31 +426,20 @@ fn live_offers_through_the_proxy_of_the_environment() {
         ("HTTPS_PROXY", proxy.url.as_str()),
     ];
     let options = json!({"dstack": {"live": {"enabled": true, "url": server.url, "caFile": ca}}});
-    let mut c = start("live-proxy-https", &env, options);
-    c.open(URI, 1, DOC);
-    wait_refresh(&mut c);
-    assert_eq!(lens_title(&mut c, URI), "1 offer · $2.50/h (live)");
-    assert_eq!(c.shutdown(), Some(0));
+    assert_eq!(live_lens("live-proxy-https", &env, options), title);
     let authority = server.url.trim_start_matches("https://");
     assert_eq!(proxy.seen(), [format!("CONNECT {authority} HTTP/1.1")]);
 
     // http:// through http_proxy.
     let server = mock_server(Mode::Http, "runs/get_plan", "200 OK", PLAN);
-    let env = [
+    let direct = [
         ("DSTACK_SERVER_URL", server.url.as_str()),
         ("DSTACK_PROJECT", "main"),
         ("DSTACK_TOKEN", TOKEN),
-        ("http_proxy", proxy.url.as_str()),
     ];
-    let mut c = start(
-        "live-proxy-http",
-        &env,
-        json!({"dstack": {"live": {"enabled": true}}}),
-    );
-    c.open(URI, 1, DOC);
-    wait_refresh(&mut c);
-    assert_eq!(lens_title(&mut c, URI), "1 offer · $2.50/h (live)");
-    assert_eq!(c.shutdown(), Some(0));
+    let mut env = direct.to_vec();
+    env.push(("http_proxy", proxy.url.as_str()));
+    assert_eq!(live_lens("live-proxy-http", &env, live.clone()), title);
     let line = format!(
         "POST {}/api/project/main/runs/get_plan HTTP/1.1",
         server.url
@@ -446,21 +447,9 @@ fn live_offers_through_the_proxy_of_the_environment() {
     assert_eq!(proxy.seen(), [line]);
 
     // NO_PROXY: the same server reached directly.
-    let env = [
-        ("DSTACK_SERVER_URL", server.url.as_str()),
-        ("DSTACK_PROJECT", "main"),
-        ("DSTACK_TOKEN", TOKEN),
-        ("HTTP_PROXY", proxy.url.as_str()),
-        ("NO_PROXY", "localhost,127.0.0.1"),
-    ];
-    let mut c = start(
-        "live-no-proxy",
-        &env,
-        json!({"dstack": {"live": {"enabled": true}}}),
-    );
-    c.open(URI, 1, DOC);
-    wait_refresh(&mut c);
-    assert_eq!(lens_title(&mut c, URI), "1 offer · $2.50/h (live)");
-    assert_eq!(c.shutdown(), Some(0));
+    let mut env = direct.to_vec();
+    env.push(("HTTP_PROXY", proxy.url.as_str()));
+    env.push(("NO_PROXY", "localhost,127.0.0.1"));
+    assert_eq!(live_lens("live-no-proxy", &env, live), title);
     assert_eq!(proxy.seen(), Vec::<String>::new());
 }

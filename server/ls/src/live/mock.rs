@@ -1,7 +1,7 @@
 //! A mock dstack server on 127.0.0.1:0 for the live-offer tests, plain HTTP or TLS with the
 //! fixture certificate of `tests/fixtures/tls/` (see `gen.sh` there). Used by the unit tests of
 //! `live` and, included by path, by `tests/offers_lsp.rs`, so both read requests the same way.
-//! It runs on a thread with its own runtime, so synchronous and async tests can both use it.
+//! Also a loopback forward proxy ([`ForwardProxy`]) for the proxy tests.
 #![allow(dead_code)] // Each includer uses a different part.
 
 use std::path::PathBuf;
@@ -57,67 +57,40 @@ pub enum Endless {
 pub struct Mock {
     pub url: String,
     requests: mpsc::Receiver<String>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _served: Served,
 }
 
 impl Mock {
     /// Serves every connection with `respond(request text)` until dropped.
     pub fn start(mode: Mode, respond: impl Fn(&str) -> Answer + Send + Sync + 'static) -> Mock {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        listener
-            .set_nonblocking(true)
-            .expect("nonblocking listener");
-        let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
         let scheme = if mode == Mode::Http { "http" } else { "https" };
         let (tx, requests) = mpsc::channel();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let respond = Arc::new(respond);
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("mock runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                let acceptor = tokio_rustls::TlsAcceptor::from(server_tls());
-                let serve = async {
-                    loop {
-                        let Ok((tcp, _)) = listener.accept().await else {
-                            return;
-                        };
-                        let (tx, respond, acceptor) =
-                            (tx.clone(), respond.clone(), acceptor.clone());
-                        tokio::spawn(async move {
-                            if mode == Mode::Http {
-                                let mut tcp = tcp;
-                                serve_one(&mut tcp, &tx, &*respond).await;
-                                let _ = tcp.shutdown().await;
-                                return;
-                            }
-                            // A failed handshake (a client that does not trust us) ends here.
-                            let Ok(mut tls) = acceptor.accept(tcp).await else {
-                                return;
-                            };
-                            serve_one(&mut tls, &tx, &*respond).await;
-                            if mode == Mode::Tls {
-                                let _ = tls.shutdown().await;
-                            }
-                            // TlsNoCloseNotify: dropping closes the TCP connection only.
-                        });
-                    }
-                };
-                tokio::select! {
-                    _ = stopped => {}
-                    _ = serve => {}
+        let acceptor = tokio_rustls::TlsAcceptor::from(server_tls());
+        let (port, served) = Served::start(move |tcp| {
+            let (tx, respond, acceptor) = (tx.clone(), respond.clone(), acceptor.clone());
+            async move {
+                if mode == Mode::Http {
+                    let mut tcp = tcp;
+                    serve_one(&mut tcp, &tx, &*respond).await;
+                    let _ = tcp.shutdown().await;
+                    return;
                 }
-            });
+                // A failed handshake (a client that does not trust us) ends here.
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                serve_one(&mut tls, &tx, &*respond).await;
+                if mode == Mode::Tls {
+                    let _ = tls.shutdown().await;
+                }
+                // TlsNoCloseNotify: dropping closes the TCP connection only.
+            }
         });
         Mock {
             url: format!("{scheme}://127.0.0.1:{port}"),
             requests,
-            stop: Some(stop),
-            thread: Some(thread),
+            _served: served,
         }
     }
 
@@ -129,7 +102,53 @@ impl Mock {
     }
 }
 
-impl Drop for Mock {
+/// A listener on 127.0.0.1:0 served on its own thread and runtime (so synchronous and async tests
+/// can both use it) until dropped.
+struct Served {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Served {
+    /// Runs `handle` on every connection; returns the port.
+    fn start<F, Fut>(handle: F) -> (u16, Served)
+    where
+        F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        listener
+            .set_nonblocking(true)
+            .expect("nonblocking listener");
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("loopback runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                let serve = async {
+                    while let Ok((tcp, _)) = listener.accept().await {
+                        tokio::spawn(handle(tcp));
+                    }
+                };
+                tokio::select! {
+                    _ = stopped => {}
+                    _ = serve => {}
+                }
+            });
+        });
+        let served = Served {
+            stop: Some(stop),
+            thread: Some(thread),
+        };
+        (port, served)
+    }
+}
+
+impl Drop for Served {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -274,62 +293,23 @@ pub fn header<'a>(request: &'a str, name: &str) -> Option<&'a str> {
 pub struct ForwardProxy {
     pub url: String,
     lines: mpsc::Receiver<String>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _served: Served,
 }
 
 impl ForwardProxy {
     pub fn start() -> ForwardProxy {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        listener
-            .set_nonblocking(true)
-            .expect("nonblocking listener");
-        let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
         let (tx, lines) = mpsc::channel();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("proxy runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                let serve = async {
-                    loop {
-                        let Ok((tcp, _)) = listener.accept().await else {
-                            return;
-                        };
-                        tokio::spawn(relay(tcp, tx.clone()));
-                    }
-                };
-                tokio::select! {
-                    _ = stopped => {}
-                    _ = serve => {}
-                }
-            });
-        });
+        let (port, served) = Served::start(move |tcp| relay(tcp, tx.clone()));
         ForwardProxy {
             url: format!("http://127.0.0.1:{port}"),
             lines,
-            stop: Some(stop),
-            thread: Some(thread),
+            _served: served,
         }
     }
 
     /// Every request line handled so far.
     pub fn seen(&self) -> Vec<String> {
         self.lines.try_iter().collect()
-    }
-}
-
-impl Drop for ForwardProxy {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 

@@ -402,26 +402,21 @@ fn proxies_from_the_environment_are_used() {
 fn no_proxy_hosts_are_reached_directly() {
     let proxy = mock::ForwardProxy::start();
     let rt = rt();
+    let cases: [(Mode, &str, fn(&str) -> ServerConfig); 2] = [
+        (Mode::Http, "HTTP_PROXY", server),
+        (Mode::Tls, "HTTPS_PROXY", trusting),
+    ];
     for no_proxy in [
         ("NO_PROXY", "127.0.0.1"),
         ("no_proxy", "example.com, 127.0.0.0/8"),
     ] {
-        let mock = Mock::start(Mode::Http, reply("200 OK", PLAN));
-        let vars = [("HTTP_PROXY", proxy.url.as_str()), no_proxy];
-        let got = rt.block_on(get_plan(
-            &through(server(&mock.url), &vars),
-            &run_request(),
-            TIMEOUT,
-        ));
-        assert_eq!(got.map(|o| o.count), Ok(2), "{no_proxy:?}");
-        let mock = Mock::start(Mode::Tls, reply("200 OK", PLAN));
-        let vars = [("HTTPS_PROXY", proxy.url.as_str()), no_proxy];
-        let got = rt.block_on(get_plan(
-            &through(trusting(&mock.url), &vars),
-            &run_request(),
-            TIMEOUT,
-        ));
-        assert_eq!(got.map(|o| o.count), Ok(2), "{no_proxy:?}");
+        for (mode, var, config) in cases {
+            let mock = Mock::start(mode, reply("200 OK", PLAN));
+            let vars = [(var, proxy.url.as_str()), no_proxy];
+            let config = through(config(&mock.url), &vars);
+            let got = rt.block_on(get_plan(&config, &run_request(), TIMEOUT));
+            assert_eq!(got.map(|o| o.count), Ok(2), "{no_proxy:?} {var}");
+        }
     }
     assert_eq!(proxy.seen(), Vec::<String>::new());
     // A proxy that cannot be reached is named in the warning, and the token is not.

@@ -402,7 +402,8 @@ fn proxies_from_the_environment_are_used() {
 fn no_proxy_hosts_are_reached_directly() {
     let proxy = mock::ForwardProxy::start();
     let rt = rt();
-    let cases: [(Mode, &str, fn(&str) -> ServerConfig); 2] = [
+    type Config = fn(&str) -> ServerConfig;
+    let cases: [(Mode, &str, Config); 2] = [
         (Mode::Http, "HTTP_PROXY", server),
         (Mode::Tls, "HTTPS_PROXY", trusting),
     ];

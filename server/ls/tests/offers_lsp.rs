@@ -24,10 +24,28 @@ fn home(name: &str) -> PathBuf {
 }
 
 /// A server in a scratch HOME, initialised with `options` and code lens refresh support.
+const PROXY_VARS: [&str; 8] = [
+    "http_proxy",
+    "HTTP_PROXY",
+    "https_proxy",
+    "HTTPS_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+];
+
 fn start(name: &str, env: &[(&str, &str)], options: Value) -> Client {
     let home = home(name);
     let home = home.to_string_lossy().to_string();
     let mut all = vec![("HOME", home.as_str())];
+    // A proxy set where the tests run must not take the loopback requests (empty means unset;
+    // an empty lowercase variable would also hide the uppercase one a test sets).
+    for var in PROXY_VARS {
+        if !env.iter().any(|(k, _)| k.eq_ignore_ascii_case(var)) {
+            all.push((var, ""));
+        }
+    }
     all.extend_from_slice(env);
     let mut c = Client::spawn_with_env(&all);
     let resp = c.request(
@@ -286,10 +304,11 @@ fn live_offers_over_https_with_the_ca_file_setting() {
     c.open(URI, 1, DOC);
     wait_refresh(&mut c);
     assert_eq!(lens_title(&mut c, URI), "1 offer · $2.50/h (live)");
-    assert!(
-        server
-            .request()
-            .contains(&format!("Authorization: Bearer {TOKEN}"))
+    let bearer = format!("Bearer {TOKEN}");
+    let request = server.request();
+    assert_eq!(
+        mock::header(&request, "Authorization"),
+        Some(bearer.as_str())
     );
     assert_eq!(c.shutdown(), Some(0));
 }
@@ -381,4 +400,56 @@ fn live_offers_for_a_cloud_fleet() {
         …and 2 more (run **dstack: Show matching offers** or `dstack-lsp offers FILE`)"#]]
     .assert_eq(&offers_section(&hover(&mut c, FLEET_URI, 3, 3)));
     assert_eq!(c.shutdown(), Some(0));
+}
+
+/// The lens title a fresh server with `env` and `options` shows for `DOC`.
+fn live_lens(name: &str, env: &[(&str, &str)], options: Value) -> Value {
+    let mut c = start(name, env, options);
+    c.open(URI, 1, DOC);
+    wait_refresh(&mut c);
+    let title = lens_title(&mut c, URI);
+    assert_eq!(c.shutdown(), Some(0));
+    title
+}
+
+#[test]
+fn live_offers_through_the_proxy_of_the_environment() {
+    let proxy = mock::ForwardProxy::start();
+    let ca = mock::ca_file().to_string_lossy().to_string();
+    let live = json!({"dstack": {"live": {"enabled": true}}});
+    let title = "1 offer · $2.50/h (live)";
+    // https:// through HTTPS_PROXY (a CONNECT tunnel, TLS with the server end to end).
+    let server = mock_server(Mode::Tls, "runs/get_plan", "200 OK", PLAN);
+    let env = [
+        ("DSTACK_PROJECT", "main"),
+        ("DSTACK_TOKEN", TOKEN),
+        ("HTTPS_PROXY", proxy.url.as_str()),
+    ];
+    let options = json!({"dstack": {"live": {"enabled": true, "url": server.url, "caFile": ca}}});
+    assert_eq!(live_lens("live-proxy-https", &env, options), title);
+    let authority = server.url.trim_start_matches("https://");
+    assert_eq!(proxy.seen(), [format!("CONNECT {authority} HTTP/1.1")]);
+
+    // http:// through http_proxy.
+    let server = mock_server(Mode::Http, "runs/get_plan", "200 OK", PLAN);
+    let direct = [
+        ("DSTACK_SERVER_URL", server.url.as_str()),
+        ("DSTACK_PROJECT", "main"),
+        ("DSTACK_TOKEN", TOKEN),
+    ];
+    let mut env = direct.to_vec();
+    env.push(("http_proxy", proxy.url.as_str()));
+    assert_eq!(live_lens("live-proxy-http", &env, live.clone()), title);
+    let line = format!(
+        "POST {}/api/project/main/runs/get_plan HTTP/1.1",
+        server.url
+    );
+    assert_eq!(proxy.seen(), [line]);
+
+    // NO_PROXY: the same server reached directly.
+    let mut env = direct.to_vec();
+    env.push(("HTTP_PROXY", proxy.url.as_str()));
+    env.push(("NO_PROXY", "localhost,127.0.0.1"));
+    assert_eq!(live_lens("live-no-proxy", &env, live), title);
+    assert_eq!(proxy.seen(), Vec::<String>::new());
 }

@@ -1,7 +1,7 @@
 //! A mock dstack server on 127.0.0.1:0 for the live-offer tests, plain HTTP or TLS with the
 //! fixture certificate of `tests/fixtures/tls/` (see `gen.sh` there). Used by the unit tests of
 //! `live` and, included by path, by `tests/offers_lsp.rs`, so both read requests the same way.
-//! It runs on a thread with its own runtime, so synchronous and async tests can both use it.
+//! Also a loopback forward proxy ([`ForwardProxy`]) for the proxy tests.
 #![allow(dead_code)] // Each includer uses a different part.
 
 use std::path::PathBuf;
@@ -40,73 +40,57 @@ pub enum Answer {
     Raw(String),
     /// Read the request and never answer.
     Hold,
+    /// A runaway endpoint: sends for as long as the client reads.
+    Endless(Endless),
+}
+
+/// What a runaway endpoint streams.
+#[derive(Clone, Copy, Debug)]
+pub enum Endless {
+    /// Header lines, never the blank line that ends the head.
+    Head,
+    /// 4 KiB chunks, never the last one.
+    Chunks,
 }
 
 /// A running mock; dropping it stops the server.
 pub struct Mock {
     pub url: String,
     requests: mpsc::Receiver<String>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _served: Served,
 }
 
 impl Mock {
     /// Serves every connection with `respond(request text)` until dropped.
     pub fn start(mode: Mode, respond: impl Fn(&str) -> Answer + Send + Sync + 'static) -> Mock {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        listener
-            .set_nonblocking(true)
-            .expect("nonblocking listener");
-        let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
         let scheme = if mode == Mode::Http { "http" } else { "https" };
         let (tx, requests) = mpsc::channel();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let respond = Arc::new(respond);
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("mock runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                let acceptor = tokio_rustls::TlsAcceptor::from(server_tls());
-                let serve = async {
-                    loop {
-                        let Ok((tcp, _)) = listener.accept().await else {
-                            return;
-                        };
-                        let (tx, respond, acceptor) =
-                            (tx.clone(), respond.clone(), acceptor.clone());
-                        tokio::spawn(async move {
-                            if mode == Mode::Http {
-                                let mut tcp = tcp;
-                                serve_one(&mut tcp, &tx, &*respond).await;
-                                let _ = tcp.shutdown().await;
-                                return;
-                            }
-                            // A failed handshake (a client that does not trust us) ends here.
-                            let Ok(mut tls) = acceptor.accept(tcp).await else {
-                                return;
-                            };
-                            serve_one(&mut tls, &tx, &*respond).await;
-                            if mode == Mode::Tls {
-                                let _ = tls.shutdown().await;
-                            }
-                            // TlsNoCloseNotify: dropping closes the TCP connection only.
-                        });
-                    }
-                };
-                tokio::select! {
-                    _ = stopped => {}
-                    _ = serve => {}
+        let acceptor = tokio_rustls::TlsAcceptor::from(server_tls());
+        let (port, served) = Served::start(move |tcp| {
+            let (tx, respond, acceptor) = (tx.clone(), respond.clone(), acceptor.clone());
+            async move {
+                if mode == Mode::Http {
+                    let mut tcp = tcp;
+                    serve_one(&mut tcp, &tx, &*respond).await;
+                    let _ = tcp.shutdown().await;
+                    return;
                 }
-            });
+                // A failed handshake (a client that does not trust us) ends here.
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                serve_one(&mut tls, &tx, &*respond).await;
+                if mode == Mode::Tls {
+                    let _ = tls.shutdown().await;
+                }
+                // TlsNoCloseNotify: dropping closes the TCP connection only.
+            }
         });
         Mock {
             url: format!("{scheme}://127.0.0.1:{port}"),
             requests,
-            stop: Some(stop),
-            thread: Some(thread),
+            _served: served,
         }
     }
 
@@ -118,7 +102,53 @@ impl Mock {
     }
 }
 
-impl Drop for Mock {
+/// A listener on 127.0.0.1:0 served on its own thread and runtime (so synchronous and async tests
+/// can both use it) until dropped.
+struct Served {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Served {
+    /// Runs `handle` on every connection; returns the port.
+    fn start<F, Fut>(handle: F) -> (u16, Served)
+    where
+        F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        listener
+            .set_nonblocking(true)
+            .expect("nonblocking listener");
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("loopback runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                let serve = async {
+                    while let Ok((tcp, _)) = listener.accept().await {
+                        tokio::spawn(handle(tcp));
+                    }
+                };
+                tokio::select! {
+                    _ = stopped => {}
+                    _ = serve => {}
+                }
+            });
+        });
+        let served = Served {
+            stop: Some(stop),
+            thread: Some(thread),
+        };
+        (port, served)
+    }
+}
+
+impl Drop for Served {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -194,6 +224,25 @@ async fn serve_one<S: AsyncRead + AsyncWrite + Unpin>(
             out
         }
         Answer::Raw(raw) => raw,
+        Answer::Endless(kind) => {
+            let (head, block) = match kind {
+                Endless::Head => (
+                    "HTTP/1.1 200 OK\r\n",
+                    "X-Pad: 0123456789abcdef\r\n".repeat(2048),
+                ),
+                Endless::Chunks => (
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+                    format!("1000\r\n{}\r\n", " ".repeat(4096)).repeat(16),
+                ),
+            };
+            if stream.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            let block = block.into_bytes();
+            // Ends when the client gives up and the write fails.
+            while stream.write_all(&block).await.is_ok() {}
+            return;
+        }
         Answer::Unframed(status, body) => {
             let body = body.replace("{auth}", &auth);
             format!("HTTP/1.1 {status}\r\nContent-Type: application/json\r\n\r\n{body}")
@@ -236,4 +285,95 @@ pub fn header<'a>(request: &'a str, name: &str) -> Option<&'a str> {
         let (k, v) = l.split_once(':')?;
         k.eq_ignore_ascii_case(name).then(|| v.trim())
     })
+}
+
+/// A forward proxy on 127.0.0.1:0 that only reaches loopback: `CONNECT host:port` tunnels (for
+/// https://), absolute-form requests (`POST http://host:port/path`) are passed on in origin form.
+/// Records each request line it handled.
+pub struct ForwardProxy {
+    pub url: String,
+    lines: mpsc::Receiver<String>,
+    _served: Served,
+}
+
+impl ForwardProxy {
+    pub fn start() -> ForwardProxy {
+        let (tx, lines) = mpsc::channel();
+        let (port, served) = Served::start(move |tcp| relay(tcp, tx.clone()));
+        ForwardProxy {
+            url: format!("http://127.0.0.1:{port}"),
+            lines,
+            _served: served,
+        }
+    }
+
+    /// Every request line handled so far.
+    pub fn seen(&self) -> Vec<String> {
+        self.lines.try_iter().collect()
+    }
+}
+
+async fn relay(mut client: tokio::net::TcpStream, seen: mpsc::Sender<String>) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        match client.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let rest = buf[head_end..].to_vec();
+    let first = head.lines().next().unwrap_or("").to_string();
+    let mut parts = first.split(' ');
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let _ = seen.send(first.clone());
+    let (authority, forwarded) = if method == "CONNECT" {
+        (target.to_string(), None)
+    } else {
+        let Some(after) = target.strip_prefix("http://") else {
+            let _ = client
+                .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                .await;
+            return;
+        };
+        let (authority, path) = after.split_at(after.find('/').unwrap_or(after.len()));
+        let path = if path.is_empty() { "/" } else { path };
+        let line = first.replacen(target, path, 1);
+        let head = head.replacen(&first, &line, 1);
+        (authority.to_string(), Some(head))
+    };
+    // Loopback only: the tests must never reach another host through this proxy.
+    if !authority.starts_with("127.0.0.1:") {
+        let _ = client
+            .write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+            .await;
+        return;
+    }
+    let Ok(mut upstream) = tokio::net::TcpStream::connect(&authority).await else {
+        let _ = client
+            .write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+            .await;
+        return;
+    };
+    match forwarded {
+        None => {
+            let ok = b"HTTP/1.1 200 Connection established\r\n\r\n";
+            if client.write_all(ok).await.is_err() {
+                return;
+            }
+        }
+        Some(head) => {
+            if upstream.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+        }
+    }
+    if upstream.write_all(&rest).await.is_err() {
+        return;
+    }
+    let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
 }

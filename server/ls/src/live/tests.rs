@@ -5,8 +5,12 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::mock::{Answer, Mock, Mode};
+use super::config::{Proxies, tls_config};
+use super::mock::{self, Answer, Mock, Mode};
+use super::plan::{PlanKind, plan_request};
 use super::*;
+use dstack_ide::ConfigType;
+use serde_json::json;
 
 const TOKEN: &str = "tok-7f3a9c1e-secret";
 
@@ -27,6 +31,7 @@ fn server(url: &str) -> ServerConfig {
         project: "main".into(),
         token: TOKEN.into(),
         tls: None,
+        proxy: Proxies::default(),
     }
 }
 
@@ -82,13 +87,14 @@ fn posts_the_plan_request_and_reads_offers() {
         req.starts_with("POST /api/project/main/runs/get_plan HTTP/1.1\r\n"),
         "{req}"
     );
+    // Header names are matched without regard to case (hyper sends them in lowercase).
     let port = mock.url.rsplit(':').next().unwrap_or("");
-    assert!(
-        req.contains(&format!("Host: 127.0.0.1:{port}\r\n")),
-        "{req}"
-    );
-    assert!(req.contains(&format!("Authorization: Bearer {TOKEN}\r\n")));
-    assert!(req.contains("X-API-VERSION: 0.22.5\r\n"));
+    let host = format!("127.0.0.1:{port}");
+    assert_eq!(mock::header(&req, "Host"), Some(host.as_str()), "{req}");
+    let bearer = format!("Bearer {TOKEN}");
+    assert_eq!(mock::header(&req, "Authorization"), Some(bearer.as_str()));
+    assert_eq!(mock::header(&req, "X-API-VERSION"), Some("0.22.5"));
+    assert_eq!(mock::header(&req, "Content-Type"), Some("application/json"));
     assert!(req.contains(r#""for_offers_only":true"#), "{req}");
     assert!(
         req.contains(r#""configuration":{"commands":["x"],"type":"task"}"#),
@@ -124,10 +130,8 @@ fn https_with_the_ca_file_trusted() {
     let got = rt().block_on(get_plan(&trusting(&url), &run_request(), TIMEOUT));
     assert_eq!(got.map(|o| o.count), Ok(2));
     let port = url.rsplit(':').next().unwrap_or("");
-    assert!(
-        mock.request()
-            .contains(&format!("Host: localhost:{port}\r\n"))
-    );
+    let host = format!("localhost:{port}");
+    assert_eq!(mock::header(&mock.request(), "Host"), Some(host.as_str()));
 }
 
 #[test]
@@ -323,171 +327,135 @@ fn timeouts_and_unreachable_servers_are_errors() {
 }
 
 #[test]
-fn ca_bundle_sources_and_errors() {
-    let home = std::path::Path::new("/home/u");
-    let env = |vars: &'static [(&'static str, &'static str)]| {
-        move |k: &str| {
-            vars.iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| v.to_string())
-        }
-    };
-    let set = |p: &str| Overrides {
-        ca_file: Some(p.to_string()),
-        ..Overrides::default()
-    };
-    let both = env(&[
-        ("REQUESTS_CA_BUNDLE", "/r.pem"),
-        ("SSL_CERT_FILE", "/s.pem"),
-    ]);
-    let got = |o: &Overrides, e: &dyn Fn(&str) -> Option<String>| {
-        ca_bundle(o, e, Some(home)).map(|(p, o)| format!("{} ({o})", p.display()))
-    };
-    assert_eq!(
-        got(&set("~/certs/ca.pem"), &both).as_deref(),
-        Some("/home/u/certs/ca.pem (dstack.live.caFile)")
-    );
-    assert_eq!(
-        got(&Overrides::default(), &both).as_deref(),
-        Some("/r.pem (REQUESTS_CA_BUNDLE)")
-    );
-    let ssl = env(&[("REQUESTS_CA_BUNDLE", ""), ("SSL_CERT_FILE", "/s.pem")]);
-    assert_eq!(
-        got(&set(" "), &ssl).as_deref(),
-        Some("/s.pem (SSL_CERT_FILE)")
-    );
-    assert_eq!(got(&Overrides::default(), &env(&[])), None);
+fn a_runaway_answer_is_cut_at_the_size_cap() {
+    for kind in [mock::Endless::Head, mock::Endless::Chunks] {
+        let mock = Mock::start(Mode::Http, move |_: &str| Answer::Endless(kind));
+        // A generous limit: the cap, not the clock, must end this.
+        let got = rt().block_on(get_plan(
+            &server(&mock.url),
+            &run_request(),
+            Duration::from_secs(600),
+        ));
+        let err = got.err().unwrap_or_default();
+        assert!(err.contains("too large"), "{kind:?}: {err}");
+    }
+}
 
-    let dir = std::env::temp_dir().join(format!("dstack-lsp-live-ca-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
-    let missing = dir.join("missing.pem");
-    let empty = dir.join("empty.pem");
-    let _ = std::fs::write(&empty, "not a certificate\n");
-    let broken = dir.join("broken.pem");
-    let _ = std::fs::write(&broken, "-----BEGIN CERTIFICATE-----\nAAAA\n");
-    let error = |p: &std::path::Path| tls_config(Some((p, "dstack.live.caFile"))).err();
-    let shown: Vec<String> = [&missing, &empty, &broken]
-        .into_iter()
-        .map(|p| {
-            error(p)
-                .unwrap_or_default()
-                .replace(&dir.display().to_string(), "DIR")
-        })
+/// A server reached through the loopback proxy `proxy` by the variables `vars`.
+fn through(server: ServerConfig, vars: &[(&str, &str)]) -> ServerConfig {
+    let vars: Vec<(String, String)> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    expect_test::expect![[r#"
-        [
-            "cannot read the CA bundle DIR/missing.pem (dstack.live.caFile): No such file or directory (os error 2)",
-            "the CA bundle DIR/empty.pem (dstack.live.caFile) holds no certificates; it should contain PEM blocks starting with -----BEGIN CERTIFICATE-----",
-            "the CA bundle DIR/broken.pem (dstack.live.caFile) is not valid PEM: a block has no `-----END CERTIFICATE-----` line",
-        ]
-    "#]]
-    .assert_debug_eq(&shown);
-    let _ = std::fs::remove_dir_all(&dir);
+    ServerConfig {
+        proxy: Proxies::from_env(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())),
+        ..server
+    }
 }
 
 #[test]
-fn prepare_reads_the_config_file_and_the_ca_file() {
-    let home = std::env::temp_dir().join(format!("dstack-lsp-live-home-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(home.join(".dstack"));
-    let _ = std::fs::write(
-        home.join(".dstack/config.yml"),
-        "projects:\n- name: main\n  url: https://127.0.0.1:1/\n  token: file-token\n  default: true\n",
-    );
-    let no_env = |_: &str| None;
-    let s = prepare(&Overrides::default(), no_env, Some(&home));
-    assert_eq!(
-        s.as_ref().map(|s| (s.url.as_str(), s.tls.is_some())),
-        Ok(("https://127.0.0.1:1", true))
-    );
-    let bad = Overrides {
-        ca_file: Some("~/nope.pem".into()),
-        ..Overrides::default()
-    };
-    let err = prepare(&bad, no_env, Some(&home)).err().unwrap_or_default();
-    assert!(err.contains("nope.pem (dstack.live.caFile)"), "{err}");
-    // Plain http never reads the CA file.
-    let http = Overrides {
-        url: Some("http://127.0.0.1:3000".into()),
-        ..bad
-    };
-    let s = prepare(&http, no_env, Some(&home));
-    assert_eq!(s.map(|s| s.tls.is_none()), Ok(true));
-    let _ = std::fs::remove_dir_all(&home);
+fn proxies_from_the_environment_are_used() {
+    let proxy = mock::ForwardProxy::start();
+    let rt = rt();
+    // http:// through HTTP_PROXY: an absolute-form request to the proxy.
+    let mock = Mock::start(Mode::Http, reply("200 OK", PLAN));
+    let server = through(server(&mock.url), &[("HTTP_PROXY", &proxy.url)]);
+    let got = rt.block_on(get_plan(&server, &run_request(), TIMEOUT));
+    assert_eq!(got.map(|o| o.count), Ok(2));
+    let path = "/api/project/main/runs/get_plan";
+    assert_eq!(proxy.seen(), [format!("POST {}{path} HTTP/1.1", mock.url)]);
+    assert!(mock.request().contains(&format!("Bearer {TOKEN}")));
+    // https:// through https_proxy (lowercase wins over an unusable uppercase one): a CONNECT
+    // tunnel, TLS end to end with the server.
+    let mock = Mock::start(Mode::Tls, reply("200 OK", PLAN));
+    let vars = [
+        ("https_proxy", proxy.url.as_str()),
+        ("HTTPS_PROXY", "http://127.0.0.1:1"),
+    ];
+    let got = rt.block_on(get_plan(
+        &through(trusting(&mock.url), &vars),
+        &run_request(),
+        TIMEOUT,
+    ));
+    assert_eq!(got.map(|o| o.count), Ok(2));
+    let authority = mock.url.trim_start_matches("https://");
+    assert_eq!(proxy.seen(), [format!("CONNECT {authority} HTTP/1.1")]);
+    // ALL_PROXY when the scheme's own variable is unset.
+    let got = rt.block_on(get_plan(
+        &through(trusting(&mock.url), &[("ALL_PROXY", &proxy.url)]),
+        &run_request(),
+        TIMEOUT,
+    ));
+    assert_eq!(got.map(|o| o.count), Ok(2));
+    assert_eq!(proxy.seen().len(), 1);
+    // The other scheme's variable does not apply.
+    let got = rt.block_on(get_plan(
+        &through(trusting(&mock.url), &[("HTTP_PROXY", &proxy.url)]),
+        &run_request(),
+        TIMEOUT,
+    ));
+    assert_eq!(got.map(|o| o.count), Ok(2));
+    assert_eq!(proxy.seen(), Vec::<String>::new());
 }
 
 #[test]
-fn server_resolution_order() {
-    let file = "projects:\n- name: main\n  url: http://127.0.0.1:3000\n  token: file-token\n  default: true\n- name: other\n  url: http://10.0.0.2:3000/\n  token: other-token\n";
-    let no_env = |_: &str| None;
-    let r = resolve(&Overrides::default(), no_env, Some(file)).map(|s| (s.url, s.project, s.token));
-    assert_eq!(
-        r,
-        Ok((
-            "http://127.0.0.1:3000".into(),
-            "main".into(),
-            "file-token".into()
-        ))
+fn no_proxy_hosts_are_reached_directly() {
+    let proxy = mock::ForwardProxy::start();
+    let rt = rt();
+    type Config = fn(&str) -> ServerConfig;
+    let cases: [(Mode, &str, Config); 2] = [
+        (Mode::Http, "HTTP_PROXY", server),
+        (Mode::Tls, "HTTPS_PROXY", trusting),
+    ];
+    for no_proxy in [
+        ("NO_PROXY", "127.0.0.1"),
+        ("no_proxy", "example.com, 127.0.0.0/8"),
+    ] {
+        for (mode, var, config) in cases {
+            let mock = Mock::start(mode, reply("200 OK", PLAN));
+            let vars = [(var, proxy.url.as_str()), no_proxy];
+            let config = through(config(&mock.url), &vars);
+            let got = rt.block_on(get_plan(&config, &run_request(), TIMEOUT));
+            assert_eq!(got.map(|o| o.count), Ok(2), "{no_proxy:?} {var}");
+        }
+    }
+    assert_eq!(proxy.seen(), Vec::<String>::new());
+    // A proxy that cannot be reached is named in the warning, and the token is not.
+    let mock = Mock::start(Mode::Http, reply("200 OK", PLAN));
+    let server = through(server(&mock.url), &[("http_proxy", "http://127.0.0.1:1")]);
+    let err = rt
+        .block_on(get_plan(&server, &run_request(), TIMEOUT))
+        .err()
+        .unwrap_or_default();
+    assert!(
+        err.contains("cannot reach") && err.contains("http_proxy"),
+        "{err}"
     );
-    // DSTACK_PROJECT picks another entry; DSTACK_TOKEN alone overrides the token.
-    let env = |k: &str| match k {
-        "DSTACK_PROJECT" => Some("other".to_string()),
-        "DSTACK_TOKEN" => Some("env-token".to_string()),
-        _ => None,
-    };
-    let r = resolve(&Overrides::default(), env, Some(file)).map(|s| (s.url, s.project, s.token));
-    assert_eq!(
-        r,
-        Ok((
-            "http://10.0.0.2:3000".into(),
-            "other".into(),
-            "env-token".into()
-        ))
-    );
-    // Settings beat everything.
-    let o = Overrides {
-        url: Some("http://localhost:9".into()),
-        project: Some("p".into()),
-        token: Some("t".into()),
-        ca_file: None,
-    };
-    let r = resolve(&o, env, Some(file)).map(|s| (s.url, s.project, s.token));
-    assert_eq!(r, Ok(("http://localhost:9".into(), "p".into(), "t".into())));
-    assert!(resolve(&Overrides::default(), no_env, None).is_err());
+    assert!(!err.contains(TOKEN), "{err}");
 }
 
 #[test]
-fn responses_and_urls() {
-    let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\n\r\n";
-    assert_eq!(parse_response(chunked), Ok((200, b"{\"a\":1}".to_vec())));
-    assert!(is_complete(chunked));
-    assert!(!is_complete(&chunked[..chunked.len() - 7]));
-    let short = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}";
-    assert!(!is_complete(short));
-    let moved = b"HTTP/1.1 308 Permanent Redirect\r\nlocation: https://d.example.com/\r\nContent-Length: 0\r\n\r\n";
-    assert_eq!(redirect(moved).as_deref(), Some("https://d.example.com/"));
-    assert!(parse_response(short).is_err());
-    assert!(parse_response(b"garbage").is_err());
-    let target = |https, host: &str, port, prefix: &str| Target {
-        https,
-        host: host.into(),
-        port,
-        prefix: prefix.into(),
-    };
-    assert_eq!(
-        split_url("http://localhost:3000/prefix/"),
-        Ok(target(false, "localhost", 3000, "/prefix"))
+fn url_prefixes_queries_and_credentials() {
+    let mock = Mock::start(Mode::Http, reply("200 OK", PLAN));
+    let url = mock.url.replace("http://", "http://user:pw@") + "/prefix/?x=1#f";
+    let got = rt().block_on(get_plan(&server(&url), &run_request(), TIMEOUT));
+    assert_eq!(got.map(|o| o.count), Ok(2));
+    let req = mock.request();
+    assert!(
+        req.starts_with("POST /prefix/api/project/main/runs/get_plan HTTP/1.1\r\n"),
+        "{req}"
     );
-    assert_eq!(split_url("http://h"), Ok(target(false, "h", 80, "")));
-    let sky = split_url("https://sky.dstack.ai?x=1");
-    assert_eq!(sky, Ok(target(true, "sky.dstack.ai", 443, "")));
+    let host = mock.url.trim_start_matches("http://");
+    assert_eq!(mock::header(&req, "Host"), Some(host));
     assert_eq!(
-        sky.map(|t| t.host_header()),
-        Ok("sky.dstack.ai".to_string())
+        mock::header(&req, "Authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
     );
-    let v6 = split_url("https://[::1]:8443/api-root");
-    assert_eq!(v6, Ok(target(true, "::1", 8443, "/api-root")));
-    assert_eq!(v6.map(|t| t.host_header()), Ok("[::1]:8443".to_string()));
-    assert!(split_url("ftp://h").is_err());
-    assert!(split_url("https://:443").is_err());
-    assert!(split_url("https://h:99999").is_err());
+    // A chunked answer is joined.
+    let body = PLAN.to_string();
+    let mock = Mock::start(Mode::Http, move |_: &str| {
+        Answer::Chunked("200 OK", body.clone())
+    });
+    let got = rt().block_on(get_plan(&server(&mock.url), &run_request(), TIMEOUT));
+    assert_eq!(got.map(|o| o.count), Ok(2));
 }

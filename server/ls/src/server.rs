@@ -492,7 +492,8 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        crate::workspace::changed(&self.inner.workspace, params, self.inner.encoding());
+        let enc = self.inner.encoding();
+        crate::workspace::changed(&self.inner.workspace, &self.client, params, enc);
     }
 
     async fn shutdown(&self) -> Result<()> {

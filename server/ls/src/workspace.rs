@@ -274,16 +274,29 @@ pub fn start(index: &Arc<WorkspaceIndex>, client: &Client, encoding: Encoding) {
 }
 
 /// `workspace/didChangeWatchedFiles`: re-read the changed files off the message path.
-pub fn changed(index: &Arc<WorkspaceIndex>, params: DidChangeWatchedFilesParams, enc: Encoding) {
+pub fn changed(
+    index: &Arc<WorkspaceIndex>,
+    client: &Client,
+    params: DidChangeWatchedFilesParams,
+    enc: Encoding,
+) {
     let paths: Vec<PathBuf> = params
         .changes
         .into_iter()
         .filter_map(|c| c.uri.to_file_path().map(|p| p.into_owned()))
         .collect();
-    let index = index.clone();
-    tokio::task::spawn_blocking(move || {
-        for path in paths {
-            index.refresh(&path, enc);
+    let (index, client) = (index.clone(), client.clone());
+    tokio::spawn(async move {
+        let n = paths.len();
+        let done = tokio::task::spawn_blocking(move || {
+            for path in paths {
+                index.refresh(&path, enc);
+            }
+        });
+        if done.await.is_ok() {
+            let files = if n == 1 { "file" } else { "files" };
+            let message = format!("workspace index updated: {n} {files}");
+            client.log_message(MessageType::LOG, message).await;
         }
     });
 }

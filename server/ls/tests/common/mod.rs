@@ -169,7 +169,10 @@ impl Client {
                     .as_str()
                     .is_some_and(|s| s.starts_with("workspace index:"))
         });
-        msg["params"]["message"].as_str().unwrap_or_default().to_string()
+        msg["params"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     pub fn open(&mut self, uri: &str, version: i64, text: &str) {

@@ -311,3 +311,31 @@ pub fn tell_cap(index: &WorkspaceIndex, client: &Client) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_documents_are_analysed_once_per_version() {
+        let index = WorkspaceIndex::default();
+        let uri = "file:///w/v.dstack.yml".to_string();
+        let text = "type: volume\nname: v\nbackend: aws\nregion: r\nsize: 1GB\n";
+        let v1 = vec![(uri.clone(), Arc::new(Snapshot::open(1, text.to_string())))];
+        let a = index.open_definitions(&v1, Encoding::Utf16);
+        let b = index.open_definitions(&v1, Encoding::Utf16);
+        let path = PathBuf::from("/w/v.dstack.yml");
+        let (a, b) = (&a[&path], &b[&path]);
+        assert!(Arc::ptr_eq(a, b), "same version, same analysis");
+        assert_eq!(a.len(), 1);
+        let v2 = vec![(
+            uri,
+            Arc::new(Snapshot::open(2, text.replace("name: v", "name: w"))),
+        )];
+        let c = index.open_definitions(&v2, Encoding::Utf16);
+        assert_eq!(c[&path][0].0.name, "w");
+        // A closed document leaves the cache.
+        assert!(index.open_definitions(&[], Encoding::Utf16).is_empty());
+        assert!(index.open.lock().is_ok_and(|o| o.is_empty()));
+    }
+}

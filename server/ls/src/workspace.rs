@@ -35,6 +35,9 @@ pub struct Found {
 /// Definitions of one file, each with its start and end in LSP units.
 pub type FileDefs = Vec<(ide::Definition, LineCol, LineCol)>;
 
+/// An open document's definitions at one version, and its path.
+type OpenDefs = (i32, PathBuf, Arc<FileDefs>);
+
 #[derive(Default)]
 pub struct WorkspaceIndex {
     roots: RwLock<Vec<PathBuf>>,
@@ -43,7 +46,7 @@ pub struct WorkspaceIndex {
     /// Paths a watched-file event refreshed while a build was running: the build keeps those.
     fresher: Mutex<HashSet<PathBuf>>,
     /// Open documents: uri -> (version, path, definitions).
-    open: Mutex<HashMap<String, (i32, PathBuf, Arc<FileDefs>)>>,
+    open: Mutex<HashMap<String, OpenDefs>>,
     /// The first limit the last build reached, and whether the user was told.
     capped: Mutex<(Option<String>, bool)>,
     /// The client can register file watchers dynamically.

@@ -144,9 +144,9 @@ const SKIP_DIRS: [&str; 3] = [".git", "node_modules", "target"];
 /// The ignore rules one directory contributes.
 struct Level {
     /// `.gitignore` then `.ignore` (later lines win, so `.ignore` overrides).
-    ignore: Option<Gitignore>,
+    ignore: Matcher,
     /// `.git/info/exclude`, below every ignore file in precedence.
-    exclude: Option<Gitignore>,
+    exclude: Matcher,
 }
 
 struct Walker {
@@ -191,11 +191,20 @@ fn has_git(dir: &Path) -> bool {
     std::fs::symlink_metadata(dir.join(".git")).is_ok()
 }
 
+/// One directory's patterns in chunks of `CHUNK_LINES`, in file order. A set of thousands of
+/// complex globs compiles into one huge regex (minutes and hundreds of MB for 20,000 lines);
+/// chunks keep each regex small. The last matching line wins, so chunks are asked last first.
+type Matcher = Vec<Gitignore>;
+
+const CHUNK_LINES: usize = 256;
+
 fn ignored(chain: &[Level], path: &Path, is_dir: bool) -> bool {
-    let decide = |g: &Option<Gitignore>| match g.as_ref().map(|g| g.matched(path, is_dir)) {
-        Some(Match::Ignore(_)) => Some(true),
-        Some(Match::Whitelist(_)) => Some(false),
-        _ => None,
+    let decide = |m: &Matcher| {
+        m.iter().rev().find_map(|g| match g.matched(path, is_dir) {
+            Match::Ignore(_) => Some(true),
+            Match::Whitelist(_) => Some(false),
+            Match::None => None,
+        })
     };
     chain
         .iter()
@@ -227,29 +236,39 @@ impl Walker {
         let exclude = if has_git(dir) {
             self.matcher(dir, &[".git/info/exclude"])
         } else {
-            None
+            Vec::new()
         };
         Level { ignore, exclude }
     }
 
-    fn matcher(&mut self, dir: &Path, names: &[&str]) -> Option<Gitignore> {
+    fn matcher(&mut self, dir: &Path, names: &[&str]) -> Matcher {
+        let mut chunks = Vec::new();
         let mut builder = GitignoreBuilder::new(dir);
-        let mut any = false;
+        let mut lines = 0;
         for name in names {
             let path = dir.join(name);
             match read_bounded(&path, MAX_IGNORE_BYTES) {
                 Ok(bytes) => {
-                    any = true;
                     for line in String::from_utf8_lossy(&bytes).lines() {
                         // git ignores a pattern it cannot parse; so do we.
-                        let _ = builder.add_line(None, line);
+                        if builder.add_line(None, line).is_ok() {
+                            lines += 1;
+                        }
+                        if lines == CHUNK_LINES {
+                            chunks.extend(builder.build().ok());
+                            builder = GitignoreBuilder::new(dir);
+                            lines = 0;
+                        }
                     }
                 }
                 Err(e) if e.is_not_found() => {}
                 Err(e) => self.note(path, format!("ignore file skipped: {e}"), false),
             }
         }
-        if any { builder.build().ok() } else { None }
+        if lines > 0 {
+            chunks.extend(builder.build().ok());
+        }
+        chunks
     }
 
     fn visit(&mut self, shown: &Path, abs: &Path, depth: usize, chain: &mut Vec<Level>) {
@@ -540,6 +559,22 @@ mod tests {
             read_bounded(&dir.join("small"), 3).ok(),
             Some(b"abc".to_vec())
         );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_last_matching_line_wins_across_chunks() {
+        let dir = tree("chunks");
+        let mut lines = vec!["*.dstack.yml".to_string()];
+        lines.extend((0..CHUNK_LINES * 2).map(|i| format!("filler-{i}/**/*.tmp")));
+        lines.push("!kept.dstack.yml".to_string());
+        lines.extend((0..CHUNK_LINES).map(|i| format!("more-{i}/**/*.tmp")));
+        lines.push("kept-not.dstack.yml".to_string());
+        put(&dir, ".gitignore", &lines.join("\n"));
+        for f in ["a.dstack.yml", "kept.dstack.yml", "kept-not.dstack.yml"] {
+            put(&dir, f, "type: task\n");
+        }
+        assert_eq!(found(&dir), ["kept.dstack.yml"]);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

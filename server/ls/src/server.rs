@@ -32,7 +32,7 @@ struct Inner {
     encoding: RwLock<Encoding>,
     settings: RwLock<Settings>,
     test_hooks: AtomicBool,
-    workspace: WorkspaceIndex,
+    workspace: Arc<WorkspaceIndex>,
     /// Catalog and backend settings the offer previews use.
     sources: Sources,
     live: LiveCache,
@@ -111,7 +111,7 @@ pub async fn serve_stdio() {
             encoding: RwLock::new(Encoding::Utf16),
             settings: RwLock::new(Settings::default()),
             test_hooks: AtomicBool::new(std::env::var_os("DSTACK_LSP_TEST_HOOKS").is_some()),
-            workspace: WorkspaceIndex::default(),
+            workspace: Default::default(),
             diag_pending: Default::default(),
             sources: Sources::default(),
             live: LiveCache::default(),
@@ -443,6 +443,11 @@ impl LanguageServer for Backend {
             *e = encoding;
         }
         self.inner.workspace.set_roots(workspace_roots(&params));
+        let watch = params.capabilities.workspace.as_ref();
+        let watch = watch.and_then(|w| w.did_change_watched_files?.dynamic_registration);
+        self.inner
+            .workspace
+            .set_watch_support(watch.unwrap_or(false));
         if let Some(opts) = params.initialization_options.as_ref()
             && let Ok(mut s) = self.inner.settings.write()
         {
@@ -513,6 +518,13 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("client initialized");
         warm_up(&self.inner);
+        let enc = self.inner.encoding();
+        crate::workspace::start(&self.inner.workspace, &self.client, enc);
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let enc = self.inner.encoding();
+        crate::workspace::changed(&self.inner.workspace, &self.client, params, enc);
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -799,30 +811,14 @@ impl LanguageServer for Backend {
         let Some(reference) = reference else {
             return Ok(None);
         };
-        // Open documents win over their files on disk.
-        let open: std::collections::HashMap<_, _> = self
-            .inner
-            .store
-            .all()
-            .into_iter()
-            .filter_map(|(uri, s)| {
-                let path = uri.parse::<Uri>().ok()?.to_file_path()?.into_owned();
-                Some((
-                    path,
-                    crate::workspace::definitions_of(s.doc.text.clone(), enc),
-                ))
-            })
-            .collect();
-        let inner = self.inner.clone();
-        let found = tokio::task::spawn_blocking(move || {
-            guard("definition scan", || {
-                inner.workspace.find(&reference, enc, &open)
-            })
+        // From the index, never a walk: open documents (analysed once per version) win.
+        let index = &self.inner.workspace;
+        crate::workspace::tell_cap(index, &self.client);
+        let open = guard("definition (open documents)", || {
+            index.open_definitions(&self.inner.store.all(), enc)
         })
-        .await
-        .ok()
-        .flatten()
         .unwrap_or_default();
+        let found = answer("definition", || index.find(&reference, &open))?;
         let locations: Vec<Location> = found
             .into_iter()
             .filter_map(|f| {

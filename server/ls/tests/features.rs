@@ -128,6 +128,7 @@ fn go_to_definition_finds_the_volume_in_the_workspace() {
     );
     assert!(init.get("error").is_none(), "{init}");
     c.notify("initialized", json!({}));
+    c.index_built();
     c.open(&task_uri, 1, text);
     let resp = c.request(
         "textDocument/definition",

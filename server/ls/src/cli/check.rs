@@ -36,10 +36,17 @@ pub(crate) struct Finding {
     pub(crate) severity: ide::Severity,
     code: &'static str,
     message: String,
+    /// 0-based char column of the start in the whole line.
+    col: usize,
+    /// The source line, or an excerpt of a long one with `…` marks.
     source_line: String,
     /// 0-based char columns of the caret span on `source_line`.
     caret: (usize, usize),
 }
+
+/// A long line is shown as this many characters around the range, so that a 1 MB line prints
+/// a few hundred bytes, not the line plus a million carets.
+const EXCERPT_CHARS: usize = 200;
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut opts = Options {
@@ -95,20 +102,49 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     Ok(opts)
 }
 
-/// Collect dstack files: explicit files always, directories searched recursively.
-fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
+/// What `check` will read, and what it could not look at.
+struct Discovered {
+    files: Vec<PathBuf>,
+    /// Something that may hold configurations was not read: exit status 2.
+    failed: bool,
+}
+
+/// Collect dstack files: explicit files always, directories searched recursively. Problems go
+/// to stderr, one line each: an explicit path or an unreadable directory inside a searched tree
+/// fails the run (a CI check must not pass over files it never saw); a FIFO or device that
+/// merely has a dstack name, and an ignore file that could not be read, are only noted.
+fn discover(paths: &[PathBuf]) -> Discovered {
+    let mut out = Discovered {
+        files: Vec::new(),
+        failed: false,
+    };
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
-        if meta.is_dir() {
-            out.extend(files::walk(p, files::WalkLimits::CLI));
-        } else {
-            out.push(p.clone());
+        match std::fs::metadata(p) {
+            Err(e) => {
+                eprintln!("dstack-lsp check: {}: {e}", p.display());
+                out.failed = true;
+            }
+            Ok(meta) if meta.is_dir() => {
+                let walk = files::walk(p, files::WalkLimits::CLI);
+                for problem in &walk.problems {
+                    let what = if problem.unreadable { "" } else { "note: " };
+                    let path = problem.path.display();
+                    eprintln!("dstack-lsp check: {what}{path}: {}", problem.message);
+                    out.failed |= problem.unreadable;
+                }
+                if let Some(why) = walk.capped {
+                    eprintln!("dstack-lsp check: {}: {why}", p.display());
+                    out.failed = true;
+                }
+                out.files.extend(walk.files);
+            }
+            // Regular or not, an explicit path is read (or refused) by `read_bounded`.
+            Ok(_) => out.files.push(p.clone()),
         }
     }
-    out.sort();
-    out.dedup();
-    Ok(out)
+    out.files.sort();
+    out.files.dedup();
+    out
 }
 
 pub(crate) fn analyse(path: &Path, text: String) -> Vec<Finding> {
@@ -123,24 +159,24 @@ pub(crate) fn analyse(path: &Path, text: String) -> Vec<Finding> {
             let s = p16.to_line_col(d.range.start);
             let e = p16.to_line_col(d.range.end);
             let line_idx = (s.line as usize).min(rope.len_lines().saturating_sub(1));
-            let line = rope.line(line_idx).to_string();
-            let source_line = line.trim_end_matches(['\n', '\r']).to_string();
-            let line_start = rope.line_to_byte(line_idx);
-            let col = |byte: u32| -> usize {
-                let rel = (byte as usize)
-                    .saturating_sub(line_start)
-                    .min(source_line.len());
-                source_line
-                    .char_indices()
-                    .take_while(|(i, _)| *i < rel)
-                    .count()
+            // Rope indices only: a finding on a huge line costs O(log n), not the line.
+            let line = rope.line(line_idx);
+            let mut len = line.len_chars();
+            while len > 0 && matches!(line.char(len - 1), '\n' | '\r') {
+                len -= 1;
+            }
+            let first = rope.line_to_char(line_idx);
+            let col = |byte: u32| {
+                let byte = (byte as usize).min(rope.len_bytes());
+                rope.byte_to_char(byte).saturating_sub(first).min(len)
             };
             let c0 = col(d.range.start);
             let c1 = if e.line == s.line {
                 col(d.range.end)
             } else {
-                source_line.chars().count()
+                len
             };
+            let (source_line, caret) = excerpt(line.slice(..len), (c0, c1.max(c0 + 1)));
             Finding {
                 file: file.clone(),
                 start: (s.line, s.character),
@@ -148,11 +184,41 @@ pub(crate) fn analyse(path: &Path, text: String) -> Vec<Finding> {
                 severity: d.severity,
                 code: d.code,
                 message: d.message,
+                col: c0,
                 source_line,
-                caret: (c0, c1.max(c0 + 1)),
+                caret,
             }
         })
         .collect()
+}
+
+/// The line, or at most `EXCERPT_CHARS` characters of it around the caret span with `…` where
+/// it was cut; the caret span is moved onto the excerpt and cut to it.
+fn excerpt(line: ropey::RopeSlice<'_>, caret: (usize, usize)) -> (String, (usize, usize)) {
+    let len = line.len_chars();
+    if len <= EXCERPT_CHARS {
+        return (line.to_string(), caret);
+    }
+    let width = (caret.1 - caret.0).min(EXCERPT_CHARS / 2);
+    let start = caret
+        .0
+        .saturating_sub((EXCERPT_CHARS - width) / 2)
+        .min(len - EXCERPT_CHARS);
+    let end = start + EXCERPT_CHARS;
+    let mut text = String::new();
+    let shift = if start > 0 {
+        text.push('…');
+        1
+    } else {
+        0
+    };
+    text.push_str(&line.slice(start..end).to_string());
+    if end < len {
+        text.push('…');
+    }
+    let c0 = caret.0 - start + shift;
+    let c1 = (caret.1.min(end + 1) - start + shift).max(c0 + 1);
+    (text, (c0, c1))
 }
 
 pub fn run(args: &[String]) -> ExitCode {
@@ -163,28 +229,26 @@ pub fn run(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let files = match discover(&opts.paths) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("dstack-lsp check: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    let Discovered { files, failed } = discover(&opts.paths);
     let mut findings = Vec::new();
-    let mut io_error = false;
+    let mut not_read = 0;
     for f in &files {
-        match std::fs::read(f) {
+        match files::read_bounded(f, files::MAX_READ_BYTES) {
             Ok(bytes) => findings.extend(analyse(f, String::from_utf8_lossy(&bytes).into_owned())),
             Err(e) => {
                 eprintln!("dstack-lsp check: {}: {e}", f.display());
-                io_error = true;
+                not_read += 1;
             }
         }
+    }
+    let io_error = failed || not_read > 0;
+    if io_error {
+        eprintln!("dstack-lsp check: some paths could not be checked (exit status 2)");
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let printed = match opts.format {
-        Format::Human => print_human(&mut out, &findings, files.len(), opts.color),
+        Format::Human => print_human(&mut out, &findings, files.len() - not_read, opts.color),
         Format::Json => print_json(&mut out, &findings),
         Format::Sarif => print_sarif(&mut out, &findings),
         Format::Github => print_github(&mut out, &findings),
@@ -233,7 +297,7 @@ pub(crate) fn print_human(
             "{}:{}:{}: {} {}",
             f.file,
             f.start.0 + 1,
-            f.caret.0 + 1,
+            f.col + 1,
             paint(c, &format!("{sev}[{}]", f.code)),
             f.message
         )?;
@@ -349,7 +413,7 @@ fn print_github(out: &mut impl Write, findings: &[Finding]) -> std::io::Result<(
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
             esc_prop(&f.file),
             f.start.0 + 1,
-            f.caret.0 + 1,
+            f.col + 1,
             f.end.0 + 1,
             f.end.1 + 1,
             esc_prop(&format!("dstack {}", f.code)),

@@ -161,6 +161,20 @@ impl Client {
         resp
     }
 
+    /// Wait for the workspace index's summary (a `window/logMessage` sent when it is built).
+    pub fn index_built(&mut self) -> String {
+        let msg = self.wait_for(|m| {
+            m.get("method") == Some(&json!("window/logMessage"))
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with("workspace index:"))
+        });
+        msg["params"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
     pub fn open(&mut self, uri: &str, version: i64, text: &str) {
         self.notify(
             "textDocument/didOpen",

@@ -399,7 +399,8 @@ def frames():
         return head + b"\r\n" + body
     body = open_body(b"type: task\\n")
     f("content-length-hex", frame(body, f"Content-Length: {len(body):#x}\r\n".encode()))
-    f("content-length-0x39", frame(b'{"jsonrpc":"2.0","method":"exit","params":{}}' + b" " * 12, b"Content-Length: 0x39\r\n"))
+    harmless = b'{"jsonrpc":"2.0","method":"$/hostile","params":{}}'
+    f("content-length-0x39", frame(harmless.ljust(0x39), b"Content-Length: 0x39\r\n"))
     f("content-length-above-cap", frame(body, b"Content-Length: 9999999999999\r\n"))
     f("content-length-above-usize", frame(body, b"Content-Length: 99999999999999999999999999\r\n"))
     f("extra-header", frame(body, f"Content-Length: {len(body)}\r\nX-Request-Source: test\r\n".encode()))

@@ -42,11 +42,21 @@ struct Corpus {
 /// The corpus, generated once per test process.
 fn corpus() -> &'static Corpus {
     static CORPUS: OnceLock<Corpus> = OnceLock::new();
+    quiet_panics();
     CORPUS.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        // Regenerated on every run; sparse files keep it at ~60 MB on disk.
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile");
-        let _ = std::fs::remove_dir_all(&dir);
+        // One directory per test process (~60 MB on disk, the big files sparse); those of
+        // processes that have ended are removed.
+        let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        for entry in std::fs::read_dir(tmp).into_iter().flatten().flatten() {
+            let file = entry.file_name().to_string_lossy().to_string();
+            if let Some(pid) = file.strip_prefix("hostile-")
+                && !Path::new("/proc").join(pid).exists()
+            {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        let dir = tmp.join(format!("hostile-{}", std::process::id()));
         let out = Command::new("python3")
             .arg(root.join("tests/tools/hostile.py"))
             .arg(&dir)
@@ -66,7 +76,10 @@ fn corpus() -> &'static Corpus {
 
 impl Corpus {
     fn cases(&self, section: &str) -> Vec<Value> {
-        self.manifest[section].as_array().cloned().unwrap_or_default()
+        self.manifest[section]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
     fn path(&self, case: &Value) -> PathBuf {
         self.dir.join(case["path"].as_str().unwrap_or_default())
@@ -97,11 +110,56 @@ impl Failures {
     }
 }
 
+thread_local! {
+    /// What the session was doing, for the failure message.
+    static STEP: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+fn step(what: impl Into<String>) {
+    STEP.with(|s| *s.borrow_mut() = what.into());
+}
+
+/// The step and the first line of a caught panic (a timeout's backlog dump is dropped).
 fn panic_text(e: Box<dyn std::any::Any + Send>) -> String {
-    e.downcast_ref::<String>()
+    let text = e
+        .downcast_ref::<String>()
         .cloned()
         .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_else(|| "panic".to_string())
+        .unwrap_or_else(|| "panic".to_string());
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches("; backlog: [");
+    let first = first.replace("timed out; backlog: []", "timed out");
+    let first = if first.starts_with("timed out") {
+        format!("no answer within {WATCHDOG:?} (hang)")
+    } else {
+        first
+    };
+    STEP.with(|s| format!("{}: {first}", s.borrow()))
+}
+
+/// Caught panics are reported per case; keep their default printing (with a backtrace) out of
+/// the test output. Other panics keep a one-line message.
+fn quiet_panics() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let msg = info
+                .payload()
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| info.payload().downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            if !msg.starts_with("timed out") && !msg.starts_with("server closed") {
+                eprintln!(
+                    "panicked at {}: {msg}",
+                    info.location().map_or(String::new(), |l| l.to_string())
+                );
+            }
+        }));
+    });
 }
 
 // --- The command line --------------------------------------------------------------------------
@@ -220,7 +278,11 @@ fn check_every_hostile_workspace() {
         // Files given explicitly are always read: the special files by name.
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let p = entry.path();
-            let file = p.file_name().unwrap_or_default().to_string_lossy().to_string();
+            let file = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
             if file.ends_with(".dstack.yml") && !file.starts_with("ok") {
                 let run = run_cli(&["check", &file], &dir);
                 judge_cli(&mut f, &format!("{} explicit {file}", name(case)), run);
@@ -274,6 +336,7 @@ fn start(url: &str, root: Option<&Path>, options: Value) -> Client {
         ("DSTACK_PROJECT", "main"),
         ("DSTACK_TOKEN", "hostile-token"),
     ];
+    step("initialize");
     let mut c = Client::spawn_with_env(&env);
     c.timeout = WATCHDOG;
     let mut options = options;
@@ -336,6 +399,7 @@ fn probes(text: &str) -> Vec<(u32, u32)> {
 /// offers command, close. Returns the bytes of JSON-RPC the server sent for it.
 fn document_session(c: &mut Client, uri: &str, text: &str) -> usize {
     let mut bytes = 0;
+    step("didOpen, waiting for diagnostics");
     c.open(uri, 1, text);
     let diags = c.diagnostics(uri, Some(1));
     bytes += size(&Value::Array(diags));
@@ -345,6 +409,7 @@ fn document_session(c: &mut Client, uri: &str, text: &str) -> usize {
         "textDocument/documentSymbol",
         "textDocument/foldingRange",
     ] {
+        step(method);
         bytes += size(&c.request(method, json!({"textDocument": doc})));
     }
     for (line, character) in probes(text) {
@@ -354,11 +419,15 @@ fn document_session(c: &mut Client, uri: &str, text: &str) -> usize {
             "textDocument/completion",
             "textDocument/definition",
         ] {
+            step(format!("{method} at {line}:{character}"));
             bytes += size(&c.request(method, at.clone()));
         }
-        let sel = json!({"textDocument": doc, "positions": [{"line": line, "character": character}]});
+        let sel =
+            json!({"textDocument": doc, "positions": [{"line": line, "character": character}]});
+        step(format!("selectionRange at {line}:{character}"));
         bytes += size(&c.request("textDocument/selectionRange", sel));
     }
+    step("dstack.offers");
     bytes += size(&c.request(
         "workspace/executeCommand",
         json!({"command": "dstack.offers", "arguments": [uri]}),
@@ -370,8 +439,10 @@ fn document_session(c: &mut Client, uri: &str, text: &str) -> usize {
         2,
         json!([{"range": {"start": {"line": lines, "character": 0}, "end": {"line": lines, "character": 0}}, "text": "# x\n"}]),
     );
+    step("didChange, waiting for diagnostics");
     c.change(uri, 3, json!([{"text": "type: task\n"}]));
     let _ = c.diagnostics(uri, Some(3));
+    step("didClose");
     c.notify(
         "textDocument/didClose",
         json!({"textDocument": {"uri": uri}}),
@@ -410,6 +481,7 @@ fn sessions(f: &mut Failures, cases: &[(String, String, String)]) {
             client = None;
         }
     }
+    step("shutdown");
     if let Some(c) = client
         && let Err(e) = catch_unwind(AssertUnwindSafe(|| c.shutdown()))
     {
@@ -466,6 +538,7 @@ fn lsp_session_in_every_hostile_workspace() {
             let uri = format!("file://{}", file.display());
             let text = std::fs::read_to_string(&file).unwrap_or_default();
             // `fleets: [my-fleet]`: go to definition scans the workspace.
+            step("definition across the workspace");
             client.open(&uri, 1, &text);
             let def = client.request(
                 "textDocument/definition",
@@ -474,6 +547,7 @@ fn lsp_session_in_every_hostile_workspace() {
             assert!(def.get("error").is_none(), "definition: {def}");
             let bytes = document_session(&mut client, &uri, &text);
             let peak = peak_kib(&client);
+            step("shutdown");
             assert!(client.shutdown() == Some(0), "shutdown failed");
             (bytes, peak)
         }));
@@ -505,14 +579,15 @@ fn lsp_session_with_every_hostile_setting() {
             let mut client = start(&mock.url, None, Value::Null);
             let uri = "file:///hostile/settings.dstack.yml";
             client.open(uri, 1, GPU_DOC);
-            for step in &steps {
+            for settings in &steps {
                 client.notify(
                     "workspace/didChangeConfiguration",
-                    json!({"settings": step}),
+                    json!({"settings": settings}),
                 );
             }
             let bytes = document_session(&mut client, uri, GPU_DOC);
             let peak = peak_kib(&client);
+            step("shutdown");
             assert!(client.shutdown() == Some(0), "shutdown failed");
             (bytes, peak)
         }));
@@ -542,11 +617,13 @@ fn lsp_session_after_every_hostile_frame() {
         let bytes = std::fs::read(c.path(case)).unwrap_or_default();
         let r = catch_unwind(AssertUnwindSafe(|| {
             let mut client = start(&mock.url, None, Value::Null);
+            step("sending the frame");
             client.send_raw(&bytes);
             // The server keeps serving the next, well-formed messages.
             let uri = "file:///hostile/after-frame.dstack.yml";
             let out = document_session(&mut client, uri, GPU_DOC);
             let peak = peak_kib(&client);
+            step("shutdown");
             assert!(client.shutdown() == Some(0), "shutdown failed");
             (out, peak)
         }));

@@ -167,18 +167,19 @@ def files():
                 name = slug(f"{kind}-item-{tname}-{path}")
                 if name not in seen:
                     seen.add(name)
-                    add_file("files", name, item, group="bomb")
+                    add_file("files", name, item, group="bomb", batch=f"{kind}-item-{tname}")
             name = slug(f"{kind}-{tname}-{path}")
             if name not in seen:
                 seen.add(name)
-                add_file("files", name, text, group="bomb")
+                add_file("files", name, text, group="bomb", batch=f"{kind}-{tname}")
         # The classic top-level form, aliased where the value goes (top-level properties only:
         # the anchors must precede the alias, and `above` holds the parent chain).
         if "." not in path and "(" not in path:
             name = slug(f"top-{tname}-{path}")
             if name not in seen:
                 seen.add(name)
-                add_file("files", name, f"type: {tname}\n{top_bomb()}{key}: *t9\n", group="bomb")
+                add_file("files", name, f"type: {tname}\n{top_bomb()}{key}: *t9\n", group="bomb",
+                         batch=f"top-{tname}")
 
     add_file("files", "unknown-keys-200k",
              "type: task\ncommands: [echo]\n" + "".join(f"k{i}: {i}\n" for i in range(200_000)))

@@ -27,12 +27,63 @@ use common::Client;
 use mock::{Answer, Mock, Mode};
 use serde_json::{Value, json};
 
-/// A hang detector, not a speed limit: generous for a debug build on a loaded machine.
-const WATCHDOG: Duration = Duration::from_secs(60);
+/// A hang detector, not a speed limit: generous for a debug build on a loaded machine
+/// (`HOSTILE_WATCHDOG_SECS` overrides the 60 s, e.g. for a quick survey of a branch).
+static WATCHDOG: std::sync::LazyLock<Duration> = std::sync::LazyLock::new(|| {
+    let secs = std::env::var("HOSTILE_WATCHDOG_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    Duration::from_secs(secs)
+});
 /// Peak resident memory of one process.
 const MAX_RSS_KIB: u64 = 100 * 1024;
 /// Bytes written per case (CLI stdout, JSON-RPC messages of one document, one live request).
 const MAX_OUTPUT: usize = 8 << 20;
+/// Address-space cap put on every process we start (with `prlimit`), so a blow-up fails its case
+/// instead of taking the machine's memory; far above [`MAX_RSS_KIB`].
+const AS_CAP: &str = "--as=3221225472";
+
+/// Caps the memory of process `pid` (best effort: `prlimit` is part of util-linux).
+fn cap_memory(pid: u32) {
+    let _ = Command::new("prlimit")
+        .arg(format!("--pid={pid}"))
+        .arg(AS_CAP)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// Cases of one batch (a bomb kind in one type) share their cause: after the first hang the
+/// rest of the batch is skipped, so a branch where bombs hang still finishes in minutes.
+#[derive(Default)]
+struct Hung(std::collections::HashMap<String, usize>);
+
+impl Hung {
+    /// True (and counted) when `batch` already hung.
+    fn skip(&mut self, batch: &str) -> bool {
+        match self.0.get_mut(batch) {
+            Some(n) if !batch.is_empty() => {
+                *n += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+    fn hung(&mut self, batch: &str) {
+        self.0.entry(batch.to_string()).or_insert(0);
+    }
+    fn report(self, f: &mut Failures) {
+        for (batch, n) in self.0 {
+            if n > 0 {
+                f.add(
+                    &batch,
+                    format!("{n} more cases of this batch skipped after a hang"),
+                );
+            }
+        }
+    }
+}
 
 struct Corpus {
     dir: PathBuf,
@@ -133,7 +184,7 @@ fn panic_text(e: Box<dyn std::any::Any + Send>) -> String {
         .trim_end_matches("; backlog: [");
     let first = first.replace("timed out; backlog: []", "timed out");
     let first = if first.starts_with("timed out") {
-        format!("no answer within {WATCHDOG:?} (hang)")
+        format!("no answer within {:?} (hang)", *WATCHDOG)
     } else {
         first
     };
@@ -200,6 +251,7 @@ fn run_cli(args: &[&str], cwd: &Path) -> Result<Run, String> {
         .spawn()
         .map_err(|e| format!("spawn: {e}"))?;
     let pid = child.id();
+    cap_memory(pid);
     let mut stdout = child.stdout.take().ok_or("no stdout")?;
     let counter = std::thread::spawn(move || {
         let mut buf = vec![0u8; 1 << 16];
@@ -216,7 +268,7 @@ fn run_cli(args: &[&str], cwd: &Path) -> Result<Run, String> {
     std::thread::spawn(move || {
         let _ = tx.send(wait4(pid));
     });
-    match rx.recv_timeout(WATCHDOG) {
+    match rx.recv_timeout(*WATCHDOG) {
         Ok((code, maxrss_kib)) => {
             let stdout_bytes = counter.join().unwrap_or(0);
             // Reaped by wait4 already; keep std from waiting on it again.
@@ -229,7 +281,7 @@ fn run_cli(args: &[&str], cwd: &Path) -> Result<Run, String> {
         }
         Err(_) => {
             let _ = child.kill();
-            Err(format!("no exit within {WATCHDOG:?} (hang)"))
+            Err(format!("no exit within {:?} (hang)", *WATCHDOG))
         }
     }
 }
@@ -256,14 +308,23 @@ fn check_every_hostile_file() {
     let c = corpus();
     let files = c.cases("files");
     let mut f = Failures::default();
+    let mut hung = Hung::default();
     for case in &files {
+        let batch = case["batch"].as_str().unwrap_or_default();
         let path = c.path(case);
         let path = path.to_string_lossy();
         for format in ["human", "json"] {
+            if hung.skip(batch) {
+                continue;
+            }
             let run = run_cli(&["check", "--format", format, &path], &c.dir);
+            if run.is_err() {
+                hung.hung(batch);
+            }
             judge_cli(&mut f, &format!("check {format} {}", name(case)), run);
         }
     }
+    hung.report(&mut f);
     f.assert_none("file", files.len());
 }
 
@@ -338,7 +399,8 @@ fn start(url: &str, root: Option<&Path>, options: Value) -> Client {
     ];
     step("initialize");
     let mut c = Client::spawn_with_env(&env);
-    c.timeout = WATCHDOG;
+    cap_memory(c.pid());
+    c.timeout = *WATCHDOG;
     let mut options = options;
     if options.get("dstack").is_none() {
         options = json!({"dstack": {"live": {"enabled": true}}});
@@ -453,16 +515,24 @@ fn document_session(c: &mut Client, uri: &str, text: &str) -> usize {
 
 /// Runs `cases` (name, uri, text) through sessions of one server, restarting it after a failure
 /// or a budget overrun (peak RSS only grows) so later cases are still judged.
-fn sessions(f: &mut Failures, cases: &[(String, String, String)]) {
+fn sessions(f: &mut Failures, cases: &[FileCase]) {
     let (mock, largest) = live_mock();
     let mut client: Option<Client> = None;
-    for (case, uri, text) in cases {
+    let mut hung = Hung::default();
+    for (case, uri, text, batch) in cases {
+        if hung.skip(batch) {
+            continue;
+        }
         let c = client.get_or_insert_with(|| start(&mock.url, None, Value::Null));
         let result = catch_unwind(AssertUnwindSafe(|| document_session(c, uri, text)));
         let mut restart = false;
         match result {
             Err(e) => {
-                f.add(case, panic_text(e));
+                let text = panic_text(e);
+                if text.contains("(hang)") {
+                    hung.hung(batch);
+                }
+                f.add(case, text);
                 restart = true;
             }
             Ok(bytes) if bytes > MAX_OUTPUT => f.add(case, format!("{bytes} bytes of JSON-RPC")),
@@ -481,6 +551,7 @@ fn sessions(f: &mut Failures, cases: &[(String, String, String)]) {
             client = None;
         }
     }
+    hung.report(f);
     step("shutdown");
     if let Some(c) = client
         && let Err(e) = catch_unwind(AssertUnwindSafe(|| c.shutdown()))
@@ -489,7 +560,10 @@ fn sessions(f: &mut Failures, cases: &[(String, String, String)]) {
     }
 }
 
-fn file_cases(bombs: bool) -> Vec<(String, String, String)> {
+/// Name, URI, text and batch of a file case.
+type FileCase = (String, String, String, String);
+
+fn file_cases(bombs: bool) -> Vec<FileCase> {
     let c = corpus();
     c.cases("files")
         .iter()
@@ -498,7 +572,8 @@ fn file_cases(bombs: bool) -> Vec<(String, String, String)> {
             let bytes = std::fs::read(c.path(case)).unwrap_or_default();
             let n = name(case);
             let uri = format!("file:///hostile/{n}.dstack.yml");
-            (n, uri, String::from_utf8_lossy(&bytes).into_owned())
+            let batch = case["batch"].as_str().unwrap_or_default().to_string();
+            (n, uri, String::from_utf8_lossy(&bytes).into_owned(), batch)
         })
         .collect()
 }

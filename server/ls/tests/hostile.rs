@@ -598,6 +598,36 @@ fn lsp_session_over_every_other_hostile_file() {
     f.assert_none("file", cases.len());
 }
 
+/// One server for one case: `session` drives it after `initialize` and returns the JSON-RPC
+/// bytes it counted; then the peak RSS is read and the server shut down, and the budgets judged.
+fn one_server(
+    f: &mut Failures,
+    case: &str,
+    url: &str,
+    root: Option<&Path>,
+    session: impl FnOnce(&mut Client) -> usize,
+) {
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        let mut client = start(url, root, Value::Null);
+        let bytes = session(&mut client);
+        let peak = peak_kib(&client);
+        step("shutdown");
+        assert!(client.shutdown() == Some(0), "shutdown failed");
+        (bytes, peak)
+    }));
+    match r {
+        Err(e) => f.add(case, panic_text(e)),
+        Ok((bytes, peak)) => {
+            if bytes > MAX_OUTPUT {
+                f.add(case, format!("{bytes} bytes of JSON-RPC"));
+            }
+            if peak > MAX_RSS_KIB {
+                f.add(case, format!("server peak RSS {peak} KiB"));
+            }
+        }
+    }
+}
+
 #[test]
 fn lsp_session_in_every_hostile_workspace() {
     let c = corpus();
@@ -606,9 +636,7 @@ fn lsp_session_in_every_hostile_workspace() {
     let mut f = Failures::default();
     for case in &spaces {
         let dir = c.path(case);
-        let n = name(case);
-        let r = catch_unwind(AssertUnwindSafe(|| {
-            let mut client = start(&mock.url, Some(&dir), Value::Null);
+        one_server(&mut f, &name(case), &mock.url, Some(&dir), |client| {
             let file = dir.join("ok.dstack.yml");
             let uri = format!("file://{}", file.display());
             let text = std::fs::read_to_string(&file).unwrap_or_default();
@@ -620,23 +648,8 @@ fn lsp_session_in_every_hostile_workspace() {
                 json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 11}}),
             );
             assert!(def.get("error").is_none(), "definition: {def}");
-            let bytes = document_session(&mut client, &uri, &text);
-            let peak = peak_kib(&client);
-            step("shutdown");
-            assert!(client.shutdown() == Some(0), "shutdown failed");
-            (bytes, peak)
-        }));
-        match r {
-            Err(e) => f.add(&n, panic_text(e)),
-            Ok((bytes, peak)) => {
-                if bytes > MAX_OUTPUT {
-                    f.add(&n, format!("{bytes} bytes of JSON-RPC"));
-                }
-                if peak > MAX_RSS_KIB {
-                    f.add(&n, format!("server peak RSS {peak} KiB"));
-                }
-            }
-        }
+            document_session(client, &uri, &text)
+        });
     }
     f.assert_none("workspace", spaces.len());
 }
@@ -648,10 +661,8 @@ fn lsp_session_with_every_hostile_setting() {
     let (mock, _) = live_mock();
     let mut f = Failures::default();
     for case in &settings {
-        let n = name(case);
         let steps = case["steps"].as_array().cloned().unwrap_or_default();
-        let r = catch_unwind(AssertUnwindSafe(|| {
-            let mut client = start(&mock.url, None, Value::Null);
+        one_server(&mut f, &name(case), &mock.url, None, |client| {
             let uri = "file:///hostile/settings.dstack.yml";
             client.open(uri, 1, GPU_DOC);
             for settings in &steps {
@@ -660,23 +671,8 @@ fn lsp_session_with_every_hostile_setting() {
                     json!({"settings": settings}),
                 );
             }
-            let bytes = document_session(&mut client, uri, GPU_DOC);
-            let peak = peak_kib(&client);
-            step("shutdown");
-            assert!(client.shutdown() == Some(0), "shutdown failed");
-            (bytes, peak)
-        }));
-        match r {
-            Err(e) => f.add(&n, panic_text(e)),
-            Ok((bytes, peak)) => {
-                if bytes > MAX_OUTPUT {
-                    f.add(&n, format!("{bytes} bytes of JSON-RPC"));
-                }
-                if peak > MAX_RSS_KIB {
-                    f.add(&n, format!("server peak RSS {peak} KiB"));
-                }
-            }
-        }
+            document_session(client, uri, GPU_DOC)
+        });
     }
     f.assert_none("setting", settings.len());
 }
@@ -688,31 +684,13 @@ fn lsp_session_after_every_hostile_frame() {
     let (mock, _) = live_mock();
     let mut f = Failures::default();
     for case in &frames {
-        let n = name(case);
         let bytes = std::fs::read(c.path(case)).unwrap_or_default();
-        let r = catch_unwind(AssertUnwindSafe(|| {
-            let mut client = start(&mock.url, None, Value::Null);
+        one_server(&mut f, &name(case), &mock.url, None, |client| {
             step("sending the frame");
             client.send_raw(&bytes);
             // The server keeps serving the next, well-formed messages.
-            let uri = "file:///hostile/after-frame.dstack.yml";
-            let out = document_session(&mut client, uri, GPU_DOC);
-            let peak = peak_kib(&client);
-            step("shutdown");
-            assert!(client.shutdown() == Some(0), "shutdown failed");
-            (out, peak)
-        }));
-        match r {
-            Err(e) => f.add(&n, panic_text(e)),
-            Ok((out, peak)) => {
-                if out > MAX_OUTPUT {
-                    f.add(&n, format!("{out} bytes of JSON-RPC"));
-                }
-                if peak > MAX_RSS_KIB {
-                    f.add(&n, format!("server peak RSS {peak} KiB"));
-                }
-            }
-        }
+            document_session(client, "file:///hostile/after-frame.dstack.yml", GPU_DOC)
+        });
     }
     f.assert_none("frame", frames.len());
 }

@@ -18,7 +18,9 @@ use libfuzzer_sys::fuzz_target;
 #[derive(Arbitrary, Debug)]
 enum Header {
     /// `Content-Length: <the body's length + delta>`.
-    Length { delta: i8 },
+    Length {
+        delta: i8,
+    },
     /// The body's length written in hex (`0x39`), which is not a valid Content-Length.
     HexLength,
     /// A length above the guard's cap.

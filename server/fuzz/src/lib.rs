@@ -105,8 +105,24 @@ const TOKENS: &[&str] = &[
 /// Characters that editors, terminals and YAML treat specially: C0/C1 controls, DEL, NEL, the
 /// BOM, non-characters, line and paragraph separators, and a lone CR.
 const CONTROLS: &[char] = &[
-    '\u{0}', '\u{1}', '\u{7}', '\u{8}', '\u{b}', '\u{c}', '\r', '\u{1b}', '\u{7f}', '\u{85}',
-    '\u{9b}', '\u{a0}', '\u{200b}', '\u{2028}', '\u{2029}', '\u{feff}', '\u{fffe}', '\u{ffff}',
+    '\u{0}',
+    '\u{1}',
+    '\u{7}',
+    '\u{8}',
+    '\u{b}',
+    '\u{c}',
+    '\r',
+    '\u{1b}',
+    '\u{7f}',
+    '\u{85}',
+    '\u{9b}',
+    '\u{a0}',
+    '\u{200b}',
+    '\u{2028}',
+    '\u{2029}',
+    '\u{feff}',
+    '\u{fffe}',
+    '\u{ffff}',
     '\u{10ffff}',
 ];
 
@@ -122,12 +138,19 @@ pub enum Snippet {
     /// `*aN` (often naming an anchor that a nearby `Anchor` defined, or one that does not exist).
     Alias(u8),
     /// `<<: *aN` on its own line, or `<<: [*aN, *aM]`.
-    Merge { first: u8, second: Option<u8> },
+    Merge {
+        first: u8,
+        second: Option<u8>,
+    },
     /// One control or special character from [`CONTROLS`].
     Control(u8),
     /// A self-contained alias bomb: `levels` nested flow lists, each the level below plus
     /// `width - 1` aliases to it (an exponential tree if anything expands aliases).
-    AliasBomb { levels: u8, width: u8, merge: bool },
+    AliasBomb {
+        levels: u8,
+        width: u8,
+        merge: bool,
+    },
 }
 
 /// Anchor names are drawn from a small set so that aliases often hit a defined anchor.

@@ -84,6 +84,19 @@ def main() -> int:
                 continue
             for parser in KEYS.get(key, []):
                 values.add((PARSERS.index(parser), val.split(" #")[0].strip("'\"")))
+    # Small hostile documents: inline alias and merge bombs (3 levels, so the fuzzer can grow
+    # them), anchors and merges at the top level, and control characters.
+    hostile = [
+        "type: task\ncommands: [&b0 [x, x], *b0]\nresources:\n  gpu: &g A100\n  cpu: *g\n",
+        "type: service\nport: 80\ncommands: [x]\nprobes:\n  - {<<: [&m0 {url: /, k: x}, *m0], k0: x}\n",
+        "type: task\nx: &r {cpu: 2}\nresources:\n  <<: *r\n  <<: [*r, *r]\ncommands: [x]\n",
+        "type: task\nname: a\x01\x07\x1b\x7f\u009b\ufffe # \u0085 \ufeff\ncommands: [\"\x00\"]\n",
+        "type: service\nport: 80\ncommands: [x]\nmax_price: .nan\nscaling: {metric: rps, target: .nan}\n",
+    ]
+    for doc in hostile:
+        for target in ("syntax", "analysis"):
+            write(HERE / "corpus" / target, b"\0" + doc.encode())
+            n[target] += 1
     for idx, val in sorted(values):
         write(HERE / "corpus" / "values", bytes([idx]) + val.encode())
         n["values"] += 1

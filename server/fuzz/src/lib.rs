@@ -102,12 +102,81 @@ const TOKENS: &[&str] = &[
     "\\",
 ];
 
-/// Text to insert: a known token, one character, or arbitrary text.
+/// Characters that editors, terminals and YAML treat specially: C0/C1 controls, DEL, NEL, the
+/// BOM, non-characters, line and paragraph separators, and a lone CR.
+const CONTROLS: &[char] = &[
+    '\u{0}',
+    '\u{1}',
+    '\u{7}',
+    '\u{8}',
+    '\u{b}',
+    '\u{c}',
+    '\r',
+    '\u{1b}',
+    '\u{7f}',
+    '\u{85}',
+    '\u{9b}',
+    '\u{a0}',
+    '\u{200b}',
+    '\u{2028}',
+    '\u{2029}',
+    '\u{feff}',
+    '\u{fffe}',
+    '\u{ffff}',
+    '\u{10ffff}',
+];
+
+/// Text to insert: a known token, one character, arbitrary text, or a generated YAML structure
+/// aimed at the anchor/alias/merge machinery.
 #[derive(Arbitrary, Debug, Clone)]
 pub enum Snippet {
     Token(u8),
     Char(char),
     Text(String),
+    /// `&aN ` before a value.
+    Anchor(u8),
+    /// `*aN` (often naming an anchor that a nearby `Anchor` defined, or one that does not exist).
+    Alias(u8),
+    /// `<<: *aN` on its own line, or `<<: [*aN, *aM]`.
+    Merge {
+        first: u8,
+        second: Option<u8>,
+    },
+    /// One control or special character from [`CONTROLS`].
+    Control(u8),
+    /// A self-contained alias bomb: `levels` nested flow lists, each the level below plus
+    /// `width - 1` aliases to it (an exponential tree if anything expands aliases).
+    AliasBomb {
+        levels: u8,
+        width: u8,
+        merge: bool,
+    },
+}
+
+/// Anchor names are drawn from a small set so that aliases often hit a defined anchor.
+fn anchor_name(i: u8) -> String {
+    format!("a{}", i % 8)
+}
+
+/// `levels` (at most 12) nested lists of `width` (at most 12): `[&b0 [x, x], *b0]` and so on;
+/// with `merge`, flow mappings that merge the level below `width` times.
+pub fn alias_bomb(levels: u8, width: u8, merge: bool) -> String {
+    let (levels, width) = (usize::from(levels % 12) + 1, usize::from(width % 12) + 1);
+    let mut s = if merge {
+        "{k: x}".to_string()
+    } else {
+        format!("[{}]", vec!["x"; width].join(", "))
+    };
+    for l in 0..levels {
+        let more = vec![format!("*b{l}"); width.saturating_sub(1)].join(", ");
+        let sep = if more.is_empty() { "" } else { ", " };
+        s = if merge {
+            format!("{{<<: [&b{l} {s}{sep}{more}], k{l}: x}}")
+        } else {
+            format!("[&b{l} {s}{sep}{more}]")
+        };
+    }
+    s
 }
 
 impl Snippet {
@@ -116,6 +185,26 @@ impl Snippet {
             Snippet::Token(i) => TOKENS[usize::from(*i) % TOKENS.len()].to_string(),
             Snippet::Char(c) => c.to_string(),
             Snippet::Text(s) => s.chars().take(64).collect(),
+            Snippet::Anchor(i) => format!("&{} ", anchor_name(*i)),
+            Snippet::Alias(i) => format!("*{}", anchor_name(*i)),
+            Snippet::Merge {
+                first,
+                second: None,
+            } => format!("<<: *{}\n", anchor_name(*first)),
+            Snippet::Merge {
+                first,
+                second: Some(second),
+            } => format!(
+                "<<: [*{}, *{}]\n",
+                anchor_name(*first),
+                anchor_name(*second)
+            ),
+            Snippet::Control(i) => CONTROLS[usize::from(*i) % CONTROLS.len()].to_string(),
+            Snippet::AliasBomb {
+                levels,
+                width,
+                merge,
+            } => alias_bomb(*levels, *width, *merge),
         }
     }
 }

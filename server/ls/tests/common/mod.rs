@@ -20,6 +20,8 @@ pub struct Client {
     next_id: i64,
     /// Messages received while waiting for something else (notifications, server requests).
     pub backlog: Vec<Value>,
+    /// How long `wait_for` waits for one message.
+    pub timeout: Duration,
 }
 
 pub fn bin() -> &'static str {
@@ -79,6 +81,7 @@ impl Client {
             rx,
             next_id: 1,
             backlog: Vec::new(),
+            timeout: TIMEOUT,
         }
     }
 
@@ -117,7 +120,7 @@ impl Client {
         if let Some(i) = self.backlog.iter().position(&pred) {
             return self.backlog.remove(i);
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(left) {

@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-steps=(vscode-unit nvim-deb nvim-pypi emacs helix)
+steps=(vscode-unit schema nvim-deb nvim-pypi emacs helix)
 [ -z "$ci" ] && steps+=(vscode-e2e)
 [ -n "$only" ] && IFS=, read -r -a steps <<< "$only"
 
@@ -57,6 +57,7 @@ step_vscode_unit() {
 }
 step_nvim_deb() { bash "$TESTS_DIR/nvim/run.sh" deb; }
 step_nvim_pypi() { bash "$TESTS_DIR/nvim/run.sh" pypi; }
+step_schema() { bash "$REPO_DIR/schemas/check_schemastore.sh"; }
 step_emacs() { bash "$TESTS_DIR/emacs/run.sh"; }
 step_helix() { bash "$TESTS_DIR/helix/run.sh"; }
 step_vscode_e2e() { bash "$TESTS_DIR/vscode/run.sh" ${shots:+--screenshots "$shots"}; }

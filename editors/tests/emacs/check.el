@@ -4,7 +4,8 @@
 ;;
 ;; Environment: DSTACK_LSP (server binary), EDITORS_DIR (the repo's editors/),
 ;; EXPECT (expectations JSON), OUT (result JSON), STATE (scratch dir),
-;; TIMEOUT_S. Exits 0 when every check passed, 1 otherwise.
+;; TIMEOUT_S, DSTACK_EMACS_CLIENT (`eglot', the default, or `lsp-mode').
+;; Exits 0 when every check passed, 1 otherwise.
 
 (require 'json)
 (require 'package)
@@ -19,6 +20,44 @@
   (let ((v (getenv name))) (if (or (null v) (string= v "")) default v)))
 
 (defconst check-timeout (string-to-number (check-env "TIMEOUT_S" "20")))
+(defconst check-client (intern (check-env "DSTACK_EMACS_CLIENT" "eglot")))
+
+;; What differs between the two clients; the checks are the same.
+(defun check-client-setup (work)
+  (if (eq check-client 'eglot)
+      (progn (require 'eglot)
+             (add-hook 'dstack-yaml-mode-hook #'eglot-ensure))
+    (require 'lsp-mode)
+    ;; Batch-friendly lsp-mode: no root prompt, no watchers, its files in WORK.
+    (setq lsp-auto-guess-root t
+          lsp-enable-file-watchers nil
+          lsp-session-file (expand-file-name "lsp-session" work)
+          lsp-server-install-dir (expand-file-name "lsp-servers" work)
+          lsp-diagnostics-provider :flymake
+          lsp-restart 'ignore)
+    ;; What lsp-deferred ends in once the buffer is shown; batch Emacs shows none.
+    (add-hook 'dstack-yaml-mode-hook #'lsp)))
+
+(defun check-client-server ()
+  "The live connection of the current buffer, or nil."
+  (if (eq check-client 'eglot)
+      (and (bound-and-true-p eglot--managed-mode) (eglot-current-server))
+    (and (bound-and-true-p lsp-mode)
+         (cl-find-if (lambda (w) (eq (lsp--workspace-status w) 'initialized)) (lsp-workspaces)))))
+
+(defun check-client-completions ()
+  (let ((capf (if (eq check-client 'eglot) (eglot-completion-at-point) (lsp-completion-at-point))))
+    (and capf (all-completions "" (nth 2 capf)))))
+
+(defun check-client-hover (srv)
+  (if (eq check-client 'eglot)
+      (plist-get (jsonrpc-request srv :textDocument/hover (eglot--TextDocumentPositionParams)) :contents)
+    (let ((answer (lsp-request "textDocument/hover" (lsp--text-document-position-params))))
+      (and answer (lsp:hover-contents answer)))))
+
+(defun check-client-shutdown (srv)
+  (ignore-errors
+    (if (eq check-client 'eglot) (eglot-shutdown srv) (lsp-workspace-shutdown srv))))
 
 (defun check-wait (pred)
   "Poll PRED while serving the server's output, up to `check-timeout' seconds."
@@ -47,9 +86,8 @@
     (package-initialize)
     (add-to-list 'load-path (expand-file-name "emacs" editors))
     (require 'dstack-lsp)
-    (require 'eglot)
     (setq dstack-lsp-command (list server "serve"))
-    (add-hook 'dstack-yaml-mode-hook #'eglot-ensure)
+    (check-client-setup work)
     (push (cons 'emacs emacs-version) check-report)
 
     (find-file file)
@@ -68,7 +106,7 @@
     ;; eglot-ensure connects after the next command; in batch there is no
     ;; command loop, so run what it would run.
     (run-hooks 'post-command-hook)
-    (let ((srv (check-wait (lambda () (and (bound-and-true-p eglot--managed-mode) (eglot-current-server))))))
+    (let ((srv (check-wait #'check-client-server)))
       (check "server attached" srv)
       (when srv
         (let* ((want (alist-get 'diagnostic expect))
@@ -89,20 +127,18 @@
         (let* ((want (alist-get 'completion expect))
                (labels (append (alist-get 'labels want) nil)))
           (check-goto (alist-get 'line want) (alist-get 'col want))
-          (let* ((capf (eglot-completion-at-point))
-                 (got (and capf (all-completions "" (nth 2 capf)))))
+          (let ((got (check-client-completions)))
             (push (cons 'completion (vconcat (mapcar #'substring-no-properties got))) check-report)
             (check (concat "completion offers " (string-join labels ", "))
                    (cl-every (lambda (l) (member l got)) labels))))
 
         (let ((want (alist-get 'hover expect)))
           (check-goto (alist-get 'line want) (alist-get 'col want))
-          (let* ((answer (jsonrpc-request srv :textDocument/hover (eglot--TextDocumentPositionParams)))
-                 (text (format "%S" (plist-get answer :contents))))
+          (let ((text (format "%S" (check-client-hover srv))))
             (push (cons 'hover text) check-report)
             (check (format "hover mentions %S" (alist-get 'contains want))
                    (string-match-p (regexp-quote (downcase (alist-get 'contains want))) (downcase text)))))
-        (ignore-errors (eglot-shutdown srv))))))
+        (check-client-shutdown srv)))))
 
 (let ((err nil))
   (condition-case e (check-run)
@@ -114,7 +150,7 @@
         (insert (json-encode `((checks . ,(mapcar (lambda (c) (cons (car c) (if (cdr c) t :json-false)))
                                                   (reverse check-results)))
                                ,@check-report))))))
-  (princ (format "emacs %s (eglot)\n" emacs-version))
+  (princ (format "emacs %s (%s)\n" emacs-version check-client))
   (dolist (c (reverse check-results))
     (princ (format "  %s %s\n" (if (cdr c) "ok  " "FAIL") (car c))))
   (kill-emacs (if (and check-results (cl-every #'cdr check-results)) 0 1)))

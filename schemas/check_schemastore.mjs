@@ -3,7 +3,7 @@
 // allows for editors, then every positive test file must pass and every negative
 // one must fail.
 //
-//   node schemas/check_schemastore.mjs [--ajv DIR]   (DIR holds node_modules/ajv and ajv-formats)
+//   node schemas/check_schemastore.mjs [--ajv DIR]   (DIR holds node_modules/ajv, ajv-formats, js-yaml)
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -15,7 +15,7 @@ const ajvDir = argAjv > 0 ? process.argv[argAjv + 1] : process.env.AJV_DIR || he
 const require = createRequire(path.join(path.resolve(ajvDir), 'package.json'));
 const Ajv = require('ajv').default;
 const addFormats = require('ajv-formats').default;
-const YAML_PY = process.env.PYTHON || 'python3';
+const jsYaml = require('js-yaml');
 
 // SchemaStore cli.js: the editor keywords it tolerates under strict mode.
 const EDITOR_KEYWORDS = [
@@ -49,12 +49,9 @@ try {
   fail(`strict ajv rejects the schema: ${e.message}`);
 }
 
-// YAML test files: parsed by PyYAML (what dstack itself uses), handed over as JSON.
-function loadYaml(file) {
-  const { execFileSync } = require('node:child_process');
-  const out = execFileSync(YAML_PY, ['-c', 'import sys,json,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))', file]);
-  return JSON.parse(out.toString());
-}
+// YAML test files: parsed with js-yaml (YAML 1.2), as SchemaStore's CLI and
+// yaml-language-server read them (PyYAML's 1.1 booleans such as `off` differ).
+const loadYaml = (file) => jsYaml.load(fs.readFileSync(file, 'utf8'));
 
 let counted = 0;
 if (validate) {

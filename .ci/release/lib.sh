@@ -28,11 +28,11 @@ workspace_version() { sed -n 's/^version = "\(.*\)"$/\1/p' "$root/Cargo.toml" | 
 python_cmd() {
   local p
   for p in python3 python; do
-    if command -v "$p" > /dev/null && "$p" -c 'import sys; sys.exit(sys.version_info < (3, 8))' 2> /dev/null; then
+    if command -v "$p" > /dev/null && "$p" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2> /dev/null; then
       echo "$p"; return
     fi
   done
-  echo "no python >= 3.8 on PATH" >&2; return 1
+  echo "no python >= 3.11 on PATH (tomllib)" >&2; return 1
 }
 
 # A virtualenv under target/ with maturin (and zig for Linux: it links against glibc 2.17, so the

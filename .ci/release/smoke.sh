@@ -43,6 +43,28 @@ PY
 chmod +x "$work/unpacked/dstack-lsp-$triple/$exe"
 expect_works "$work/unpacked/dstack-lsp-$triple/$exe"
 
+# `cargo binstall` must find this archive and the binary inside it: expand server/ls/Cargo.toml's
+# templates for this triple the way binstall does.
+"$py" - "$root/server/ls/Cargo.toml" "$triple" "$exe" "$archive" "$work/unpacked" <<'PY'
+import os, sys, tomllib
+manifest, triple, exe, archive, unpacked = sys.argv[1:]
+meta = tomllib.load(open(manifest, "rb"))["package"]["metadata"]["binstall"]
+meta = {**meta, **meta.get("overrides", {}).get(triple, {})}
+ext = ".exe" if exe.endswith(".exe") else ""
+values = {"repo": "REPO", "version": "VERSION", "target": triple, "bin": "dstack-lsp", "binary-ext": ext}
+def expand(template):
+    for key, value in values.items():
+        template = template.replace("{ " + key + " }", value)
+    return template
+url, bin_dir = expand(meta["pkg-url"]), expand(meta["bin-dir"])
+want = "REPO/releases/download/vVERSION/" + archive
+if url != want:
+    sys.exit(f"smoke: binstall pkg-url gives {url}, the release asset is {want}")
+if not os.path.isfile(os.path.join(unpacked, bin_dir)):
+    sys.exit(f"smoke: binstall bin-dir {bin_dir} is not in {archive}")
+print(f"ok: binstall finds {archive} and {bin_dir}")
+PY
+
 case "$target" in
   linux-x64) wheel=$(ls "$dist"/dstack_lsp-"$version"-py3-none-*manylinux*_x86_64.whl) ;;
   linux-arm64) wheel=$(ls "$dist"/dstack_lsp-"$version"-py3-none-*manylinux*_aarch64.whl) ;;

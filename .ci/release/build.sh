@@ -6,6 +6,7 @@
 # Writes target/dist/dstack_lsp-<version>-py3-none-<platform>.whl; the binary it holds is
 # target/<triple>/release/dstack-lsp[.exe], which package.sh archives and bundles into the VSIX.
 # Linux targets link against glibc 2.17 through zig (manylinux2014); they need no Docker.
+# shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 target="${1:?usage: build.sh TARGET}"
 triple=$(triple_of "$target")

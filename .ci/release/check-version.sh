@@ -3,6 +3,7 @@
 # archives) and editors/vscode/package.json (the VSIX).
 #
 #   .ci/release/check-version.sh v0.1.0
+# shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 tag="${1:?usage: check-version.sh TAG}"
 cargo_version=$(workspace_version)

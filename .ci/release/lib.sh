@@ -1,8 +1,10 @@
+# shellcheck shell=bash
 # Shared by the release scripts: target names, paths, the build tools' virtualenv.
 # TARGET is VS Code's platform name (node's <platform>-<arch>), the one editors/vscode/scripts/package.sh
 # and the extension use; each maps to one Rust triple.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck disable=SC2034 # used by the scripts that source this file
 dist="$root/target/dist"
 
 # Pinned so a release is rebuilt with the tools that were tested; bump them together.

@@ -8,6 +8,7 @@
 #   dstack-lsp-<triple>.tar.gz.sha256             its SHA-256 in `sha256sum -c` format.
 #
 # The archive names are the ones [package.metadata.binstall] in server/ls/Cargo.toml downloads.
+# shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 target="${1:?usage: package.sh TARGET}"
 triple=$(triple_of "$target")

@@ -6,6 +6,7 @@
 # 1. the .sha256 file matches the archive; the unpacked binary runs `--version` and `check examples/`;
 # 2. the wheel installs into a fresh virtualenv and runs with no Rust or cargo on PATH;
 # 3. `uv tool install` of the wheel gives a working `dstack-lsp` command.
+# shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 target="${1:?usage: smoke.sh TARGET}"
 triple=$(triple_of "$target")

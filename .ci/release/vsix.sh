@@ -6,6 +6,7 @@
 #
 # Runs on any OS (the release packages all five on Linux); needs Node >= 20, npm, cargo and python3,
 # which editors/vscode/scripts/package.sh uses.
+# shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 target="${1:?usage: vsix.sh TARGET}"
 triple=$(triple_of "$target")

@@ -24,6 +24,20 @@ triple_of() {
 
 exe_of() { case "$1" in win32-*) echo dstack-lsp.exe ;; *) echo dstack-lsp ;; esac; }
 
+# The release asset (and what cargo binstall downloads): dstack-lsp-<triple>.tar.gz, .zip for Windows.
+archive_of() {
+  local triple
+  triple=$(triple_of "$1")
+  case "$1" in win32-*) echo "dstack-lsp-$triple.zip" ;; *) echo "dstack-lsp-$triple.tar.gz" ;; esac
+}
+
+# Unpack a release archive with Python, which reads both formats on every runner.
+unpack() {
+  local py
+  py=$(python_cmd)
+  "$py" -m tarfile -e "$1" "$2" 2> /dev/null || "$py" -m zipfile -e "$1" "$2"
+}
+
 # The workspace version: the tag, the wheel, the archives and the VSIX all carry it.
 workspace_version() { sed -n 's/^version = "\(.*\)"$/\1/p' "$root/Cargo.toml" | head -n 1; }
 

@@ -21,7 +21,7 @@ trap 'rm -f "$notices"' EXIT
 "$py" "$root/editors/vscode/scripts/third_party.py" --out "$notices" > /dev/null
 
 name="dstack-lsp-$triple"
-case "$target" in win32-*) archive="$name.zip" ;; *) archive="$name.tar.gz" ;; esac
+archive=$(archive_of "$target")
 mkdir -p "$dist"
 # Python writes both formats the same way on every runner (Windows runners have no `zip`, macOS no
 # `sha256sum`), with fixed timestamps and owners so the same binary gives the same archive.

@@ -29,7 +29,7 @@ expect_works() {
   echo "ok: $1"
 }
 
-case "$target" in win32-*) archive="dstack-lsp-$triple.zip" ;; *) archive="dstack-lsp-$triple.tar.gz" ;; esac
+archive=$(archive_of "$target")
 (cd "$dist" && "$py" - "$archive" <<'PY'
 import hashlib, sys
 name = sys.argv[1]
@@ -40,7 +40,7 @@ if (want, listed) != (got, name):
 print(f"ok: {name}.sha256")
 PY
 )
-"$py" -m tarfile -e "$dist/$archive" "$work/unpacked" 2> /dev/null || "$py" -m zipfile -e "$dist/$archive" "$work/unpacked"
+unpack "$dist/$archive" "$work/unpacked"
 chmod +x "$work/unpacked/dstack-lsp-$triple/$exe"
 expect_works "$work/unpacked/dstack-lsp-$triple/$exe"
 

@@ -11,13 +11,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 target="${1:?usage: vsix.sh TARGET}"
 triple=$(triple_of "$target")
 exe=$(exe_of "$target")
-py=$(python_cmd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-case "$target" in win32-*) archive="dstack-lsp-$triple.zip" ;; *) archive="dstack-lsp-$triple.tar.gz" ;; esac
+archive=$(archive_of "$target")
 [ -f "$dist/$archive" ] || { echo "vsix.sh: $dist/$archive is missing; run package.sh $target first" >&2; exit 1; }
-"$py" -m tarfile -e "$dist/$archive" "$work" 2> /dev/null || "$py" -m zipfile -e "$dist/$archive" "$work"
+unpack "$dist/$archive" "$work"
 chmod +x "$work/dstack-lsp-$triple/$exe"
 bash "$root/editors/vscode/scripts/package.sh" --server "$work/dstack-lsp-$triple/$exe" --target "$target" \
   --out "$dist/dstack-lsp-$(workspace_version)-$target.vsix"

@@ -51,16 +51,17 @@ python_cmd() {
   echo "no python >= 3.11 on PATH (tomllib)" >&2; return 1
 }
 
-# A virtualenv under target/ with maturin (and zig for Linux: it links against glibc 2.17, so the
+# A virtualenv under target/ with maturin (and, on Linux, zig: it links against glibc 2.17, so the
 # wheel and the archive run on any manylinux2014 system). Prints its bin directory.
 tools_bin() {
   local venv="$root/target/release-tools" py bin
   py=$(python_cmd)
   if [ ! -d "$venv" ]; then "$py" -m venv "$venv" >&2; fi
   bin="$venv/bin"; [ -d "$bin" ] || bin="$venv/Scripts"
+  local wanted=("maturin==$MATURIN_VERSION")
+  [ "$(uname -s)" = Linux ] && wanted+=("ziglang==$ZIGLANG_VERSION")
   if ! "$bin/python" -m pip show maturin 2> /dev/null | grep -qx "Version: $MATURIN_VERSION"; then
-    "$bin/python" -m pip install --quiet --disable-pip-version-check \
-      "maturin==$MATURIN_VERSION" "ziglang==$ZIGLANG_VERSION" >&2
+    "$bin/python" -m pip install --quiet --disable-pip-version-check "${wanted[@]}" >&2
   fi
   echo "$bin"
 }

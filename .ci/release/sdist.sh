@@ -14,8 +14,12 @@ trap 'rm -rf "$work"' EXIT
 version=$(workspace_version)
 
 mkdir -p "$dist"
-"$bin/maturin" sdist -m "$root/server/ls/Cargo.toml" --out "$dist" 2>&1 | grep -v '^warning: manifest has no\|^  |$\|^  = note: see https://doc.rust-lang.org/cargo/reference/manifest.html#package-metadata\|^From `cargo package' || true
 sdist="$dist/dstack_lsp-$version.tar.gz"
+rm -f "$sdist"
+# cargo package warns that the internal crates have no repository URL: they are not published alone.
+"$bin/maturin" sdist -m "$root/server/ls/Cargo.toml" --out "$dist" > "$work/sdist.log" 2>&1 \
+  || { cat "$work/sdist.log" >&2; exit 1; }
+grep -v 'manifest has no documentation\|^  |$\|^  = note: see\|^From `cargo package' "$work/sdist.log" || true
 [ -f "$sdist" ] || { echo "sdist.sh: $sdist was not built" >&2; exit 1; }
 
 unpack "$sdist" "$work"

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use dstack_model::{ConfigType, Property, RemovedProperty, Shape, model};
+use dstack_model::{ConfigTypeModel, Property, RemovedProperty, Shape, model};
 use dstack_syntax::{Node, NodeKind, PathSeg, ScalarValue, TextRange};
 
 use crate::bridge::{self, NodeSource, Syntax};
@@ -352,7 +352,7 @@ fn enum_value_markdown(shapes: &[&Shape], text: &str) -> Option<String> {
     None
 }
 
-fn type_markdown(t: &ConfigType) -> String {
+fn type_markdown(t: &ConfigTypeModel) -> String {
     let mut out = format!("**`type: {}`**", t.name);
     if t.experimental {
         out.push_str(" (experimental)");

@@ -6,13 +6,13 @@
 //! narrowed by the keys already written. Only the nodes along the path are visited: the cost is
 //! the path length times the size of the mappings on it, never the whole document.
 
-use dstack_model::{ConfigType, Object, Property, Shape, model};
+use dstack_model::{ConfigTypeModel, Object, Property, Shape, model};
 use dstack_syntax::{Node, NodeKind, Parse, PathSeg, TextRange};
 
 use crate::Document;
 
 /// The model types the document may be: the one its `type:` names, or all of them when it names none.
-pub fn candidate_types(doc: &Document) -> Vec<&'static ConfigType> {
+pub fn candidate_types(doc: &Document) -> Vec<&'static ConfigTypeModel> {
     let m = model();
     match crate::config_type(doc).and_then(|t| m.config_type(t.name())) {
         Some(t) => vec![t],

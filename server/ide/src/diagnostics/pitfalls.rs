@@ -9,15 +9,6 @@ use dstack_syntax::{Node, NodeKind, ScalarStyle, ScalarValue, TextRange};
 use super::tree::{Cx, str_value};
 use super::{Diagnostic, Severity};
 
-/// Keys whose value may be `off` on purpose.
-const OFF_KEYS: [&str; 5] = [
-    "max_duration",
-    "stop_duration",
-    "idle_duration",
-    "inactivity_duration",
-    "auto_cleanup_duration",
-];
-
 pub(crate) fn check(cx: &mut Cx) {
     let Some(root) = cx.parse.root.as_ref() else {
         return;
@@ -114,6 +105,34 @@ fn duplicate_keys(cx: &mut Cx, entries: &[dstack_syntax::Entry]) {
 }
 
 /// Properties that take only a boolean: there `yes`/`on` mean what they say.
+/// Keys whose value syntax has `off` as one of its words (`max_duration: off`), so the YAML 1.1
+/// boolean is what the author meant: the model's syntaxes list `off` among their examples.
+fn off_is_a_word(key: &str) -> bool {
+    use dstack_model::{Shape, model};
+    static NAMES: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let m = model();
+            let takes_off = |s: &Shape| match s {
+                Shape::String {
+                    syntax: Some(syntax),
+                    ..
+                } => m
+                    .syntax(syntax)
+                    .is_some_and(|x| x.examples.iter().any(|e| e == "off")),
+                _ => false,
+            };
+            m.objects
+                .iter()
+                .flat_map(|o| &o.properties)
+                .filter(|p| p.shapes.iter().any(takes_off))
+                .map(|p| p.name.as_str())
+                .collect()
+        })
+        .contains(key)
+}
+
 fn boolean_only(key: &str) -> bool {
     use dstack_model::{Shape, model};
     static NAMES: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
@@ -188,7 +207,7 @@ fn scalar(cx: &mut Cx, node: &Node, key: &str, text: &str, value: &ScalarValue) 
         ScalarValue::Bool(b)
             if !text.eq_ignore_ascii_case("true") && !text.eq_ignore_ascii_case("false") =>
         {
-            if OFF_KEYS.contains(&key) || boolean_only(key) {
+            if off_is_a_word(key) || boolean_only(key) {
                 return;
             }
             let d = Diagnostic::new(
@@ -351,4 +370,25 @@ fn push_secret(cx: &mut Cx, range: TextRange, key: &str, replacement: String) {
         range,
         replacement,
     ));
+}
+
+#[cfg(test)]
+mod off_tests {
+    use super::off_is_a_word;
+
+    #[test]
+    fn off_keys_come_from_the_model() {
+        for key in [
+            "max_duration",
+            "stop_duration",
+            "idle_duration",
+            "inactivity_duration",
+            "auto_cleanup_duration",
+        ] {
+            assert!(off_is_a_word(key), "{key}");
+        }
+        for key in ["gateway", "spot_policy", "privileged", "name"] {
+            assert!(!off_is_a_word(key), "{key}");
+        }
+    }
 }

@@ -2,14 +2,14 @@
 
 use std::collections::HashSet;
 
-use dstack_model::ConfigType;
+use dstack_model::ConfigTypeModel;
 use dstack_syntax::Node;
 
 use super::interp::{self, Policy};
 use super::tree::{Cx, FastSet, bool_value, int_value, is_null, scalar_text, str_value};
 use crate::bridge::{self, Parsed, Syntax};
 
-pub(crate) fn check(cx: &mut Cx, ty: &ConfigType) {
+pub(crate) fn check(cx: &mut Cx, ty: &ConfigTypeModel) {
     let Some(root) = cx.parse.root.as_ref().map(|r| cx.resolve(r)) else {
         return;
     };

@@ -3,7 +3,7 @@
 //! numbers and booleans coerce the way pydantic's lax mode does, and discriminated unions (`type`,
 //! volume `backend`, model `format`, certificate `type`, …) need their tag.
 
-use dstack_model::{ConfigType, Object, Shape, model};
+use dstack_model::{ConfigTypeModel, Object, Shape, model};
 use dstack_syntax::{Node, NodeKind, ScalarValue, TextRange};
 use dstack_values::syntax::Syntax;
 use dstack_values::{Input, ValueError};
@@ -13,7 +13,7 @@ use super::{Diagnostic, Severity};
 use crate::bridge;
 
 /// Validates the document's structure. Returns its type when `type:` names one (then the rule passes run).
-pub(crate) fn check(cx: &mut Cx) -> Option<&'static ConfigType> {
+pub(crate) fn check(cx: &mut Cx) -> Option<&'static ConfigTypeModel> {
     let Some(root) = cx.parse.root.as_ref() else {
         if cx.parse.errors.is_empty() {
             cx.error(

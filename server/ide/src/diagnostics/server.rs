@@ -1,7 +1,7 @@
 //! Rules the dstack server applies when it gets the plan request: the file loads, but `dstack apply`
 //! will then fail. Reported as warnings, since a different server configuration could change them.
 
-use dstack_model::ConfigType;
+use dstack_model::ConfigTypeModel;
 use dstack_syntax::Node;
 use dstack_values::duration::Setting;
 
@@ -11,7 +11,7 @@ use crate::bridge::{self, Parsed, Syntax};
 
 const SERVER: &str = "the dstack server will reject this";
 
-pub(crate) fn check(cx: &mut Cx, ty: &ConfigType) {
+pub(crate) fn check(cx: &mut Cx, ty: &ConfigTypeModel) {
     let Some(root) = cx.parse.root.as_ref().map(|r| cx.resolve(r)) else {
         return;
     };

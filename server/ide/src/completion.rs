@@ -17,9 +17,10 @@ pub(crate) mod interpolation;
 
 use catalog_hints::Hints;
 
-use crate::hover::{property_markdown, type_markdown_for};
+use crate::config::AnalysisConfig;
+use crate::docs::{property_markdown, type_markdown_for};
+use crate::document::Document;
 use crate::walk::{self, objects_for};
-use crate::{AnalysisConfig, Document};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompletionKind {

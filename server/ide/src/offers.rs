@@ -17,8 +17,15 @@ use dstack_offers::{
 use dstack_syntax::{Node, Parse, PathSeg, ScalarValue};
 use dstack_values::{Input, Value};
 
-use crate::hover::HoverTarget;
-use crate::{AnalysisConfig, ConfigType, Document, Severity, TextRange, bridge, walk};
+use crate::bridge;
+use crate::config::AnalysisConfig;
+use crate::config_type::ConfigType;
+use crate::diagnostic::Severity;
+use crate::document::Document;
+use crate::offer_query::OfferQuery;
+use crate::walk;
+use crate::walk::HoverTarget;
+use dstack_syntax::TextRange;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CodeLens {
@@ -28,16 +35,6 @@ pub struct CodeLens {
 
 /// Rows shown in a hover table.
 const HOVER_ROWS: usize = 5;
-
-/// What the preview is computed from: the resolved query and where the `resources` it used are.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Query {
-    pub requirements: Requirements,
-    /// The `resources:` key the query read (top level, or of the first group).
-    pub resources_key: Option<TextRange>,
-    /// `groups` / list `replicas`: the name (or index) of the group whose resources are used.
-    pub group: Option<String>,
-}
 
 /// The catalog previews use.
 pub fn catalog(config: &AnalysisConfig) -> &Catalog {
@@ -54,11 +51,11 @@ pub fn catalog(config: &AnalysisConfig) -> &Catalog {
 /// diagnostic (milliseconds on a 50,000-line file), so the answer is kept on the document, with
 /// the diagnostics settings it depends on (the catalog and backends only matter later, when
 /// offers are matched).
-pub fn requirements(doc: &Document, config: &AnalysisConfig) -> Result<Query, String> {
+pub fn requirements(doc: &Document, config: &AnalysisConfig) -> Result<OfferQuery, String> {
     if let Some(q) = doc.cached_requirements(config.diagnostics) {
         return q;
     }
-    let diags = crate::diagnostics(doc, config);
+    let diags = crate::diagnostics::diagnostics(doc, config);
     let q = compute_requirements(doc, config, &diags);
     doc.remember_requirements(config.diagnostics, &q);
     q
@@ -67,7 +64,11 @@ pub fn requirements(doc: &Document, config: &AnalysisConfig) -> Result<Query, St
 /// Fills the query cache from diagnostics the caller already computed for this document under
 /// `config` (the server does so after publishing them), so the next hover or lens does not run
 /// them again.
-pub fn prime(doc: &Document, config: &AnalysisConfig, diagnostics: &[crate::Diagnostic]) {
+pub fn prime(
+    doc: &Document,
+    config: &AnalysisConfig,
+    diagnostics: &[crate::diagnostic::Diagnostic],
+) {
     let q = compute_requirements(doc, config, diagnostics);
     doc.remember_requirements(config.diagnostics, &q);
 }
@@ -75,15 +76,15 @@ pub fn prime(doc: &Document, config: &AnalysisConfig, diagnostics: &[crate::Diag
 fn compute_requirements(
     doc: &Document,
     config: &AnalysisConfig,
-    diagnostics: &[crate::Diagnostic],
-) -> Result<Query, String> {
+    diagnostics: &[crate::diagnostic::Diagnostic],
+) -> Result<OfferQuery, String> {
     if doc.text.len() > config.diagnostics.max_file_size {
         return Err(format!(
             "the file is larger than {} bytes (`dstack.maxFileSize`), so it is not analysed",
             config.diagnostics.max_file_size
         ));
     }
-    let Some(ty) = crate::config_type(doc) else {
+    let Some(ty) = crate::document::config_type(doc) else {
         return Err("offers need a `type:` (dev-environment, task, service or fleet)".into());
     };
     if !matches!(
@@ -136,7 +137,7 @@ fn compute_requirements(
             zero_nodes: nodes.is_some_and(|n| n.target == 0),
             blocks,
         };
-        return Ok(Query {
+        return Ok(OfferQuery {
             requirements: Requirements::for_fleet(res.as_ref(), &profile, &fleet),
             resources_key: key_range(parse, Some(root), "resources"),
             group: None,
@@ -197,7 +198,7 @@ fn compute_requirements(
             .map(|n| format!("`{n}`"))
             .unwrap_or_else(|| "0".to_string())
     });
-    Ok(Query {
+    Ok(OfferQuery {
         requirements,
         resources_key: match group {
             Some(g) => key_range(parse, Some(g), "resources"),
@@ -268,7 +269,7 @@ pub fn offers_hover_section(
     offset: u32,
     config: &AnalysisConfig,
 ) -> Option<String> {
-    let target = crate::hover::hover_target(doc, offset)?;
+    let target = walk::hover_target(doc, offset)?;
     hover_section(doc, &target, config)
 }
 
@@ -286,7 +287,7 @@ pub fn hover_section(
     Some(render_hover(&offers, &query, catalog(config)))
 }
 
-fn render_hover(offers: &OfferList<'_>, query: &Query, catalog: &Catalog) -> String {
+fn render_hover(offers: &OfferList<'_>, query: &OfferQuery, catalog: &Catalog) -> String {
     let s = offers.summary();
     let source = catalog.source().unwrap_or("catalog");
     let title = match &query.group {
@@ -311,7 +312,7 @@ pub fn listed_hover_section(
     listed: &[OfferView<'_>],
     source: &str,
 ) -> Option<String> {
-    let target = crate::hover::hover_target(doc, offset)?;
+    let target = walk::hover_target(doc, offset)?;
     if !on_resources(&target.path) {
         return None;
     }
@@ -418,7 +419,7 @@ fn on_resources(path: &[PathSeg]) -> bool {
 
 fn is_run_or_fleet(doc: &Document) -> bool {
     matches!(
-        crate::config_type(doc),
+        crate::document::config_type(doc),
         Some(
             ConfigType::DevEnvironment | ConfigType::Task | ConfigType::Service | ConfigType::Fleet
         )

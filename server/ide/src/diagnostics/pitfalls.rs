@@ -7,7 +7,7 @@
 use dstack_syntax::{Node, NodeKind, ScalarStyle, ScalarValue, TextRange};
 
 use super::tree::{Cx, str_value};
-use super::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 
 pub(crate) fn check(cx: &mut Cx) {
     let Some(root) = cx.parse.root.as_ref() else {

@@ -8,6 +8,7 @@ use dstack_syntax::Node;
 use super::interp::{self, Policy};
 use super::tree::{Cx, FastSet, bool_value, int_value, is_null, scalar_text, str_value};
 use crate::bridge::{self, Parsed, Syntax};
+use crate::diagnostic::{Diagnostic, Severity};
 
 pub(crate) fn check(cx: &mut Cx, ty: &ConfigTypeModel) {
     let Some(root) = cx.parse.root.as_ref().map(|r| cx.resolve(r)) else {
@@ -36,7 +37,7 @@ fn conflict_remove(cx: &mut Cx, map: &Node, key: &str, message: impl Into<String
         return conflict(cx, map, key, message);
     };
     let lines = cx.entry_lines(k, v);
-    let d = super::Diagnostic::new(super::Severity::Error, "conflict", k.range, message).with_fix(
+    let d = Diagnostic::new(Severity::Error, "conflict", k.range, message).with_fix(
         format!("Remove `{key}`"),
         lines,
         "",
@@ -790,8 +791,8 @@ fn fleet(cx: &mut Cx, root: &Node) {
     }
     if let Some(ssh) = cx.get_set(root, "ssh_config") {
         if let Some(net) = cx.get_set(ssh, "network").and_then(scalar_text)
-            && let Ok((ip, _)) = super::grammars::ip_network(&net)
-            && !super::grammars::is_private(ip)
+            && let Ok((ip, _)) = dstack_values::grammars::ip_network(&net)
+            && !dstack_values::grammars::is_private(ip)
         {
             let range = cx.key_range(ssh, "network");
             cx.error(
@@ -803,8 +804,8 @@ fn fleet(cx: &mut Cx, root: &Node) {
         if let Some(hosts) = cx.get(ssh, "hosts") {
             for h in cx.items(hosts) {
                 if let Some(ip) = cx.get_set(h, "internal_ip").and_then(scalar_text)
-                    && let Ok(addr) = super::grammars::ip_address(&ip)
-                    && !super::grammars::is_private(addr)
+                    && let Ok(addr) = dstack_values::grammars::ip_address(&ip)
+                    && !dstack_values::grammars::is_private(addr)
                 {
                     let range = cx.key_range(h, "internal_ip");
                     cx.error(
@@ -887,12 +888,12 @@ fn preset(cx: &mut Cx, root: &Node) {
     if let Some(name) = cx
         .get_set(root, "name")
         .and_then(|n| scalar_text(n).map(|t| (n.range, t)))
-        && !super::server::valid_resource_name(&name.1)
+        && !super::server_rules::valid_resource_name(&name.1)
     {
         cx.error(
             "invalid-value",
             name.0,
-            super::server::name_message(&name.1),
+            super::server_rules::name_message(&name.1),
         );
     }
     let missing: Vec<&str> = ["trials", "max_ttft", "min_context_length", "concurrency"]

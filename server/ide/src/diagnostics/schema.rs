@@ -9,8 +9,8 @@ use dstack_values::syntax::Syntax;
 use dstack_values::{Input, ValueError};
 
 use super::tree::{Cx, bool_value, did_you_mean, int_value, number_value};
-use super::{Diagnostic, Severity};
 use crate::bridge;
+use crate::diagnostic::{Diagnostic, Severity};
 
 /// Validates the document's structure. Returns its type when `type:` names one (then the rule passes run).
 pub(crate) fn check(cx: &mut Cx) -> Option<&'static ConfigTypeModel> {

@@ -3,7 +3,9 @@
 
 use expect_test::{Expect, expect};
 
-use crate::{AnalysisConfig, Document, diagnostics};
+use crate::config::AnalysisConfig;
+use crate::diagnostics::diagnostics;
+use crate::document::Document;
 
 fn line_col(text: &str, offset: u32) -> (usize, usize) {
     let before = text.get(..offset as usize).unwrap_or(text);
@@ -820,8 +822,8 @@ fn alias_bombs_are_not_expanded() {
             let _ = crate::code_lenses(&doc, &AnalysisConfig::default());
             let at = full.rfind('*').unwrap_or(0);
             let (hdoc, offset) = fixture(&format!("{}$0{}", &full[..at], &full[at..]));
-            let _ = crate::hover(&hdoc, offset, &AnalysisConfig::default());
-            let _ = crate::completions(&hdoc, offset, &AnalysisConfig::default());
+            let _ = crate::hover::hover(&hdoc, offset, &AnalysisConfig::default());
+            let _ = crate::completion::completions(&hdoc, offset, &AnalysisConfig::default());
         }
         let _ = done.send(());
     });
@@ -862,7 +864,7 @@ fn editors_get_the_most_severe_diagnostics_and_a_count() {
     assert!(
         shown[1..]
             .iter()
-            .all(|d| d.severity == crate::Severity::Error)
+            .all(|d| d.severity == crate::diagnostic::Severity::Error)
     );
     let few = diagnostics(
         &Document::new("type: task\nk: 1\n".into()),

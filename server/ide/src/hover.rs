@@ -3,7 +3,7 @@
 //! A key shows its doc, accepted forms, default, allowed values, since/deprecation notes, an
 //! example and a link. A value shows what dstack reads from it (`A100:80GB:2` → 2 × NVIDIA A100
 //! with exactly 80 GB each), the meaning of an enum value, or the doc of a `type:` value.
-//! Offer previews are appended by [`crate::offers`] through [`HoverTarget`].
+//! Offer previews are appended by `offers` through [`HoverTarget`] (in `walk`).
 
 use dstack_model::{Shape, model};
 use dstack_syntax::{Node, PathSeg, ScalarValue, TextRange};
@@ -13,7 +13,7 @@ use crate::completion::interpolation;
 use crate::config::AnalysisConfig;
 use crate::docs::{all_type_names, code, property_markdown, removed_markdown, type_markdown};
 use crate::document::Document;
-use crate::walk::{self, HoverTarget, locate_target};
+use crate::walk::{self, locate_target};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hover {
@@ -37,7 +37,8 @@ pub fn hover(doc: &Document, offset: u32, config: &AnalysisConfig) -> Option<Hov
     } else {
         value_hover(doc, &target.path, doc.parse.resolve(node))?
     };
-    for section in extra_sections(doc, &target, config) {
+    // The offer preview on `resources`, `gpu`, `cpu`, `memory`, `disk`.
+    if let Some(section) = crate::offers::hover_section(doc, &target, config) {
         markdown.push_str("\n\n---\n\n");
         markdown.push_str(&section);
     }
@@ -45,14 +46,6 @@ pub fn hover(doc: &Document, offset: u32, config: &AnalysisConfig) -> Option<Hov
         range: target.range,
         markdown,
     })
-}
-
-/// Sections other modules add below the main text. The offer preview (hover on `resources`,
-/// `gpu`, `cpu`, `memory`, `disk`) belongs here once `crate::offers` provides it.
-fn extra_sections(doc: &Document, target: &HoverTarget, config: &AnalysisConfig) -> Vec<String> {
-    crate::offers::hover_section(doc, target, config)
-        .into_iter()
-        .collect()
 }
 
 fn key_hover(doc: &Document, path: &[PathSeg]) -> Option<String> {

@@ -9,10 +9,10 @@ use dstack_model::{Shape, model};
 use dstack_syntax::{Node, PathSeg, ScalarValue, TextRange};
 
 use crate::bridge::{self, NodeSource, Syntax};
-use crate::completion::interpolation;
 use crate::config::AnalysisConfig;
 use crate::docs::{all_type_names, code, property_markdown, removed_markdown, type_markdown};
 use crate::document::Document;
+use crate::interpolation;
 use crate::walk::{self, locate_target};
 
 #[derive(Clone, Debug, PartialEq)]

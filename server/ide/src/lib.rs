@@ -16,6 +16,7 @@ mod docs;
 mod document;
 mod expansion;
 mod hover;
+mod interpolation;
 mod navigation;
 mod offer_query;
 mod offers;

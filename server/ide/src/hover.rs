@@ -58,7 +58,9 @@ fn key_hover(doc: &Document, path: &[PathSeg]) -> Option<String> {
                 .syntaxes()
                 .into_iter()
                 .filter_map(Syntax::from_name)
-                .find_map(|syntax| syntax.describe(&NodeSource::new(&doc.parse, value)))
+                .find_map(|syntax| {
+                    syntax.describe(&NodeSource::new(&doc.parse, doc.expansion(), value))
+                })
         {
             let first = here.lines().next().unwrap_or_default();
             if let Some(end) = out.find("\n\n") {
@@ -93,7 +95,7 @@ fn value_hover(doc: &Document, path: &[PathSeg], node: &Node) -> Option<String> 
         return Some(s);
     }
     let mut first_error = None;
-    let source = NodeSource::new(&doc.parse, node);
+    let source = NodeSource::new(&doc.parse, doc.expansion(), node);
     for syntax in w.shapes.iter().filter_map(|s| s.syntax()) {
         let Some(syntax) = Syntax::from_name(syntax) else {
             continue;

@@ -22,6 +22,7 @@ use crate::config::AnalysisConfig;
 use crate::config_type::ConfigType;
 use crate::diagnostic::Severity;
 use crate::document::Document;
+use crate::expansion::Expansion;
 use crate::offer_query::OfferQuery;
 use crate::walk;
 use crate::walk::HoverTarget;
@@ -110,19 +111,20 @@ fn compute_requirements(
         );
     }
     let parse = &doc.parse;
+    let plan = doc.expansion();
     let Some(root) = parse.root.as_ref() else {
         return Err("the file is empty".into());
     };
-    let profile = profile_of(parse, root, None);
+    let profile = profile_of(parse, plan, root, None);
     if ty == ConfigType::Fleet {
         if child(parse, root, "ssh_config").is_some_and(|n| !is_null(n)) {
             return Err("an SSH fleet runs on your own hosts; it has no cloud offers".into());
         }
         let resources = child(parse, root, "resources").filter(|n| !is_null(n));
-        let res = resources.map(|n| resources_of(parse, n));
+        let res = resources.map(|n| resources_of(parse, plan, n));
         let nodes = child(parse, root, "nodes")
             .filter(|n| !is_null(n))
-            .and_then(|n| bridge::value_of(parse, n))
+            .and_then(|n| bridge::value_of(parse, plan, n))
             .and_then(|v| dstack_values::nodes::parse_value(&v).ok());
         let blocks = match child(parse, root, "blocks").and_then(bridge::input) {
             Some(i) => match dstack_values::enums::parse_blocks(&i) {
@@ -159,8 +161,10 @@ fn compute_requirements(
         Some(g) => child(parse, g, "resources").filter(|n| !is_null(n)),
         None => child(parse, root, "resources").filter(|n| !is_null(n)),
     };
-    let res = res_node.map(|n| resources_of(parse, n)).unwrap_or_default();
-    let profile = profile_of(parse, root, group);
+    let res = res_node
+        .map(|n| resources_of(parse, plan, n))
+        .unwrap_or_default();
+    let profile = profile_of(parse, plan, root, group);
     let mut run = RunContext {
         image: scalar_text(pick("image")).map(str::to_string),
         docker: scalar_bool(pick("docker")),
@@ -181,7 +185,7 @@ fn compute_requirements(
         .unwrap_or(&[])
         .iter()
         .filter(|v| !doc.expansion().is_blocked(v))
-        .filter_map(|v| bridge::value_of(parse, v))
+        .filter_map(|v| bridge::value_of(parse, plan, v))
         .filter_map(|v| dstack_values::volume::parse_value(&v).ok())
         .any(|m| {
             matches!(
@@ -426,13 +430,13 @@ fn is_run_or_fleet(doc: &Document) -> bool {
     )
 }
 
-fn resources_of(parse: &Parse, node: &Node) -> ResourcesSpec {
+fn resources_of(parse: &Parse, plan: &Expansion, node: &Node) -> ResourcesSpec {
     use dstack_values::{cpu, disk, gpu, range};
     let get = |key: &str| walk::child(parse, node, &PathSeg::Key(key.into()));
     let value = |key: &str| {
         get(key)
             .filter(|n| !is_null(n))
-            .and_then(|n| bridge::value_of(parse, n))
+            .and_then(|n| bridge::value_of(parse, plan, n))
     };
     let cpu = value("cpu").and_then(|v| cpu::parse_value(&v).ok());
     let memory = value("memory").and_then(|v| range::parse_memory_value(&v).ok());
@@ -441,7 +445,7 @@ fn resources_of(parse: &Parse, node: &Node) -> ResourcesSpec {
     let disk = match get("disk") {
         None => None,
         Some(n) if is_null(n) => Some(None),
-        Some(n) => bridge::value_of(parse, n)
+        Some(n) => bridge::value_of(parse, plan, n)
             .and_then(|v| disk::parse_value(&v).ok())
             .map(Some),
     };
@@ -454,7 +458,7 @@ fn resources_of(parse: &Parse, node: &Node) -> ResourcesSpec {
 }
 
 /// Profile fields; a group's own `spot_policy` / `reservation` override the top level's.
-fn profile_of(parse: &Parse, root: &Node, group: Option<&Node>) -> Profile {
+fn profile_of(parse: &Parse, plan: &Expansion, root: &Node, group: Option<&Node>) -> Profile {
     let get = |key: &str| -> Option<&Node> {
         let k = PathSeg::Key(key.into());
         group
@@ -464,7 +468,7 @@ fn profile_of(parse: &Parse, root: &Node, group: Option<&Node>) -> Profile {
     };
     let list = |key: &str| -> Option<Vec<String>> {
         let node = get(key)?;
-        match bridge::value_of(parse, node)? {
+        match bridge::value_of(parse, plan, node)? {
             Value::Seq(items) => Some(items.iter().filter_map(value_text).collect()),
             Value::Scalar(s) => value_text(&Value::Scalar(s)).map(|t| vec![t]),
             Value::Map(_) => None,

@@ -197,7 +197,8 @@ pub(super) fn git_url_ok(url: &str) -> bool {
 
 pub(super) fn utilization(cx: &mut Cx, policy: &Node) {
     if let Some(w) = cx.get(policy, "time_window")
-        && let Ok(Parsed::Seconds(s)) = bridge::check_syntax(Syntax::Duration, w, cx.parse)
+        && let Ok(Parsed::Seconds(s)) =
+            bridge::check_syntax(Syntax::Duration, w, cx.parse, cx.expansion)
         && s < 300
     {
         cx.error(

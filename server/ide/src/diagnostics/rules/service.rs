@@ -13,7 +13,9 @@ use crate::diagnostics::tree::{Cx, bool_value, scalar_text, str_value};
 
 /// The replica count of `replicas` (or `count`), checked: a range needs a max and a min ≥ 0.
 pub(super) fn replicas_range(cx: &mut Cx, node: &Node) -> Option<(i128, i128)> {
-    let Ok(Parsed::IntRange(r)) = bridge::check_syntax(Syntax::IntRange, node, cx.parse) else {
+    let Ok(Parsed::IntRange(r)) =
+        bridge::check_syntax(Syntax::IntRange, node, cx.parse, cx.expansion)
+    else {
         return None;
     };
     let min = r.min.unwrap_or(0);
@@ -219,7 +221,8 @@ pub(super) fn service(cx: &mut Cx, root: &Node) {
 pub(super) fn scaling_window(cx: &mut Cx, map: &Node) {
     if let Some(scaling) = cx.get_set(map, "scaling")
         && let Some(w) = cx.get_set(scaling, "window")
-        && let Ok(Parsed::Seconds(secs)) = bridge::check_syntax(Syntax::Duration, w, cx.parse)
+        && let Ok(Parsed::Seconds(secs)) =
+            bridge::check_syntax(Syntax::Duration, w, cx.parse, cx.expansion)
         && ![30, 60, 300].contains(&secs)
     {
         cx.error(
@@ -273,7 +276,7 @@ pub(super) fn probes_and_limits(cx: &mut Cx, root: &Node) {
             for key in ["timeout", "interval"] {
                 if let Some(v) = cx.get_set(item, key)
                     && let Ok(Parsed::Seconds(secs)) =
-                        bridge::check_syntax(Syntax::Duration, v, cx.parse)
+                        bridge::check_syntax(Syntax::Duration, v, cx.parse, cx.expansion)
                     && secs < 1
                 {
                     cx.error(

@@ -21,7 +21,7 @@ impl<'c, 'a> Walker<'c, 'a> {
             if scalar.value == ScalarValue::Null && shapes.contains(&Shape::Null) {
                 return;
             }
-            if let Err(e) = bridge::check_syntax(syn, node, self.cx.parse) {
+            if let Err(e) = bridge::check_syntax(syn, node, self.cx.parse, self.cx.expansion) {
                 self.value_error(node, &e);
             }
             return;
@@ -179,7 +179,8 @@ impl<'c, 'a> Walker<'c, 'a> {
                     );
                 }
                 if let Some(syn) = syntax.as_deref().and_then(Syntax::from_name)
-                    && let Err(e) = bridge::check_syntax(syn, node, self.cx.parse)
+                    && let Err(e) =
+                        bridge::check_syntax(syn, node, self.cx.parse, self.cx.expansion)
                 {
                     return Fit::Bad(3, self.error_diag(node, &e));
                 }

@@ -52,8 +52,12 @@ impl<'c, 'a> Walker<'c, 'a> {
             NodeKind::Mapping(_) => self.mapping(node, shapes, anchor, top),
             // `[8, 0]`: dstack's compute-capability parser takes the list form itself.
             NodeKind::Sequence(_) if syntaxes(shapes).any(|s| s == Syntax::ComputeCapability) => {
-                if let Err(e) = bridge::check_syntax(Syntax::ComputeCapability, node, self.cx.parse)
-                {
+                if let Err(e) = bridge::check_syntax(
+                    Syntax::ComputeCapability,
+                    node,
+                    self.cx.parse,
+                    self.cx.expansion,
+                ) {
                     self.value_error(node, &e);
                 }
             }
@@ -115,14 +119,16 @@ impl<'c, 'a> Walker<'c, 'a> {
             && !keys.is_empty()
             && keys.iter().all(|k| *k == "min" || *k == "max")
         {
-            if let Err(e) = bridge::check_syntax(Syntax::Cpu, node, self.cx.parse) {
+            if let Err(e) =
+                bridge::check_syntax(Syntax::Cpu, node, self.cx.parse, self.cx.expansion)
+            {
                 self.value_error(node, &e);
             }
             return;
         }
         // `{min, max}` ranges: the keys are checked by the model, the order by the range parser.
         if let Some(syn) = syntaxes(shapes).find(|s| s.has_range_mapping())
-            && let Err(e) = bridge::check_syntax(syn, node, self.cx.parse)
+            && let Err(e) = bridge::check_syntax(syn, node, self.cx.parse, self.cx.expansion)
             && (e.message.contains("order") || e.message.contains("empty"))
         {
             self.value_error(node, &e);

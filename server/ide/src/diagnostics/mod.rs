@@ -13,6 +13,7 @@
 //! [`passes`] runs them; [`codes`] lists every code.
 
 mod codes;
+mod handlers;
 mod interp;
 mod passes;
 mod pitfalls;

@@ -286,11 +286,13 @@ pub(super) fn probes_and_limits(cx: &mut Cx, root: &Node) {
                     );
                 }
             }
-            let method = cx
-                .get_set(item, "method")
-                .and_then(str_value)
-                .unwrap_or("get");
-            if cx.get_set(item, "body").is_some() && (method == "get" || method == "head") {
+            // dstack compares the method as written: a body with no `method` passes (the
+            // default, `get`, is filled in later).
+            let method = cx.get_set(item, "method").and_then(str_value);
+            if let Some(method) = method
+                && cx.get_set(item, "body").is_some()
+                && (method == "get" || method == "head")
+            {
                 let range = cx.key_range(item, "body");
                 cx.error(
                     "conflict",

@@ -70,7 +70,7 @@ fn conformance_matches_dstack() {
 fn every_code_is_documented() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance");
     let verdicts = std::fs::read_to_string(dir.join("verdicts.jsonl")).unwrap_or_default();
-    let known: Vec<&str> = dstack_ide::diagnostics::CODES
+    let known: Vec<&str> = dstack_ide::DIAGNOSTIC_CODES
         .iter()
         .map(|(c, _)| *c)
         .collect();

@@ -202,7 +202,7 @@ fuzz_target!(|case: ValueCase| {
     if case.text.len() <= 2048 {
         let p = parse(&case.text);
         if let Some(root) = &p.root {
-            let value = dstack_ide::bridge::to_value(&p, root);
+            let value = dstack_ide::node_value(&p, root);
             run(name, &value, &case.text);
         }
     }

@@ -29,15 +29,17 @@ pub fn to_value(parse: &Parse, node: &Node) -> Value {
     build(parse, &Expansion::default(), node, &mut budget, 0).unwrap_or_else(Value::null)
 }
 
-/// The node as an owned value, or `None` when it expands to more than [`VALUE_LIMIT`] values.
-pub fn value_of(parse: &Parse, node: &Node) -> Option<Value> {
-    to_value_within(parse, &Expansion::default(), node, VALUE_LIMIT)
+/// The node as an owned value, or `None` when it expands to more than [`VALUE_LIMIT`] values or
+/// through an alias `plan` blocks.
+pub fn value_of(parse: &Parse, plan: &Expansion, node: &Node) -> Option<Value> {
+    to_value_within(parse, plan, node, VALUE_LIMIT)
 }
 
-/// True when the node expands to at most [`VALUE_LIMIT`] values (counted, not built).
-pub fn fits(parse: &Parse, node: &Node) -> bool {
+/// True when the node expands to at most [`VALUE_LIMIT`] values (counted, not built) without
+/// going through an alias `plan` blocks.
+pub fn fits(parse: &Parse, plan: &Expansion, node: &Node) -> bool {
     let mut budget = VALUE_LIMIT;
-    count(parse, node, &mut budget, 0)
+    count(parse, plan, node, &mut budget, 0)
 }
 
 /// The node as an owned value within `limit` values, not following the aliases `plan` blocks;
@@ -107,7 +109,10 @@ fn build(
     })
 }
 
-fn count(parse: &Parse, node: &Node, budget: &mut usize, depth: usize) -> bool {
+fn count(parse: &Parse, plan: &Expansion, node: &Node, budget: &mut usize, depth: usize) -> bool {
+    if plan.is_blocked(node) {
+        return false;
+    }
     let node = parse.resolve(node);
     if depth > 64 {
         return true;
@@ -115,13 +120,16 @@ fn count(parse: &Parse, node: &Node, budget: &mut usize, depth: usize) -> bool {
     match &node.kind {
         NodeKind::Scalar(s) => spend(budget, cost(&s.text)).is_some(),
         NodeKind::Sequence(items) => {
-            spend(budget, 1).is_some() && items.iter().all(|n| count(parse, n, budget, depth + 1))
+            spend(budget, 1).is_some()
+                && items
+                    .iter()
+                    .all(|n| count(parse, plan, n, budget, depth + 1))
         }
         NodeKind::Mapping(_) => {
             spend(budget, 1).is_some()
                 && parse.entries(node).into_iter().all(|(k, v)| {
                     spend(budget, cost(k.key_text().unwrap_or_default())).is_some()
-                        && count(parse, v, budget, depth + 1)
+                        && count(parse, plan, v, budget, depth + 1)
                 })
         }
         NodeKind::Alias(_) | NodeKind::Error => spend(budget, 1).is_some(),
@@ -129,16 +137,20 @@ fn count(parse: &Parse, node: &Node, budget: &mut usize, depth: usize) -> bool {
 }
 
 /// A document node as the syntax table sees it: the resolved node's scalar, or its tree on demand.
+/// Aliases the document's expansion plan blocks are not followed here either: a file that spent
+/// its alias budget must not buy it again one value syntax at a time.
 pub struct NodeSource<'a> {
     parse: &'a Parse,
+    plan: &'a Expansion,
     node: &'a Node,
 }
 
 impl<'a> NodeSource<'a> {
-    pub fn new(parse: &'a Parse, node: &'a Node) -> NodeSource<'a> {
+    pub fn new(parse: &'a Parse, plan: &'a Expansion, node: &'a Node) -> NodeSource<'a> {
         NodeSource {
             parse,
-            node: parse.resolve(node),
+            plan,
+            node: plan.resolve(parse, node),
         }
     }
 }
@@ -148,20 +160,23 @@ impl Source for NodeSource<'_> {
         input(self.node)
     }
     fn tree(&self) -> Value {
-        node_value(self.parse, self.node)
+        // Past the limit or at a blocked alias: null, which no mapping form accepts quietly
+        // (callers check [`fits`] first, so diagnostics never see it).
+        to_value_within(self.parse, self.plan, self.node, VALUE_LIMIT).unwrap_or_else(Value::null)
     }
 }
 
-/// The one place the syntax table turns a node into an owned tree.
-fn node_value(parse: &Parse, node: &Node) -> Value {
-    to_value(parse, node)
-}
-
 /// Checks `node` against `syntax` (mapping and list forms where dstack has them).
-pub fn check_syntax(syntax: Syntax, node: &Node, parse: &Parse) -> Result<Parsed, ValueError> {
-    let source = NodeSource::new(parse, node);
-    // A value that expands past the limit is not judged (the alias gets a warning instead).
-    if input(source.node).is_none() && !fits(parse, source.node) {
+pub fn check_syntax(
+    syntax: Syntax,
+    node: &Node,
+    parse: &Parse,
+    plan: &Expansion,
+) -> Result<Parsed, ValueError> {
+    let source = NodeSource::new(parse, plan, node);
+    // A value that expands past the limit or through a blocked alias is not judged (the alias
+    // gets a warning instead).
+    if input(source.node).is_none() && !fits(parse, plan, source.node) {
         return Ok(Parsed::Valid);
     }
     syntax.parse(&source)
@@ -230,7 +245,46 @@ pub fn error_message(err: &ValueError) -> String {
 #[cfg(test)]
 mod tests {
     use dstack_model::{Shape, model};
-    use dstack_values::syntax::Syntax;
+    use dstack_values::syntax::{Source, Syntax};
+
+    use super::{NodeSource, Parsed, Value, check_syntax, fits};
+    use crate::expansion::Expansion;
+
+    /// Once a file has spent its alias budget, a `gpu` mapping whose alias comes later costs
+    /// nothing: the value syntax sees the alias unexpanded instead of a 9,000-value tree.
+    #[test]
+    fn value_syntaxes_do_not_follow_blocked_aliases() {
+        let items = vec!["x"; 8999].join(", ");
+        let uses = vec!["*big"; 200].join(", ");
+        let text = format!(
+            "type: task\na: &big [{items}]\nb: [{uses}]\nresources:\n  gpu:\n    name: *big\n"
+        );
+        let parse = dstack_syntax::parse(&text);
+        let plan = Expansion::compute(&parse);
+        assert!(!plan.is_complete());
+        let root = parse.root.as_ref().expect("a mapping");
+        let value = |map, key: &str| {
+            parse
+                .entries(map)
+                .into_iter()
+                .find(|(k, _)| k.key_text() == Some(key))
+                .map(|(_, v)| v)
+                .expect("the key")
+        };
+        let gpu = value(value(root, "resources"), "gpu");
+        let name = value(gpu, "name");
+        assert!(plan.is_blocked(name), "the budget is spent before `gpu`");
+        // (`assert!`, not `assert_eq!`: a failure would print 9,000 values.)
+        assert!(NodeSource::new(&parse, &plan, gpu).tree() == Value::null());
+        assert!(!fits(&parse, &plan, gpu));
+        assert_eq!(
+            check_syntax(Syntax::Gpu, gpu, &parse, &plan),
+            Ok(Parsed::Valid)
+        );
+        // The same mapping in a file with its budget left is converted as before.
+        let whole = Expansion::default();
+        assert!(NodeSource::new(&parse, &whole, gpu).tree() != Value::null());
+    }
 
     /// Every syntax the model names (in its list and on any property) is in the table, and every
     /// table entry is in the model: an unknown name would otherwise accept every value silently.

@@ -1,15 +1,12 @@
 //! Quick fixes: did-you-mean keys and values, removed properties, quoting YAML 1.1 scalars, secrets.
 //!
-//! Every fix is computed by the diagnostics pass and carried on its [`crate::Diagnostic`]; this module
+//! Every fix is computed by the diagnostics pass and carried on its [`crate::diagnostic::Diagnostic`]; this module
 //! only picks the ones that touch the requested range.
 
-use crate::{AnalysisConfig, Document, TextRange};
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct TextEdit {
-    pub range: TextRange,
-    pub new_text: String,
-}
+use crate::config::AnalysisConfig;
+use crate::diagnostic::TextEdit;
+use crate::document::Document;
+use dstack_syntax::TextRange;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CodeAction {
@@ -23,7 +20,7 @@ pub struct CodeAction {
 /// The quick fixes of every diagnostic that overlaps `range`.
 pub fn code_actions(doc: &Document, range: TextRange, config: &AnalysisConfig) -> Vec<CodeAction> {
     let mut out = Vec::new();
-    for d in crate::diagnostics(doc, config) {
+    for d in crate::diagnostics::diagnostics(doc, config) {
         let touches = d.range.start <= range.end && range.start <= d.range.end;
         if !touches {
             continue;

@@ -1,6 +1,6 @@
 //! Which of the seven configuration types a document is, from `type:` (and `backend:` for volumes).
 
-use crate::Document;
+use dstack_syntax::Parse;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ConfigType {
@@ -39,14 +39,10 @@ impl ConfigType {
     }
 }
 
-/// The type named by the document's top-level `type:` key, if it names one of the seven exactly.
-pub fn config_type(doc: &Document) -> Option<ConfigType> {
-    doc.cached_config_type(|| read_config_type(doc))
-}
-
-fn read_config_type(doc: &Document) -> Option<ConfigType> {
-    let root = doc.parse.root.as_ref()?;
-    doc.parse
+/// The type named by the top-level `type:` key, if it names one of the seven exactly.
+pub(crate) fn read_config_type(parse: &Parse) -> Option<ConfigType> {
+    let root = parse.root.as_ref()?;
+    parse
         .entries(root)
         .into_iter()
         .rev()

@@ -4,14 +4,16 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use dstack_syntax::Parse;
 
-use crate::ConfigType;
+use crate::config::DiagnosticsConfig;
+use crate::config_type::{ConfigType, read_config_type};
 use crate::expansion::Expansion;
+use crate::offer_query::OfferQuery;
 
 #[derive(Debug, Default)]
 pub struct Document {
     pub text: String,
     pub parse: Parse,
-    /// [`crate::config_type`], worked out on first use: nearly every request asks for it, some
+    /// [`config_type`], worked out on first use: nearly every request asks for it, some
     /// once per completion item.
     config_type: OnceLock<Option<ConfigType>>,
     /// [`Document::text_key`], worked out on first use.
@@ -23,10 +25,7 @@ pub struct Document {
     requirements: Mutex<Option<Requirements>>,
 }
 
-type Requirements = (
-    crate::DiagnosticsConfig,
-    Result<crate::offers::Query, String>,
-);
+type Requirements = (DiagnosticsConfig, Result<OfferQuery, String>);
 
 impl Clone for Document {
     fn clone(&self) -> Document {
@@ -97,17 +96,17 @@ impl Document {
         self.expansion
             .get_or_init(|| Expansion::compute(&self.parse))
     }
-    pub(crate) fn cached_config_type(
-        &self,
-        f: impl FnOnce() -> Option<ConfigType>,
-    ) -> Option<ConfigType> {
-        *self.config_type.get_or_init(f)
+    /// [`config_type`], worked out once per version.
+    pub fn config_type(&self) -> Option<ConfigType> {
+        *self
+            .config_type
+            .get_or_init(|| read_config_type(&self.parse))
     }
     /// The cached offer query when it was computed under `settings`.
     pub(crate) fn cached_requirements(
         &self,
-        settings: crate::DiagnosticsConfig,
-    ) -> Option<Result<crate::offers::Query, String>> {
+        settings: DiagnosticsConfig,
+    ) -> Option<Result<OfferQuery, String>> {
         let cached = self.requirements.lock().ok()?;
         match &*cached {
             Some((s, q)) if *s == settings => Some(q.clone()),
@@ -116,13 +115,18 @@ impl Document {
     }
     pub(crate) fn remember_requirements(
         &self,
-        settings: crate::DiagnosticsConfig,
-        query: &Result<crate::offers::Query, String>,
+        settings: DiagnosticsConfig,
+        query: &Result<OfferQuery, String>,
     ) {
         if let Ok(mut cached) = self.requirements.lock() {
             *cached = Some((settings, query.clone()));
         }
     }
+}
+
+/// The type named by the document's top-level `type:` key, if it names one of the seven exactly.
+pub fn config_type(doc: &Document) -> Option<ConfigType> {
+    doc.config_type()
 }
 
 fn hash_text(text: &str) -> u64 {

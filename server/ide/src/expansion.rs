@@ -10,8 +10,8 @@
 //!   [`DOCUMENT_LIMIT`] values; later ones are not followed.
 //!
 //! Consumers that follow aliases ask [`Expansion::resolve`]; a blocked alias stays an alias (which
-//! every pass skips), and one warning at the alias says so. Conversions into owned values
-//! ([`crate::bridge::to_value`]) also stop after [`ALIAS_LIMIT`] values on their own.
+//! every pass skips), and one warning at the alias says so. The value syntaxes get the plan too
+//! (`bridge::NodeSource`), and any conversion into owned values stops after [`ALIAS_LIMIT`] values.
 //!
 //! The largest configuration in examples/ and tests/conformance/cases (counted with PyYAML, keys
 //! included) has 65 values in all: the alias limit is 150 times that, the document limit 15,000

@@ -5,8 +5,10 @@
 
 use dstack_syntax::{Node, NodeKind, PathSeg, ScalarStyle};
 
+use crate::config_type::ConfigType;
+use crate::document::Document;
 use crate::walk::{self, Spot};
-use crate::{ConfigType, Document, TextRange};
+use dstack_syntax::TextRange;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SymbolKind {
@@ -274,7 +276,7 @@ pub fn selection_ranges(doc: &Document, offset: u32) -> Vec<TextRange> {
 
 /// The volume/fleet/gateway this document defines, if it is such a configuration with a name.
 pub fn definitions_in(doc: &Document) -> Vec<Definition> {
-    let kind = match crate::config_type(doc) {
+    let kind = match crate::document::config_type(doc) {
         Some(ConfigType::Volume) => DefinitionKind::Volume,
         Some(ConfigType::Fleet) => DefinitionKind::Fleet,
         Some(ConfigType::Gateway) => DefinitionKind::Gateway,

@@ -17,8 +17,16 @@ use dstack_offers::{
 use dstack_syntax::{Node, Parse, PathSeg, ScalarValue};
 use dstack_values::{Input, Value};
 
-use crate::hover::HoverTarget;
-use crate::{AnalysisConfig, ConfigType, Document, Severity, TextRange, bridge, walk};
+use crate::bridge;
+use crate::config::AnalysisConfig;
+use crate::config_type::ConfigType;
+use crate::diagnostic::Severity;
+use crate::document::Document;
+use crate::expansion::Expansion;
+use crate::offer_query::OfferQuery;
+use crate::walk;
+use crate::walk::HoverTarget;
+use dstack_syntax::TextRange;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CodeLens {
@@ -28,16 +36,6 @@ pub struct CodeLens {
 
 /// Rows shown in a hover table.
 const HOVER_ROWS: usize = 5;
-
-/// What the preview is computed from: the resolved query and where the `resources` it used are.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Query {
-    pub requirements: Requirements,
-    /// The `resources:` key the query read (top level, or of the first group).
-    pub resources_key: Option<TextRange>,
-    /// `groups` / list `replicas`: the name (or index) of the group whose resources are used.
-    pub group: Option<String>,
-}
 
 /// The catalog previews use.
 pub fn catalog(config: &AnalysisConfig) -> &Catalog {
@@ -54,11 +52,11 @@ pub fn catalog(config: &AnalysisConfig) -> &Catalog {
 /// diagnostic (milliseconds on a 50,000-line file), so the answer is kept on the document, with
 /// the diagnostics settings it depends on (the catalog and backends only matter later, when
 /// offers are matched).
-pub fn requirements(doc: &Document, config: &AnalysisConfig) -> Result<Query, String> {
+pub fn requirements(doc: &Document, config: &AnalysisConfig) -> Result<OfferQuery, String> {
     if let Some(q) = doc.cached_requirements(config.diagnostics) {
         return q;
     }
-    let diags = crate::diagnostics(doc, config);
+    let diags = crate::diagnostics::diagnostics(doc, config);
     let q = compute_requirements(doc, config, &diags);
     doc.remember_requirements(config.diagnostics, &q);
     q
@@ -67,7 +65,11 @@ pub fn requirements(doc: &Document, config: &AnalysisConfig) -> Result<Query, St
 /// Fills the query cache from diagnostics the caller already computed for this document under
 /// `config` (the server does so after publishing them), so the next hover or lens does not run
 /// them again.
-pub fn prime(doc: &Document, config: &AnalysisConfig, diagnostics: &[crate::Diagnostic]) {
+pub fn prime(
+    doc: &Document,
+    config: &AnalysisConfig,
+    diagnostics: &[crate::diagnostic::Diagnostic],
+) {
     let q = compute_requirements(doc, config, diagnostics);
     doc.remember_requirements(config.diagnostics, &q);
 }
@@ -75,15 +77,15 @@ pub fn prime(doc: &Document, config: &AnalysisConfig, diagnostics: &[crate::Diag
 fn compute_requirements(
     doc: &Document,
     config: &AnalysisConfig,
-    diagnostics: &[crate::Diagnostic],
-) -> Result<Query, String> {
+    diagnostics: &[crate::diagnostic::Diagnostic],
+) -> Result<OfferQuery, String> {
     if doc.text.len() > config.diagnostics.max_file_size {
         return Err(format!(
             "the file is larger than {} bytes (`dstack.maxFileSize`), so it is not analysed",
             config.diagnostics.max_file_size
         ));
     }
-    let Some(ty) = crate::config_type(doc) else {
+    let Some(ty) = crate::document::config_type(doc) else {
         return Err("offers need a `type:` (dev-environment, task, service or fleet)".into());
     };
     if !matches!(
@@ -109,19 +111,20 @@ fn compute_requirements(
         );
     }
     let parse = &doc.parse;
+    let plan = doc.expansion();
     let Some(root) = parse.root.as_ref() else {
         return Err("the file is empty".into());
     };
-    let profile = profile_of(parse, root, None);
+    let profile = profile_of(parse, plan, root, None);
     if ty == ConfigType::Fleet {
         if child(parse, root, "ssh_config").is_some_and(|n| !is_null(n)) {
             return Err("an SSH fleet runs on your own hosts; it has no cloud offers".into());
         }
         let resources = child(parse, root, "resources").filter(|n| !is_null(n));
-        let res = resources.map(|n| resources_of(parse, n));
+        let res = resources.map(|n| resources_of(parse, plan, n));
         let nodes = child(parse, root, "nodes")
             .filter(|n| !is_null(n))
-            .and_then(|n| bridge::value_of(parse, n))
+            .and_then(|n| bridge::value_of(parse, plan, n))
             .and_then(|v| dstack_values::nodes::parse_value(&v).ok());
         let blocks = match child(parse, root, "blocks").and_then(bridge::input) {
             Some(i) => match dstack_values::enums::parse_blocks(&i) {
@@ -136,7 +139,7 @@ fn compute_requirements(
             zero_nodes: nodes.is_some_and(|n| n.target == 0),
             blocks,
         };
-        return Ok(Query {
+        return Ok(OfferQuery {
             requirements: Requirements::for_fleet(res.as_ref(), &profile, &fleet),
             resources_key: key_range(parse, Some(root), "resources"),
             group: None,
@@ -158,8 +161,10 @@ fn compute_requirements(
         Some(g) => child(parse, g, "resources").filter(|n| !is_null(n)),
         None => child(parse, root, "resources").filter(|n| !is_null(n)),
     };
-    let res = res_node.map(|n| resources_of(parse, n)).unwrap_or_default();
-    let profile = profile_of(parse, root, group);
+    let res = res_node
+        .map(|n| resources_of(parse, plan, n))
+        .unwrap_or_default();
+    let profile = profile_of(parse, plan, root, group);
     let mut run = RunContext {
         image: scalar_text(pick("image")).map(str::to_string),
         docker: scalar_bool(pick("docker")),
@@ -180,7 +185,7 @@ fn compute_requirements(
         .unwrap_or(&[])
         .iter()
         .filter(|v| !doc.expansion().is_blocked(v))
-        .filter_map(|v| bridge::value_of(parse, v))
+        .filter_map(|v| bridge::value_of(parse, plan, v))
         .filter_map(|v| dstack_values::volume::parse_value(&v).ok())
         .any(|m| {
             matches!(
@@ -197,7 +202,7 @@ fn compute_requirements(
             .map(|n| format!("`{n}`"))
             .unwrap_or_else(|| "0".to_string())
     });
-    Ok(Query {
+    Ok(OfferQuery {
         requirements,
         resources_key: match group {
             Some(g) => key_range(parse, Some(g), "resources"),
@@ -268,7 +273,7 @@ pub fn offers_hover_section(
     offset: u32,
     config: &AnalysisConfig,
 ) -> Option<String> {
-    let target = crate::hover::hover_target(doc, offset)?;
+    let target = walk::hover_target(doc, offset)?;
     hover_section(doc, &target, config)
 }
 
@@ -286,7 +291,7 @@ pub fn hover_section(
     Some(render_hover(&offers, &query, catalog(config)))
 }
 
-fn render_hover(offers: &OfferList<'_>, query: &Query, catalog: &Catalog) -> String {
+fn render_hover(offers: &OfferList<'_>, query: &OfferQuery, catalog: &Catalog) -> String {
     let s = offers.summary();
     let source = catalog.source().unwrap_or("catalog");
     let title = match &query.group {
@@ -311,7 +316,7 @@ pub fn listed_hover_section(
     listed: &[OfferView<'_>],
     source: &str,
 ) -> Option<String> {
-    let target = crate::hover::hover_target(doc, offset)?;
+    let target = walk::hover_target(doc, offset)?;
     if !on_resources(&target.path) {
         return None;
     }
@@ -418,20 +423,20 @@ fn on_resources(path: &[PathSeg]) -> bool {
 
 fn is_run_or_fleet(doc: &Document) -> bool {
     matches!(
-        crate::config_type(doc),
+        crate::document::config_type(doc),
         Some(
             ConfigType::DevEnvironment | ConfigType::Task | ConfigType::Service | ConfigType::Fleet
         )
     )
 }
 
-fn resources_of(parse: &Parse, node: &Node) -> ResourcesSpec {
+fn resources_of(parse: &Parse, plan: &Expansion, node: &Node) -> ResourcesSpec {
     use dstack_values::{cpu, disk, gpu, range};
     let get = |key: &str| walk::child(parse, node, &PathSeg::Key(key.into()));
     let value = |key: &str| {
         get(key)
             .filter(|n| !is_null(n))
-            .and_then(|n| bridge::value_of(parse, n))
+            .and_then(|n| bridge::value_of(parse, plan, n))
     };
     let cpu = value("cpu").and_then(|v| cpu::parse_value(&v).ok());
     let memory = value("memory").and_then(|v| range::parse_memory_value(&v).ok());
@@ -440,7 +445,7 @@ fn resources_of(parse: &Parse, node: &Node) -> ResourcesSpec {
     let disk = match get("disk") {
         None => None,
         Some(n) if is_null(n) => Some(None),
-        Some(n) => bridge::value_of(parse, n)
+        Some(n) => bridge::value_of(parse, plan, n)
             .and_then(|v| disk::parse_value(&v).ok())
             .map(Some),
     };
@@ -453,7 +458,7 @@ fn resources_of(parse: &Parse, node: &Node) -> ResourcesSpec {
 }
 
 /// Profile fields; a group's own `spot_policy` / `reservation` override the top level's.
-fn profile_of(parse: &Parse, root: &Node, group: Option<&Node>) -> Profile {
+fn profile_of(parse: &Parse, plan: &Expansion, root: &Node, group: Option<&Node>) -> Profile {
     let get = |key: &str| -> Option<&Node> {
         let k = PathSeg::Key(key.into());
         group
@@ -463,7 +468,7 @@ fn profile_of(parse: &Parse, root: &Node, group: Option<&Node>) -> Profile {
     };
     let list = |key: &str| -> Option<Vec<String>> {
         let node = get(key)?;
-        match bridge::value_of(parse, node)? {
+        match bridge::value_of(parse, plan, node)? {
             Value::Seq(items) => Some(items.iter().filter_map(value_text).collect()),
             Value::Scalar(s) => value_text(&Value::Scalar(s)).map(|t| vec![t]),
             Value::Map(_) => None,

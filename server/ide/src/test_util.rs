@@ -3,7 +3,10 @@
 //! A fixture is a document with `$0` where the cursor is (`$0…$0` marks a range). Helpers strip
 //! the markers, run one analysis entry point and render its answer as text for `expect!` snapshots.
 
-use crate::{AnalysisConfig, CompletionKind, Document, TextRange};
+use crate::completion::CompletionKind;
+use crate::config::AnalysisConfig;
+use crate::document::Document;
+use dstack_syntax::TextRange;
 
 pub const CURSOR: &str = "$0";
 
@@ -30,7 +33,7 @@ pub fn fixture(fixture: &str) -> (Document, u32) {
 /// Completions at `$0`, one per line: `kind label — detail`.
 pub fn render_completions(fixture_text: &str) -> String {
     let (doc, offset) = fixture(fixture_text);
-    let items = crate::completions(&doc, offset, &AnalysisConfig::default());
+    let items = crate::completion::completions(&doc, offset, &AnalysisConfig::default());
     let mut out = String::new();
     for item in items {
         out.push_str(kind_name(item.kind));
@@ -48,7 +51,7 @@ pub fn render_completions(fixture_text: &str) -> String {
 /// Labels of the completions at `$0`, in order.
 pub fn completion_labels(fixture_text: &str) -> Vec<String> {
     let (doc, offset) = fixture(fixture_text);
-    crate::completions(&doc, offset, &AnalysisConfig::default())
+    crate::completion::completions(&doc, offset, &AnalysisConfig::default())
         .into_iter()
         .map(|i| i.label)
         .collect()
@@ -58,7 +61,7 @@ pub fn completion_labels(fixture_text: &str) -> Vec<String> {
 /// snippet leaves the cursor (other tab stops are removed). Carriage returns show as `\r`.
 pub fn apply_completion(fixture_text: &str, label: &str) -> String {
     let (doc, offset) = fixture(fixture_text);
-    let items = crate::completions(&doc, offset, &AnalysisConfig::default());
+    let items = crate::completion::completions(&doc, offset, &AnalysisConfig::default());
     let Some(item) = items.into_iter().find(|i| i.label == label) else {
         return format!("no completion labelled `{label}`");
     };
@@ -77,7 +80,7 @@ pub fn apply_completion(fixture_text: &str, label: &str) -> String {
 /// Hover markdown at `$0`, or `(none)`.
 pub fn render_hover(fixture_text: &str) -> String {
     let (doc, offset) = fixture(fixture_text);
-    match crate::hover(&doc, offset, &AnalysisConfig::default()) {
+    match crate::hover::hover(&doc, offset, &AnalysisConfig::default()) {
         Some(h) => {
             let covered = doc
                 .text

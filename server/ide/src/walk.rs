@@ -6,15 +6,15 @@
 //! narrowed by the keys already written. Only the nodes along the path are visited: the cost is
 //! the path length times the size of the mappings on it, never the whole document.
 
-use dstack_model::{ConfigType, Object, Property, Shape, model};
+use dstack_model::{ConfigTypeModel, Object, Property, Shape, model};
 use dstack_syntax::{Node, NodeKind, Parse, PathSeg, TextRange};
 
-use crate::Document;
+use crate::document::Document;
 
 /// The model types the document may be: the one its `type:` names, or all of them when it names none.
-pub fn candidate_types(doc: &Document) -> Vec<&'static ConfigType> {
+pub fn candidate_types(doc: &Document) -> Vec<&'static ConfigTypeModel> {
     let m = model();
-    match crate::config_type(doc).and_then(|t| m.config_type(t.name())) {
+    match crate::document::config_type(doc).and_then(|t| m.config_type(t.name())) {
         Some(t) => vec![t],
         None => m.types.iter().collect(),
     }
@@ -234,8 +234,8 @@ fn dedup(shapes: Vec<&'static Shape>) -> Vec<&'static Shape> {
 /// Where an offset falls in the tree: on a key, or in a value (scalar, or whitespace of a collection).
 #[derive(Clone, Copy, Debug)]
 pub enum Spot<'d> {
-    /// On the key of an entry; `value` is that entry's value.
-    Key { key: &'d Node, value: &'d Node },
+    /// On the key of an entry.
+    Key { key: &'d Node },
     /// Inside a value node (the innermost one containing the offset).
     Value(&'d Node),
 }
@@ -280,10 +280,7 @@ pub fn locate(doc: &Document, offset: u32) -> Option<Located<'_>> {
                     dedup_ranges(&mut enclosing);
                     return Some(Located {
                         path,
-                        spot: Spot::Key {
-                            key: &entry.key,
-                            value: &entry.value,
-                        },
+                        spot: Spot::Key { key: &entry.key },
                         enclosing,
                     });
                 }
@@ -397,5 +394,46 @@ mod tests {
         assert_eq!(at(7), "value type");
         assert_eq!(at(26), "key resources.gpu");
         assert_eq!(at(31), "value resources.gpu");
+    }
+}
+
+/// What a hover is about: enough for another module (offer previews) to add its own section.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HoverTarget {
+    /// Path of the hovered key (ending in that key) or value.
+    pub path: Vec<PathSeg>,
+    /// The cursor is on a key, not on its value.
+    pub on_key: bool,
+    /// The hovered key or scalar.
+    pub range: TextRange,
+}
+
+/// The key or value under the cursor, if any.
+pub fn hover_target(doc: &Document, offset: u32) -> Option<HoverTarget> {
+    locate_target(doc, offset).map(|(t, _)| t)
+}
+
+pub(crate) fn locate_target(doc: &Document, offset: u32) -> Option<(HoverTarget, &Node)> {
+    let located = locate(doc, offset)?;
+    match located.spot {
+        Spot::Key { key, .. } => Some((
+            HoverTarget {
+                path: located.path,
+                on_key: true,
+                range: key.range,
+            },
+            key,
+        )),
+        Spot::Value(node) if matches!(node.kind, NodeKind::Scalar(_) | NodeKind::Alias(_)) => {
+            Some((
+                HoverTarget {
+                    path: located.path,
+                    on_key: false,
+                    range: node.range,
+                },
+                node,
+            ))
+        }
+        Spot::Value(_) => None,
     }
 }

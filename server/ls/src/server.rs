@@ -263,7 +263,7 @@ impl Backend {
             let Some(ty) = ide::config_type(&snap.doc) else {
                 return;
             };
-            if ide::offers::requirements(&snap.doc, &config).is_err() {
+            if ide::offer_requirements(&snap.doc, &config).is_err() {
                 return;
             }
             let name = key.rsplit('/').next().unwrap_or("dstack.yml").to_string();
@@ -328,10 +328,10 @@ impl Backend {
                         let diags = ide::diagnostics(&snap.doc, &config);
                         if config.offers_enabled {
                             // Hover and lens on this version then reuse these diagnostics.
-                            ide::offers::prime(&snap.doc, &config, &diags);
+                            ide::prime_offer_query(&snap.doc, &config, &diags);
                         }
                         let shown =
-                            ide::diagnostics::for_editor(diags, ide::diagnostics::EDITOR_LIMIT);
+                            ide::diagnostics_for_editor(diags, ide::EDITOR_DIAGNOSTICS_LIMIT);
                         let out: Vec<Diagnostic> =
                             shown.iter().map(|d| convert::diagnostic(&p, d)).collect();
                         (snap.version, out)
@@ -667,7 +667,7 @@ impl LanguageServer for Backend {
             let mut hover = ide::hover(&snap.doc, offset, &config)?;
             if let Some(o) = &live {
                 let views: Vec<_> = o.offers.iter().map(offers_source::OfferRow::view).collect();
-                let section = ide::offers::listed_hover_section(
+                let section = ide::listed_offers_hover_section(
                     &snap.doc,
                     offset,
                     o.count,

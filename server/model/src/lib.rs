@@ -15,8 +15,8 @@
 //!
 //! # Vocabulary
 //!
-//! - A [`ConfigType`] is one of the seven values of `type:` (`dev-environment`, `task`, `service`, `fleet`,
-//!   `gateway`, `volume`, `preset`). Its [`ConfigType::root`] is a [`Shape`]: an [`Shape::Object`] for six
+//! - A [`ConfigTypeModel`] describes one of the seven values of `type:` (`dev-environment`, `task`, `service`, `fleet`,
+//!   `gateway`, `volume`, `preset`). Its [`ConfigTypeModel::root`] is a [`Shape`]: an [`Shape::Object`] for six
 //!   types and a [`Shape::Union`] discriminated by `backend` for `volume`.
 //! - An [`Object`] is a YAML mapping with a fixed set of keys (`resources`, `gpu`, `retry`, …), identified by
 //!   a stable id (`"resources"`, `"gpu"`, `"model-openai"`, …). Its [`Object::properties`] are in documented
@@ -46,7 +46,7 @@
 //!   [`docs_url_at_path`](Model::docs_url_at_path);
 //! - [`other_types_with_property`](Model::other_types_with_property) ("`port` is only valid in a
 //!   `service`"), [`removed_property`](Model::removed_property) ("`pool_name` was removed in 0.20.0");
-//! - [`ConfigType::key_order`], [`ConfigType::variant`] (a volume backend), [`Object::property`],
+//! - [`ConfigTypeModel::key_order`], [`ConfigTypeModel::variant`] (a volume backend), [`Object::property`],
 //!   [`Object::removed_property`], [`Property::value_kind`] (scalar / mapping / list to insert),
 //!   [`Property::enum_values`], [`Property::syntaxes`], [`Property::nullable`],
 //!   [`Property::removed_value`], [`Shape::describe`].
@@ -106,7 +106,7 @@ pub fn model() -> &'static Model {
 pub struct Model {
     pub version: String,
     pub syntaxes: Vec<Syntax>,
-    pub types: Vec<ConfigType>,
+    pub types: Vec<ConfigTypeModel>,
     pub objects: Vec<Object>,
     object_index: HashMap<String, usize>,
 }
@@ -125,7 +125,7 @@ pub struct Syntax {
 
 /// One value of `type:`.
 #[derive(Clone, Debug, Deserialize)]
-pub struct ConfigType {
+pub struct ConfigTypeModel {
     /// The `type:` value, e.g. `"dev-environment"`.
     pub name: String,
     /// A paragraph on what the type is for.
@@ -433,7 +433,7 @@ pub enum PathSeg<'a> {
 struct RawModel {
     version: String,
     syntaxes: Vec<Syntax>,
-    types: Vec<ConfigType>,
+    types: Vec<ConfigTypeModel>,
     objects: Vec<Object>,
 }
 
@@ -518,7 +518,7 @@ impl Model {
     }
 
     /// The type with this `type:` value.
-    pub fn config_type(&self, name: &str) -> Option<&ConfigType> {
+    pub fn config_type(&self, name: &str) -> Option<&ConfigTypeModel> {
         self.types.iter().find(|t| t.name == name)
     }
 
@@ -641,7 +641,7 @@ impl Model {
     /// The types whose top level has a property `name`, in model order. Call it when a key is unknown
     /// in the document's type, so every result is another type (for "`port` is only valid in a
     /// `service`").
-    pub fn other_types_with_property(&self, name: &str) -> Vec<&ConfigType> {
+    pub fn other_types_with_property(&self, name: &str) -> Vec<&ConfigTypeModel> {
         self.types
             .iter()
             .filter(|t| {
@@ -685,7 +685,7 @@ impl Model {
     }
 }
 
-impl ConfigType {
+impl ConfigTypeModel {
     /// Top-level keys in documented order (`type` first). For volumes, merged over backends.
     pub fn key_order(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();

@@ -99,7 +99,7 @@ fn generate_for(m: &Model) -> Value {
     })
 }
 
-fn type_markdown(t: &crate::ConfigType) -> String {
+fn type_markdown(t: &crate::ConfigTypeModel) -> String {
     format!(
         "{}\n\n[Reference]({}) · [Concept]({})",
         t.doc, t.docs_url, t.concept_url

@@ -1,7 +1,7 @@
 //! The default catalog compiled into the binary: one gpuhunt CSV per provider under `data/`,
 //! written by `data/generate.py` from the public facts listed there (see `data/README.md`).
 
-use crate::Catalog;
+use crate::catalog::store::Catalog;
 
 /// Date the embedded prices were collected (list prices as published on that date).
 pub const EMBEDDED_DATE: &str = "2026-11-27";

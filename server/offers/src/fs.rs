@@ -15,7 +15,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use crate::Catalog;
+use crate::catalog::store::Catalog;
 
 /// Largest CSV file or zip member read (gpuhunt's biggest CSVs are a few MB; the reference
 /// catalog's biggest, gcp.csv, is 1.5 MB).

@@ -4,7 +4,7 @@
 
 use dstack_values::gpu_names;
 
-use crate::Vendor;
+use dstack_values::gpu_names::Vendor;
 
 /// Compute capability of an NVIDIA GPU name (case-insensitive), `None` when unknown.
 pub fn compute_capability(name: &str) -> Option<(u32, u32)> {

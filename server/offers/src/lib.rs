@@ -32,6 +32,7 @@ mod embedded;
 pub mod fs;
 pub mod gpus;
 pub mod matcher;
+mod names;
 pub mod requirements;
 pub mod settings;
 
@@ -45,17 +46,4 @@ pub use settings::{BackendConfig, BackendSettings};
 
 pub use dstack_values::cpu::CpuArch;
 pub use dstack_values::gpu_names::Vendor;
-
-/// A vendor as a catalog row spells it (gpuhunt's names, any case; no aliases).
-pub fn parse_vendor(s: &str) -> Option<Vendor> {
-    Vendor::ALL
-        .into_iter()
-        .find(|v| v.as_str().eq_ignore_ascii_case(s))
-}
-
-/// A CPU architecture as a catalog row spells it (`x86` / `arm`, any case).
-pub fn parse_cpu_arch(s: &str) -> Option<CpuArch> {
-    [CpuArch::X86, CpuArch::Arm]
-        .into_iter()
-        .find(|a| a.as_str().eq_ignore_ascii_case(s))
-}
+pub use names::{parse_cpu_arch, parse_vendor};

@@ -3,10 +3,13 @@
 //! (backends, regions, instance types, blocks), sorted by price.
 
 use crate::backends::{self, Disk, Kind};
-use crate::catalog::{Catalog, FxMap, Item, Sym, bits, opt};
+use crate::catalog::intern::{FxMap, Sym, Table};
+use crate::catalog::store::{Catalog, Item, bits, opt};
+use crate::gpus;
 use crate::requirements::{Blocks, Range, RangeExt, Requirements, between, intersect};
 use crate::settings::BackendSettings;
-use crate::{CpuArch, Vendor, gpus};
+use dstack_values::cpu::CpuArch;
+use dstack_values::gpu_names::Vendor;
 
 /// One matching offer. Accessors read the catalog it came from.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -355,7 +358,7 @@ fn contains_ci(list: &[String], s: &str) -> bool {
 }
 
 /// A per-query yes/no for each entry of one of the catalog's small tables.
-fn table_mask(catalog: &Catalog, table: &crate::catalog::Table, wanted: &[String]) -> Vec<bool> {
+fn table_mask(catalog: &Catalog, table: &Table, wanted: &[String]) -> Vec<bool> {
     table
         .syms
         .iter()

@@ -3,7 +3,9 @@
 //! dstack's defaults and server-side rules (default sizes, vendor inference, x86 for the default
 //! image, on-demand by default, multinode / privileged backend restrictions).
 
-use crate::{CpuArch, Vendor, gpus};
+use crate::gpus;
+use dstack_values::cpu::CpuArch;
+use dstack_values::gpu_names::Vendor;
 
 /// Ranges are dstack-values' (`cpu: 4` is `min = max = 4`; a missing side is unbounded), so
 /// the analysis layer's parses pass straight through. Counts are `i128` like theirs.

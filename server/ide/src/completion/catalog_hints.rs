@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use dstack_offers::{Catalog, gpu_offer_counts};
 
-use crate::AnalysisConfig;
+use crate::config::AnalysisConfig;
 
 pub(super) struct Hints {
     /// Lowercased GPU name → position when sorted by offer count (0 = most offers).

@@ -7,7 +7,7 @@
 
 use dstack_model::{Object, Property, Shape, ValueKind, model};
 
-use crate::AnalysisConfig;
+use crate::config::AnalysisConfig;
 use crate::test_util::{completion_labels, fixture};
 
 /// Where keys of one mapping are written: the text above, the key column, and whether the
@@ -211,24 +211,25 @@ fn offered_values_are_accepted() {
         let place = &case.place;
         let fixture_text = format!("{}{}{}: $0\n", place.above, place.line_start(), case.key);
         let (doc, offset) = fixture(&fixture_text);
-        let items = crate::completions(&doc, offset, &AnalysisConfig::default());
+        let items = crate::completion::completions(&doc, offset, &AnalysisConfig::default());
         for item in items.iter().filter(|i| !i.deprecated).take(8) {
             let text = crate::test_util::apply_completion(&fixture_text, &item.label);
             let value_start = offset as usize;
             let value_end = value_start + item.insert_text.len();
-            let doc = crate::Document::new(text.clone());
+            let doc = crate::document::Document::new(text.clone());
             checked += 1;
             // Hover on the inserted value explains it rather than rejecting it.
-            let hover = crate::hover(&doc, value_start as u32 + 1, &AnalysisConfig::default());
+            let hover =
+                crate::hover::hover(&doc, value_start as u32 + 1, &AnalysisConfig::default());
             if let Some(h) = hover.filter(|h| h.markdown.contains("cannot read")) {
                 misses.push(format!(
                     "{} {}.{}: hover on `{}` says {}\n{text}",
                     case.type_name, place.path, case.key, item.label, h.markdown
                 ));
             }
-            for d in crate::diagnostics(&doc, &AnalysisConfig::default()) {
+            for d in crate::diagnostics::diagnostics(&doc, &AnalysisConfig::default()) {
                 let on_value = (value_start..value_end).contains(&(d.range.start as usize));
-                if on_value && d.severity == crate::Severity::Error {
+                if on_value && d.severity == crate::diagnostic::Severity::Error {
                     misses.push(format!(
                         "{} {}.{}: `{}` → {}\n{text}",
                         case.type_name, place.path, case.key, item.label, d.message
@@ -280,7 +281,7 @@ fn every_property_is_completed_and_hovered_where_it_belongs() {
         let (first, rest) = case.key.split_at(1);
         let hover_fixture = format!("{}{}{first}$0{rest}:\n", place.above, place.line_start());
         let (doc, offset) = fixture(&hover_fixture);
-        let hover = crate::hover(&doc, offset, &AnalysisConfig::default());
+        let hover = crate::hover::hover(&doc, offset, &AnalysisConfig::default());
         if hover.is_none_or(|h| h.markdown.trim().is_empty()) {
             misses.push(format!(
                 "hover: {} {}.{} has none in\n{hover_fixture}",

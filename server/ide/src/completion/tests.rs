@@ -557,7 +557,8 @@ fn keys_inside_a_flow_mapping_stay_inline() {
 #[test]
 fn keys_with_values_ask_for_completion_again() {
     let (doc, offset) = crate::test_util::fixture("name: x\nsp$0\n");
-    let items = crate::completions(&doc, offset, &crate::AnalysisConfig::default());
+    let items =
+        crate::completion::completions(&doc, offset, &crate::config::AnalysisConfig::default());
     let retrigger: Vec<&str> = items
         .iter()
         .filter(|i| i.retrigger)
@@ -654,8 +655,9 @@ fn every_skeleton_is_a_valid_configuration() {
     // dstack 0.22.5 accepts all seven (checked with the oracle); our diagnostics must agree.
     for t in &dstack_model::model().types {
         let text = super::expand_snippet(&t.skeleton, "");
-        let doc = crate::Document::new(text.clone());
-        let found = crate::diagnostics(&doc, &crate::AnalysisConfig::default());
+        let doc = crate::document::Document::new(text.clone());
+        let found =
+            crate::diagnostics::diagnostics(&doc, &crate::config::AnalysisConfig::default());
         assert!(found.is_empty(), "{}:\n{text}\n{found:?}", t.name);
     }
 }
@@ -663,7 +665,8 @@ fn every_skeleton_is_a_valid_configuration() {
 #[test]
 fn tokens_after_a_colon_filter_on_the_whole_value() {
     let (doc, offset) = crate::test_util::fixture("type: task\nresources:\n  gpu: A100:$0\n");
-    let items = crate::completions(&doc, offset, &crate::AnalysisConfig::default());
+    let items =
+        crate::completion::completions(&doc, offset, &crate::config::AnalysisConfig::default());
     let two = items.iter().find(|i| i.label == "2");
     expect![[r#"Some("A100:2") Some("A100:2")"#]].assert_eq(&format!(
         "{:?} {:?}",
@@ -679,13 +682,13 @@ fn a_configured_catalog_ranks_gpus_and_lists_regions() {
         x2,moon-1,2.0,8,32,2,L40S,48,False,,nvidia,,x86,\n\
         x3,mars-2,3.0,8,32,1,T4,16,False,,nvidia,,x86,\n";
     let catalog = dstack_offers::Catalog::from_csv("runpod", csv);
-    let config = crate::AnalysisConfig {
+    let config = crate::config::AnalysisConfig {
         catalog: Some(std::sync::Arc::new(catalog)),
-        ..crate::AnalysisConfig::default()
+        ..crate::config::AnalysisConfig::default()
     };
     let labels = |fixture: &str| {
         let (doc, offset) = crate::test_util::fixture(fixture);
-        crate::completions(&doc, offset, &config)
+        crate::completion::completions(&doc, offset, &config)
             .into_iter()
             .take(3)
             .map(|i| i.label)

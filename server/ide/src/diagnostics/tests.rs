@@ -3,7 +3,9 @@
 
 use expect_test::{Expect, expect};
 
-use crate::{AnalysisConfig, Document, diagnostics};
+use crate::config::AnalysisConfig;
+use crate::diagnostics::diagnostics;
+use crate::document::Document;
 
 fn line_col(text: &str, offset: u32) -> (usize, usize) {
     let before = text.get(..offset as usize).unwrap_or(text);
@@ -50,7 +52,7 @@ fn render(text: &str) -> String {
     out
 }
 
-fn check(fixture: &str, expect: Expect) {
+pub(super) fn check(fixture: &str, expect: Expect) {
     expect.assert_eq(&render(fixture));
 }
 
@@ -458,50 +460,6 @@ fn gateway_and_volume_server_rules() {
 }
 
 #[test]
-fn yaml_11_pitfalls() {
-    check(
-        "type: task\ncommands: [echo]\npython: 3.10\nenv:\n  DEBUG: on\nuser: 010\nentrypoint: 2024-01-01\nprivileged: yes\nretry:\n  duration: off\n",
-        expect![[r#"
-            type: task
-            commands: [echo]
-            python: 3.10
-                    ^^^^ 3:9-3:13 warning yaml11-pitfall unquoted `3.10` is the number 3.1 in YAML; dstack reads it as Python 3.10, but quote it to say what you mean: `python: "3.10"`
-            env:
-              DEBUG: on
-                     ^^ 5:10-5:12 error wrong-type `env` expects a string, got `on`, which YAML reads as the boolean true
-            user: 010
-                  ^^^ 6:7-6:10 warning yaml11-pitfall unquoted `010` is an octal number in YAML 1.1, so dstack reads 8; quote it if you mean the text
-            entrypoint: 2024-01-01
-                        ^^^^^^^^^^ 7:13-7:23 error wrong-type `entrypoint` expects a string, got `2024-01-01`, which YAML reads as a date
-            privileged: yes
-            retry:
-              duration: off
-                        ^^^ 10:13-10:16 warning yaml11-pitfall unquoted `off` is the boolean false in YAML 1.1 (which dstack uses): write `false`, or quote it if you mean the text
-
-        "#]],
-    );
-}
-
-#[test]
-fn hardcoded_secrets() {
-    check(
-        "type: task\nimage: ghcr.io/me/app\nenv:\n  - HF_TOKEN=hf_abcdefghijklmnopqrstuvwxyz\nregistry_auth:\n  username: me\n  password: hunter2hunter2\n",
-        expect![[r#"
-            type: task
-            image: ghcr.io/me/app
-            env:
-              - HF_TOKEN=hf_abcdefghijklmnopqrstuvwxyz
-                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ 4:14-4:43 warning hardcoded-secret `HF_TOKEN` looks like a token written in the file: store it with `dstack secret set HF_TOKEN …` and use `${{ secrets.HF_TOKEN }}`
-            registry_auth:
-              username: me
-              password: hunter2hunter2
-                        ^^^^^^^^^^^^^^ 7:13-7:27 warning hardcoded-secret the registry password is written in the file: store it as a dstack secret and use `${{ secrets.REGISTRY_PASSWORD }}` (or `${{ env.NAME }}` from `env`)
-
-        "#]],
-    );
-}
-
-#[test]
 fn yaml_errors_and_empty_files() {
     check(
         "",
@@ -820,8 +778,8 @@ fn alias_bombs_are_not_expanded() {
             let _ = crate::code_lenses(&doc, &AnalysisConfig::default());
             let at = full.rfind('*').unwrap_or(0);
             let (hdoc, offset) = fixture(&format!("{}$0{}", &full[..at], &full[at..]));
-            let _ = crate::hover(&hdoc, offset, &AnalysisConfig::default());
-            let _ = crate::completions(&hdoc, offset, &AnalysisConfig::default());
+            let _ = crate::hover::hover(&hdoc, offset, &AnalysisConfig::default());
+            let _ = crate::completion::completions(&hdoc, offset, &AnalysisConfig::default());
         }
         let _ = done.send(());
     });
@@ -862,7 +820,7 @@ fn editors_get_the_most_severe_diagnostics_and_a_count() {
     assert!(
         shown[1..]
             .iter()
-            .all(|d| d.severity == crate::Severity::Error)
+            .all(|d| d.severity == crate::diagnostic::Severity::Error)
     );
     let few = diagnostics(
         &Document::new("type: task\nk: 1\n".into()),

@@ -2,7 +2,7 @@
 
 use dstack_syntax::{Node, NodeKind, Parse, ScalarValue, TextRange};
 
-use super::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::expansion::Expansion;
 
 pub(crate) struct Cx<'a> {

@@ -140,7 +140,7 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
             .map_err(std::io::Error::other)
             .and_then(|()| writeln!(out))
     } else {
-        let source = ide::offers::catalog(&config)
+        let source = ide::offer_catalog(&config)
             .source()
             .unwrap_or("catalog")
             .to_string();
@@ -148,7 +148,7 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
             &mut out,
             &rows,
             opts.max.unwrap_or(TABLE_ROWS),
-            &ide::offers::summary_title(&list),
+            &ide::offers_summary_title(&list),
             &source,
         )
     };

@@ -1,9 +1,11 @@
 //! Questions about the catalog itself rather than an offer query: its rows as plain data, GPU
 //! popularity for ranking completions, and the regions each backend offers.
 
-use super::{Catalog, FxMap, Item, bits, opt};
+use super::intern::FxMap;
+use super::store::{Catalog, Item, bits, opt};
 use crate::backends;
-use crate::{OfferView, Vendor};
+use crate::matcher::OfferView;
+use dstack_values::gpu_names::Vendor;
 
 /// One row as plain data: the offer it makes as it stands (the very view the matcher gives, at
 /// the row's own price and disk), plus what only the file says.

@@ -4,10 +4,12 @@
 
 use std::io::Read;
 
-use super::{Catalog, Item, LoadWarning, bits, mib_round};
+use super::intern::{FxMap, Sym};
+use super::store::{Catalog, Item, LoadWarning, bits, mib_round};
 use crate::backends::{self, Kind};
-use crate::catalog::intern::{FxMap, Sym};
-use crate::{CpuArch, Vendor};
+use crate::names::{parse_cpu_arch, parse_vendor};
+use dstack_values::cpu::CpuArch;
+use dstack_values::gpu_names::Vendor;
 
 /// Rows a catalog holds at most (88 bytes each in memory). The 27k-row reference catalog in
 /// gpuhunt's layout is about a seventh of this.
@@ -276,7 +278,7 @@ impl Catalog {
         let mut gpu_name = optional(6);
         let mut vendor = match optional(10) {
             None => None,
-            Some(v) => Some(crate::parse_vendor(v).ok_or_else(|| bad(10, v))?),
+            Some(v) => Some(parse_vendor(v).ok_or_else(|| bad(10, v))?),
         };
         if let Some(tpu) = gpu_name.and_then(|n| n.strip_prefix("tpu-")) {
             // Older catalogs marked TPUs by a `tpu-` prefix and had no vendor column.
@@ -287,7 +289,7 @@ impl Catalog {
         }
         let arch = match optional(12) {
             None => CpuArch::X86,
-            Some(v) => crate::parse_cpu_arch(v).ok_or_else(|| bad(12, v))?,
+            Some(v) => parse_cpu_arch(v).ok_or_else(|| bad(12, v))?,
         };
         let instance = required(0)?;
         let location = required(1)?;
@@ -401,7 +403,7 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gpu_offer_counts;
+    use crate::catalog::hints::gpu_offer_counts;
 
     const HEADER: &str = "instance_name,location,price,cpu,memory,gpu_count,gpu_name,gpu_memory,spot,disk_size,gpu_vendor,flags,cpu_arch,provider_data\n";
 

@@ -4,7 +4,7 @@
 use dstack_syntax::{Node, PathSeg, TextRange};
 use dstack_values::interpolation::Context;
 
-use crate::Document;
+use crate::document::Document;
 use crate::walk;
 
 /// The interpolation context of the value at `path`, if dstack interpolates it there.
@@ -14,7 +14,10 @@ pub(crate) fn context_for(doc: &Document, path: &[PathSeg]) -> Option<Context> {
         [.., "commands"] => Context::Commands,
         ["env", ..] => Context::Secrets,
         ["registry_auth", ..] | ["probes", ..] => Context::EnvRefs(env_names(doc)),
-        ["domain"] if crate::config_type(doc) == Some(crate::ConfigType::Gateway) => {
+        ["domain"]
+            if crate::document::config_type(doc)
+                == Some(crate::config_type::ConfigType::Gateway) =>
+        {
             Context::GatewayDomain
         }
         [.., "volumes", "name"] => Context::VolumeName,

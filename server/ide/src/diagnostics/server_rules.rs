@@ -1,7 +1,7 @@
 //! Rules the dstack server applies when it gets the plan request: the file loads, but `dstack apply`
 //! will then fail. Reported as warnings, since a different server configuration could change them.
 
-use dstack_model::ConfigType;
+use dstack_model::ConfigTypeModel;
 use dstack_syntax::Node;
 use dstack_values::duration::Setting;
 
@@ -11,7 +11,7 @@ use crate::bridge::{self, Parsed, Syntax};
 
 const SERVER: &str = "the dstack server will reject this";
 
-pub(crate) fn check(cx: &mut Cx, ty: &ConfigType) {
+pub(crate) fn check(cx: &mut Cx, ty: &ConfigTypeModel) {
     let Some(root) = cx.parse.root.as_ref().map(|r| cx.resolve(r)) else {
         return;
     };
@@ -59,14 +59,16 @@ fn warn_key(cx: &mut Cx, map: &Node, key: &str, message: impl Into<String>) {
 fn run(cx: &mut Cx, root: &Node, kind: &str) {
     if let Some(retry) = cx.get(root, "retry")
         && let Some(d) = cx.get(retry, "duration")
-        && let Ok(Parsed::Seconds(s)) = bridge::check_syntax(Syntax::Duration, d, cx.parse)
+        && let Ok(Parsed::Seconds(s)) =
+            bridge::check_syntax(Syntax::Duration, d, cx.parse, cx.expansion)
         && s < 0
     {
         warn_key(cx, retry, "duration", "`retry.duration` cannot be negative");
     }
     if let Some(policy) = cx.get(root, "utilization_policy")
         && let Some(w) = cx.get(policy, "time_window")
-        && let Ok(Parsed::Seconds(s)) = bridge::check_syntax(Syntax::Duration, w, cx.parse)
+        && let Ok(Parsed::Seconds(s)) =
+            bridge::check_syntax(Syntax::Duration, w, cx.parse, cx.expansion)
         && s > 3600
     {
         warn_key(
@@ -83,7 +85,8 @@ fn run(cx: &mut Cx, root: &Node, kind: &str) {
         }
         for p in items {
             if let Some(t) = cx.get(p, "timeout")
-                && let Ok(Parsed::Seconds(s)) = bridge::check_syntax(Syntax::Duration, t, cx.parse)
+                && let Ok(Parsed::Seconds(s)) =
+                    bridge::check_syntax(Syntax::Duration, t, cx.parse, cx.expansion)
                 && s > 300
             {
                 warn_key(
@@ -144,7 +147,7 @@ fn run(cx: &mut Cx, root: &Node, kind: &str) {
 
 fn replica_min(cx: &Cx, map: &Node, key: &str) -> Option<i128> {
     let node = cx.get_set(map, key)?;
-    match bridge::check_syntax(Syntax::IntRange, node, cx.parse) {
+    match bridge::check_syntax(Syntax::IntRange, node, cx.parse, cx.expansion) {
         Ok(Parsed::IntRange(r)) => Some(r.min.unwrap_or(0)),
         _ => None,
     }
@@ -162,7 +165,8 @@ fn image_support(cx: &mut Cx, root: &Node, level: &Node) {
     if let Some(gpu) = cx.get_set(resources, "gpu")
         && !image
         && !docker
-        && let Ok(Parsed::Gpu(spec)) = bridge::check_syntax(Syntax::Gpu, gpu, cx.parse)
+        && let Ok(Parsed::Gpu(spec)) =
+            bridge::check_syntax(Syntax::Gpu, gpu, cx.parse, cx.expansion)
         && let Some(vendor) = unsupported_vendor(&spec)
     {
         let range = cx.key_range(resources, "gpu");
@@ -176,7 +180,8 @@ fn image_support(cx: &mut Cx, root: &Node, level: &Node) {
         );
     }
     if let Some(cpu) = cx.get_set(resources, "cpu")
-        && let Ok(Parsed::Cpu(spec)) = bridge::check_syntax(Syntax::Cpu, cpu, cx.parse)
+        && let Ok(Parsed::Cpu(spec)) =
+            bridge::check_syntax(Syntax::Cpu, cpu, cx.parse, cx.expansion)
         && spec.arch == Some(dstack_values::cpu::CpuArch::Arm)
     {
         let range = cx.key_range(resources, "cpu");
@@ -519,7 +524,7 @@ fn volume(cx: &mut Cx, root: &Node) {
     if external
         && let Some(a) = cx.get_set(root, "auto_cleanup_duration")
         && let Ok(Parsed::Duration(Setting::Seconds(s))) =
-            bridge::check_syntax(Syntax::IdleDuration, a, cx.parse)
+            bridge::check_syntax(Syntax::IdleDuration, a, cx.parse, cx.expansion)
         && s > 0
     {
         warn_key(

@@ -76,11 +76,13 @@ pub fn parse(text: &str) -> Parse {
 }
 
 /// The nodes one chunk contributes, before they are joined into the root.
+/// One per chunk, all alive until they are joined: the single-node variants are boxed so a
+/// file of 200,000 one-line entries does not pay a whole `Node` per chunk twice.
 enum Piece {
     Entries(Vec<Entry>),
-    Header(Option<Node>),
+    Header(Option<Box<Node>>),
     Items(Vec<Node>),
-    Root(Node),
+    Root(Box<Node>),
     Nothing,
 }
 
@@ -289,7 +291,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                     ChunkKind::ListHeader => {
                         Piece::Header(old_nodes.key(info.entry).map(|mut k| {
                             shift_node(&mut k, delta);
-                            k
+                            Box::new(k)
                         }))
                     }
                     ChunkKind::ListItems => {
@@ -318,7 +320,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                     add_tab_errors(src, chunk.range.start, &mut errors);
                 }
                 let piece = match (root, chunk.kind) {
-                    (Some(node), _) if split.single => Piece::Root(node),
+                    (Some(node), _) if split.single => Piece::Root(Box::new(node)),
                     (
                         Some(Node {
                             kind: NodeKind::Mapping(m),
@@ -332,7 +334,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                             ..
                         }),
                         ChunkKind::ListHeader,
-                    ) => Piece::Header(m.into_iter().next().map(|e| e.key)),
+                    ) => Piece::Header(m.into_iter().next().map(|e| Box::new(e.key))),
                     (
                         Some(Node {
                             kind: NodeKind::Sequence(items),
@@ -362,7 +364,17 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
             },
         ));
     }
-    // Join the pieces; each list's items vector is sized once for all its groups.
+    // Join the pieces; the root's entries and each list's items vector are sized once.
+    entries.reserve_exact(
+        parts
+            .iter()
+            .map(|(p, _)| match p {
+                Piece::Entries(m) => m.len(),
+                Piece::Header(_) => 1,
+                _ => 0,
+            })
+            .sum(),
+    );
     let mut k = 0;
     while k < parts.len() {
         let items_after = |from: usize| -> usize {
@@ -392,7 +404,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
             }
             Piece::Header(key) => {
                 // The list's dash starts the value; items are added by the chunks that follow.
-                let key = key.unwrap_or_else(|| error_node(chunk.start));
+                let key = key.map_or_else(|| error_node(chunk.start), |k| *k);
                 let at = TextRange::empty(key.range.end);
                 info.entry = entries.len();
                 open_list = Some(entries.len());
@@ -421,7 +433,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                     }
                 }
             }
-            Piece::Root(node) => single_root = Some(node),
+            Piece::Root(node) => single_root = Some(*node),
             Piece::Nothing => {}
         }
         all_errors.extend(info.errors.iter().cloned());

@@ -425,10 +425,13 @@ impl Builder<'_> {
                 let last = entries
                     .last()
                     .map(|e| e.value.range.end.max(e.key.range.end));
+                // Growth slack would outlive the parse: a chunk is often one entry.
+                entries.shrink_to_fit();
                 (NodeKind::Mapping(entries), last)
             }
-            FrameKind::Seq { items } => {
+            FrameKind::Seq { mut items } => {
                 let last = items.last().map(|n| n.range.end);
+                items.shrink_to_fit();
                 (NodeKind::Sequence(items), last)
             }
         };

@@ -49,20 +49,6 @@ struct ChunkInfo {
     special: bool,
 }
 
-impl ChunkInfo {
-    fn placeholder() -> ChunkInfo {
-        ChunkInfo {
-            range: TextRange::default(),
-            kind: ChunkKind::Entries,
-            entry: 0,
-            first: 0,
-            n: 0,
-            errors: Vec::new(),
-            special: false,
-        }
-    }
-}
-
 #[derive(Clone, Debug)]
 struct AnchorDef {
     name: String,
@@ -76,13 +62,11 @@ pub fn parse(text: &str) -> Parse {
 }
 
 /// The nodes one chunk contributes, before they are joined into the root.
-/// One per chunk, all alive until they are joined: the single-node variants are boxed so a
-/// file of 200,000 one-line entries does not pay a whole `Node` per chunk twice.
 enum Piece {
     Entries(Vec<Entry>),
-    Header(Option<Box<Node>>),
+    Header(Option<Node>),
     Items(Vec<Node>),
-    Root(Box<Node>),
+    Root(Node),
     Nothing,
 }
 
@@ -261,7 +245,6 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
     let mut single_root = None;
     // The list being filled by `ListItems` chunks: its entry index in `entries`.
     let mut open_list: Option<usize> = None;
-    let mut parts: Vec<(Piece, ChunkInfo)> = Vec::with_capacity(n_new);
     for (i, chunk) in split.chunks.iter().enumerate() {
         let reuse = if i < prefix {
             Some(i)
@@ -291,7 +274,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                     ChunkKind::ListHeader => {
                         Piece::Header(old_nodes.key(info.entry).map(|mut k| {
                             shift_node(&mut k, delta);
-                            Box::new(k)
+                            k
                         }))
                     }
                     ChunkKind::ListItems => {
@@ -320,7 +303,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                     add_tab_errors(src, chunk.range.start, &mut errors);
                 }
                 let piece = match (root, chunk.kind) {
-                    (Some(node), _) if split.single => Piece::Root(Box::new(node)),
+                    (Some(node), _) if split.single => Piece::Root(node),
                     (
                         Some(Node {
                             kind: NodeKind::Mapping(m),
@@ -334,7 +317,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                             ..
                         }),
                         ChunkKind::ListHeader,
-                    ) => Piece::Header(m.into_iter().next().map(|e| Box::new(e.key))),
+                    ) => Piece::Header(m.into_iter().next().map(|e| e.key)),
                     (
                         Some(Node {
                             kind: NodeKind::Sequence(items),
@@ -351,48 +334,18 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                 (piece, errors, special)
             }
         };
-        parts.push((
-            piece,
-            ChunkInfo {
-                range: chunk.range,
-                kind: chunk.kind,
-                entry: 0,
-                first: 0,
-                n: 0,
-                errors,
-                special,
-            },
-        ));
-    }
-    // Join the pieces; the root's entries and each list's items vector are sized once.
-    entries.reserve_exact(
-        parts
-            .iter()
-            .map(|(p, _)| match p {
-                Piece::Entries(m) => m.len(),
-                Piece::Header(_) => 1,
-                _ => 0,
-            })
-            .sum(),
-    );
-    let mut k = 0;
-    while k < parts.len() {
-        let items_after = |from: usize| -> usize {
-            parts[from..]
-                .iter()
-                .take_while(|(_, info)| info.kind == ChunkKind::ListItems)
-                .map(|(p, _)| if let Piece::Items(v) = p { v.len() } else { 0 })
-                .sum()
+        let mut info = ChunkInfo {
+            range: chunk.range,
+            kind: chunk.kind,
+            entry: 0,
+            first: 0,
+            n: 0,
+            errors,
+            special,
         };
-        let capacity = if parts[k].1.kind == ChunkKind::ListHeader {
-            items_after(k + 1)
-        } else {
-            0
-        };
-        let (piece, mut info) =
-            std::mem::replace(&mut parts[k], (Piece::Nothing, ChunkInfo::placeholder()));
+        // Joined at once, so a chunk's nodes are freed before the next chunk is parsed: holding
+        // every chunk's tree until the end doubled the peak on files of many small entries.
         let chunk = info.range;
-        k += 1;
         if info.kind != ChunkKind::ListItems {
             open_list = None;
         }
@@ -404,13 +357,13 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
             }
             Piece::Header(key) => {
                 // The list's dash starts the value; items are added by the chunks that follow.
-                let key = key.map_or_else(|| error_node(chunk.start), |k| *k);
+                let key = key.unwrap_or_else(|| error_node(chunk.start));
                 let at = TextRange::empty(key.range.end);
                 info.entry = entries.len();
                 open_list = Some(entries.len());
                 let value = Node {
                     range: at,
-                    kind: NodeKind::Sequence(Vec::with_capacity(capacity)),
+                    kind: NodeKind::Sequence(Vec::new()),
                     anchor: None,
                     tag: None,
                 };
@@ -433,11 +386,18 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                     }
                 }
             }
-            Piece::Root(node) => single_root = Some(*node),
+            Piece::Root(node) => single_root = Some(node),
             Piece::Nothing => {}
         }
         all_errors.extend(info.errors.iter().cloned());
         chunks.push(info);
+    }
+    // Growth slack of the root and of its lists would outlive the parse.
+    entries.shrink_to_fit();
+    for e in &mut entries {
+        if let NodeKind::Sequence(list) = &mut e.value.kind {
+            list.shrink_to_fit();
+        }
     }
     let root = if split.single {
         single_root

@@ -254,8 +254,8 @@ impl Builder<'_> {
                 content_start: self.base + content_start as u32,
                 verbatim,
             }),
-            anchor,
-            tag,
+            anchor: anchor.map(String::into_boxed_str),
+            tag: tag.map(String::into_boxed_str),
         }
     }
 
@@ -443,8 +443,8 @@ impl Builder<'_> {
         let node = Node {
             range: TextRange::new(start, end),
             kind,
-            anchor: frame.anchor,
-            tag: frame.tag,
+            anchor: frame.anchor.map(String::into_boxed_str),
+            tag: frame.tag.map(String::into_boxed_str),
         };
         self.push(node);
     }

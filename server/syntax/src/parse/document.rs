@@ -55,7 +55,7 @@ impl<'a> Collect<'_, 'a> {
     fn visit(&mut self, node: &'a Node, steps: &[u32]) {
         if let Some(name) = &node.anchor {
             self.anchors.push(AnchorDef {
-                name: name.clone(),
+                name: name.to_string(),
                 offset: node.range.start,
                 steps: steps.to_vec(),
             });

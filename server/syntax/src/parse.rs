@@ -40,9 +40,10 @@ struct ChunkInfo {
     kind: ChunkKind,
     /// Where the chunk's nodes went: `Entries` made root entries `first..first + n`; `ListHeader`
     /// made root entry `entry`; `ListItems` made items `first..first + n` of that entry's list.
-    entry: usize,
-    first: usize,
-    n: usize,
+    /// `u32` like offsets (every node has a byte of its own): there is one `ChunkInfo` per chunk.
+    entry: u32,
+    first: u32,
+    n: u32,
     /// The chunk's own syntax errors (document offsets).
     errors: Vec<SyntaxError>,
     /// Its nodes include anchors, aliases or merge keys.
@@ -239,7 +240,8 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
             suffix += 1;
         }
     }
-    let mut entries: Vec<Entry> = Vec::new();
+    // Nearly one root entry per chunk: sized once, not regrown (a regrowth copies the entries).
+    let mut entries: Vec<Entry> = Vec::with_capacity(n_new);
     let mut all_errors: Vec<SyntaxError> = Vec::new();
     let mut chunks = Vec::with_capacity(n_new);
     let mut single_root = None;
@@ -264,7 +266,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                 }
                 let piece = match info.kind {
                     ChunkKind::Entries => {
-                        let mut entries = old_nodes.entries(info.first, info.n);
+                        let mut entries = old_nodes.entries(info.first as usize, info.n as usize);
                         for e in &mut entries {
                             shift_node(&mut e.key, delta);
                             shift_node(&mut e.value, delta);
@@ -272,13 +274,13 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                         Piece::Entries(entries)
                     }
                     ChunkKind::ListHeader => {
-                        Piece::Header(old_nodes.key(info.entry).map(|mut k| {
+                        Piece::Header(old_nodes.key(info.entry as usize).map(|mut k| {
                             shift_node(&mut k, delta);
                             k
                         }))
                     }
                     ChunkKind::ListItems => {
-                        let mut items = old_nodes.items(info.entry, info.first, info.n);
+                        let mut items = old_nodes.items(info.entry as usize, info.first as usize, info.n as usize);
                         for n in &mut items {
                             shift_node(n, delta);
                         }
@@ -351,15 +353,15 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
         }
         match piece {
             Piece::Entries(m) => {
-                info.first = entries.len();
-                info.n = m.len();
+                info.first = entries.len() as u32;
+                info.n = m.len() as u32;
                 entries.extend(m);
             }
             Piece::Header(key) => {
                 // The list's dash starts the value; items are added by the chunks that follow.
                 let key = key.unwrap_or_else(|| error_node(chunk.start));
                 let at = TextRange::empty(key.range.end);
-                info.entry = entries.len();
+                info.entry = entries.len() as u32;
                 open_list = Some(entries.len());
                 let value = Node {
                     range: at,
@@ -371,14 +373,14 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
             }
             Piece::Items(items) => {
                 if let Some(e) = open_list.and_then(|k| entries.get_mut(k)) {
-                    info.entry = open_list.unwrap_or(0);
+                    info.entry = open_list.unwrap_or(0) as u32;
                     if let NodeKind::Sequence(list) = &mut e.value.kind {
                         if list.is_empty() {
                             let dash = chunk.start + leading_spaces(new_text, chunk.start);
                             e.value.range = TextRange::empty(dash);
                         }
-                        info.first = list.len();
-                        info.n = items.len();
+                        info.first = list.len() as u32;
+                        info.n = items.len() as u32;
                         if let Some(last) = items.last() {
                             e.value.range.end = last.range.end.max(e.value.range.start);
                         }

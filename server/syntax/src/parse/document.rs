@@ -102,9 +102,9 @@ impl Parse {
                 let mut marked = vec![false; entries.len()];
                 for c in self.chunks.iter().filter(|c| c.special) {
                     let (from, n) = if c.kind == ChunkKind::Entries {
-                        (c.first, c.n)
+                        (c.first as usize, c.n as usize)
                     } else {
-                        (c.entry, 1)
+                        (c.entry as usize, 1)
                     };
                     for m in marked.iter_mut().skip(from).take(n) {
                         *m = true;

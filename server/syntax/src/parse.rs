@@ -280,7 +280,11 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                         }))
                     }
                     ChunkKind::ListItems => {
-                        let mut items = old_nodes.items(info.entry as usize, info.first as usize, info.n as usize);
+                        let mut items = old_nodes.items(
+                            info.entry as usize,
+                            info.first as usize,
+                            info.n as usize,
+                        );
                         for n in &mut items {
                             shift_node(n, delta);
                         }

@@ -176,8 +176,8 @@ impl Guard {
                             // The next frame's header: drop the rest of the announced body.
                             let line = [b"Content-Length:".as_slice(), t].concat();
                             // Only the bytes before the header belong to the rejected body.
-                            let body =
-                                (*seen + i as u64).saturating_sub((NEEDLE.len() + t.len()) as u64);
+                            let body = (*seen + i as u64)
+                                .saturating_sub((NEEDLE.len() + t.len()) as u64);
                             prefix.truncate(usize::try_from(body).unwrap_or(usize::MAX));
                             if let State::Skip {
                                 prefix, problem, ..

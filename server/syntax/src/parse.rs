@@ -240,7 +240,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
             suffix += 1;
         }
     }
-    // Nearly one root entry per chunk: sized once, not regrown (a regrowth copies the entries).
+    // Nearly one root entry per chunk, so the root is sized once rather than regrown.
     let mut entries: Vec<Entry> = Vec::with_capacity(n_new);
     let mut all_errors: Vec<SyntaxError> = Vec::new();
     let mut chunks = Vec::with_capacity(n_new);

@@ -155,6 +155,8 @@ impl Fast<'_> {
                 _ => break,
             }
         }
+        // Growth slack would outlive the parse (4 entries for a one-entry chunk).
+        entries.shrink_to_fit();
         let start = entries.first().map_or(0, |e: &Entry| e.key.range.start);
         let end = entries
             .last()
@@ -217,6 +219,7 @@ impl Fast<'_> {
                 _ => break,
             }
         }
+        items.shrink_to_fit();
         let start = self.base + seq_start as u32;
         let end = items
             .last()

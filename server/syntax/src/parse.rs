@@ -40,27 +40,14 @@ struct ChunkInfo {
     kind: ChunkKind,
     /// Where the chunk's nodes went: `Entries` made root entries `first..first + n`; `ListHeader`
     /// made root entry `entry`; `ListItems` made items `first..first + n` of that entry's list.
-    entry: usize,
-    first: usize,
-    n: usize,
+    /// `u32` like offsets (every node has a byte of its own): there is one `ChunkInfo` per chunk.
+    entry: u32,
+    first: u32,
+    n: u32,
     /// The chunk's own syntax errors (document offsets).
     errors: Vec<SyntaxError>,
     /// Its nodes include anchors, aliases or merge keys.
     special: bool,
-}
-
-impl ChunkInfo {
-    fn placeholder() -> ChunkInfo {
-        ChunkInfo {
-            range: TextRange::default(),
-            kind: ChunkKind::Entries,
-            entry: 0,
-            first: 0,
-            n: 0,
-            errors: Vec::new(),
-            special: false,
-        }
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -253,13 +240,13 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
             suffix += 1;
         }
     }
-    let mut entries: Vec<Entry> = Vec::new();
+    // Nearly one root entry per chunk, so the root is sized once rather than regrown.
+    let mut entries: Vec<Entry> = Vec::with_capacity(n_new);
     let mut all_errors: Vec<SyntaxError> = Vec::new();
     let mut chunks = Vec::with_capacity(n_new);
     let mut single_root = None;
     // The list being filled by `ListItems` chunks: its entry index in `entries`.
     let mut open_list: Option<usize> = None;
-    let mut parts: Vec<(Piece, ChunkInfo)> = Vec::with_capacity(n_new);
     for (i, chunk) in split.chunks.iter().enumerate() {
         let reuse = if i < prefix {
             Some(i)
@@ -279,7 +266,7 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                 }
                 let piece = match info.kind {
                     ChunkKind::Entries => {
-                        let mut entries = old_nodes.entries(info.first, info.n);
+                        let mut entries = old_nodes.entries(info.first as usize, info.n as usize);
                         for e in &mut entries {
                             shift_node(&mut e.key, delta);
                             shift_node(&mut e.value, delta);
@@ -287,13 +274,17 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                         Piece::Entries(entries)
                     }
                     ChunkKind::ListHeader => {
-                        Piece::Header(old_nodes.key(info.entry).map(|mut k| {
+                        Piece::Header(old_nodes.key(info.entry as usize).map(|mut k| {
                             shift_node(&mut k, delta);
                             k
                         }))
                     }
                     ChunkKind::ListItems => {
-                        let mut items = old_nodes.items(info.entry, info.first, info.n);
+                        let mut items = old_nodes.items(
+                            info.entry as usize,
+                            info.first as usize,
+                            info.n as usize,
+                        );
                         for n in &mut items {
                             shift_node(n, delta);
                         }
@@ -349,56 +340,36 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
                 (piece, errors, special)
             }
         };
-        parts.push((
-            piece,
-            ChunkInfo {
-                range: chunk.range,
-                kind: chunk.kind,
-                entry: 0,
-                first: 0,
-                n: 0,
-                errors,
-                special,
-            },
-        ));
-    }
-    // Join the pieces; each list's items vector is sized once for all its groups.
-    let mut k = 0;
-    while k < parts.len() {
-        let items_after = |from: usize| -> usize {
-            parts[from..]
-                .iter()
-                .take_while(|(_, info)| info.kind == ChunkKind::ListItems)
-                .map(|(p, _)| if let Piece::Items(v) = p { v.len() } else { 0 })
-                .sum()
+        let mut info = ChunkInfo {
+            range: chunk.range,
+            kind: chunk.kind,
+            entry: 0,
+            first: 0,
+            n: 0,
+            errors,
+            special,
         };
-        let capacity = if parts[k].1.kind == ChunkKind::ListHeader {
-            items_after(k + 1)
-        } else {
-            0
-        };
-        let (piece, mut info) =
-            std::mem::replace(&mut parts[k], (Piece::Nothing, ChunkInfo::placeholder()));
+        // Joined at once, so a chunk's nodes are freed before the next chunk is parsed: holding
+        // every chunk's tree until the end doubled the peak on files of many small entries.
         let chunk = info.range;
-        k += 1;
         if info.kind != ChunkKind::ListItems {
             open_list = None;
         }
         match piece {
             Piece::Entries(m) => {
-                info.first = entries.len();
-                info.n = m.len();
+                info.first = entries.len() as u32;
+                info.n = m.len() as u32;
                 entries.extend(m);
             }
             Piece::Header(key) => {
                 // The list's dash starts the value; items are added by the chunks that follow.
                 let key = key.unwrap_or_else(|| error_node(chunk.start));
                 let at = TextRange::empty(key.range.end);
-                info.entry = entries.len();
+                info.entry = entries.len() as u32;
                 open_list = Some(entries.len());
                 let value = Node {
                     range: at,
-                    kind: NodeKind::Sequence(Vec::with_capacity(capacity)),
+                    kind: NodeKind::Sequence(Vec::new()),
                     anchor: None,
                     tag: None,
                 };
@@ -406,14 +377,14 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
             }
             Piece::Items(items) => {
                 if let Some(e) = open_list.and_then(|k| entries.get_mut(k)) {
-                    info.entry = open_list.unwrap_or(0);
+                    info.entry = open_list.unwrap_or(0) as u32;
                     if let NodeKind::Sequence(list) = &mut e.value.kind {
                         if list.is_empty() {
                             let dash = chunk.start + leading_spaces(new_text, chunk.start);
                             e.value.range = TextRange::empty(dash);
                         }
-                        info.first = list.len();
-                        info.n = items.len();
+                        info.first = list.len() as u32;
+                        info.n = items.len() as u32;
                         if let Some(last) = items.last() {
                             e.value.range.end = last.range.end.max(e.value.range.start);
                         }
@@ -426,6 +397,13 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
         }
         all_errors.extend(info.errors.iter().cloned());
         chunks.push(info);
+    }
+    // Growth slack of the root and of its lists would outlive the parse.
+    entries.shrink_to_fit();
+    for e in &mut entries {
+        if let NodeKind::Sequence(list) = &mut e.value.kind {
+            list.shrink_to_fit();
+        }
     }
     let root = if split.single {
         single_root

@@ -18,10 +18,11 @@ pub struct Node {
     /// (or `-`); the value of a key whose value could not be read is an `Error` node.
     pub range: TextRange,
     pub kind: NodeKind,
-    /// `&name` on this node, if any.
-    pub anchor: Option<String>,
+    /// `&name` on this node, if any. Boxed strings: most nodes have neither, and a `String`'s
+    /// spare capacity field costs every node of a 200,000-entry file.
+    pub anchor: Option<Box<str>>,
     /// Explicit tag such as `!!str`, if any.
-    pub tag: Option<String>,
+    pub tag: Option<Box<str>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -254,8 +254,8 @@ impl Builder<'_> {
                 content_start: self.base + content_start as u32,
                 verbatim,
             }),
-            anchor,
-            tag,
+            anchor: anchor.map(String::into_boxed_str),
+            tag: tag.map(String::into_boxed_str),
         }
     }
 
@@ -425,10 +425,13 @@ impl Builder<'_> {
                 let last = entries
                     .last()
                     .map(|e| e.value.range.end.max(e.key.range.end));
+                // Growth slack would outlive the parse: a chunk is often one entry.
+                entries.shrink_to_fit();
                 (NodeKind::Mapping(entries), last)
             }
-            FrameKind::Seq { items } => {
+            FrameKind::Seq { mut items } => {
                 let last = items.last().map(|n| n.range.end);
+                items.shrink_to_fit();
                 (NodeKind::Sequence(items), last)
             }
         };
@@ -440,8 +443,8 @@ impl Builder<'_> {
         let node = Node {
             range: TextRange::new(start, end),
             kind,
-            anchor: frame.anchor,
-            tag: frame.tag,
+            anchor: frame.anchor.map(String::into_boxed_str),
+            tag: frame.tag.map(String::into_boxed_str),
         };
         self.push(node);
     }

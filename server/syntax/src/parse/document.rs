@@ -55,7 +55,7 @@ impl<'a> Collect<'_, 'a> {
     fn visit(&mut self, node: &'a Node, steps: &[u32]) {
         if let Some(name) = &node.anchor {
             self.anchors.push(AnchorDef {
-                name: name.clone(),
+                name: name.to_string(),
                 offset: node.range.start,
                 steps: steps.to_vec(),
             });
@@ -102,9 +102,9 @@ impl Parse {
                 let mut marked = vec![false; entries.len()];
                 for c in self.chunks.iter().filter(|c| c.special) {
                     let (from, n) = if c.kind == ChunkKind::Entries {
-                        (c.first, c.n)
+                        (c.first as usize, c.n as usize)
                     } else {
-                        (c.entry, 1)
+                        (c.entry as usize, 1)
                     };
                     for m in marked.iter_mut().skip(from).take(n) {
                         *m = true;

@@ -26,6 +26,7 @@ pub use navigation::{
     Definition, DefinitionKind, Symbol, SymbolKind, definitions_in, document_symbols,
     folding_ranges, reference_at, selection_ranges,
 };
+pub use navigation::references::references_in;
 pub use offers::{CodeLens, code_lenses, offers_for, offers_hover_section};
 
 use std::sync::Arc;

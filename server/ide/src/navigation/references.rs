@@ -23,9 +23,9 @@ pub fn references_in(doc: &Document) -> Vec<Definition> {
             NodeKind::Sequence(items) => stack.extend(items.iter().rev()),
             NodeKind::Scalar(_) if node.range.start < node.range.end => {
                 let found = reference_at(doc, node.range.start);
-                if let Some(r) = found.filter(|r| {
-                    node.range.start <= r.range.start && r.range.end <= node.range.end
-                }) {
+                if let Some(r) = found
+                    .filter(|r| node.range.start <= r.range.start && r.range.end <= node.range.end)
+                {
                     out.push(r);
                     if out.len() == MAX_REFERENCES {
                         break;

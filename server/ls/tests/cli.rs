@@ -114,15 +114,21 @@ fn check_human_output_shows_control_characters_instead_of_sending_them() {
     let dir = temp_dir("control");
     let f = dir.join("esc.dstack.yml");
     // An ESC sequence (red text, clear screen) inside a value dstack rejects.
-    std::fs::write(&f, "type: task\ncommands: [x]\nport: \"\x1b[31m\x1b[2J8\u{9b}0\"\n")
-        .expect("write");
+    std::fs::write(
+        &f,
+        "type: task\ncommands: [x]\nport: \"\x1b[31m\x1b[2J8\u{9b}0\"\n",
+    )
+    .expect("write");
     let (code, out, _) = run(&["check", "--color", "never", f.to_str().unwrap_or_default()]);
     assert_eq!(code, 1, "{out}");
     assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
     assert!(out.contains("\"␛[31m␛[2J8\u{FFFD}0\""), "{out}");
     // The caret stays under the ESC: one shown character for one in the file.
     let lines: Vec<&str> = out.lines().collect();
-    let at = lines.iter().position(|l| l.contains("yaml-syntax")).unwrap_or(0);
+    let at = lines
+        .iter()
+        .position(|l| l.contains("yaml-syntax"))
+        .unwrap_or(0);
     let source = lines.get(at + 2).copied().unwrap_or_default();
     let carets = lines.get(at + 3).copied().unwrap_or_default();
     let col = |s: &str, p: usize| s[..p].chars().count();

@@ -23,6 +23,7 @@ const ID_PREFIX: usize = 4 * 1024;
 /// The method the substitute requests call; the server answers it with `params` as the error.
 pub const REJECT_METHOD: &str = "$/dstack/rejectMessage";
 
+/// Feed bytes in any chunks; frames for the server's reader are appended to `out`, and lines for
 /// the log to `notes`. Memory stays bounded by [`MAX_BODY`] whatever the input.
 #[derive(Debug, Default)]
 pub struct Guard {

@@ -29,8 +29,6 @@ impl Id {
     }
 }
 
-/// Feed bytes in any chunks; frames for the server's reader are appended to `out`, and lines for
-
 /// The top-level members of an object in order, duplicates kept.
 struct Members(Vec<(String, Value)>);
 

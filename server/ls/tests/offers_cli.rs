@@ -345,35 +345,11 @@ fn offers_refuses_files_over_the_read_cap_and_non_regular_files() {
     let ok = dir.join("ok.dstack.yml");
     std::fs::write(&ok, "type: task\ncommands: [ls]\n").expect("write");
     let ok = ok.to_str().unwrap_or_default();
-    let out = run(
-        &dir,
-        &[
-            "offers",
-            ok,
-            "--server-config",
-            big.to_str().unwrap_or_default(),
-        ],
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = run(
-        &dir,
-        &[
-            "offers",
-            ok,
-            "--server-config",
-            dir.to_str().unwrap_or_default(),
-        ],
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    for config in [big.as_path(), dir.as_path()] {
+        let config = config.to_str().unwrap_or_default();
+        let out = run(&dir, &["offers", ok, "--server-config", config]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{config}: {err}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

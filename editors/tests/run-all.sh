@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the editor checks that fit this machine and prints how long each took.
 #
-#   editors/tests/run-all.sh            # everything: unit tests, Neovim 0.7 + 0.11, VS Code (code-server), Helix
+#   editors/tests/run-all.sh            # everything: unit tests, schema, Neovim 0.7 + 0.11, Emacs, Helix, VS Code (code-server)
 #   editors/tests/run-all.sh --ci       # the CI set: no code-server (its install alone takes ~6 min)
 #   editors/tests/run-all.sh --only nvim-deb,vscode-e2e
 #   editors/tests/run-all.sh --screenshots   # also copy the VS Code PNGs to editors/tests/screenshots/
@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-steps=(vscode-unit nvim-deb nvim-pypi helix)
+steps=(vscode-unit schema nvim-deb nvim-pypi emacs helix)
 [ -z "$ci" ] && steps+=(vscode-e2e)
 [ -n "$only" ] && IFS=, read -r -a steps <<< "$only"
 
@@ -57,6 +57,8 @@ step_vscode_unit() {
 }
 step_nvim_deb() { bash "$TESTS_DIR/nvim/run.sh" deb; }
 step_nvim_pypi() { bash "$TESTS_DIR/nvim/run.sh" pypi; }
+step_schema() { bash "$REPO_DIR/schemas/check_schemastore.sh"; }
+step_emacs() { bash "$TESTS_DIR/emacs/run.sh"; }
 step_helix() { bash "$TESTS_DIR/helix/run.sh"; }
 step_vscode_e2e() { bash "$TESTS_DIR/vscode/run.sh" ${shots:+--screenshots "$shots"}; }
 

@@ -4,7 +4,9 @@
 --
 -- Environment: DSTACK_LSP (server binary), EDITORS_DIR (the repo's editors/),
 -- EXPECT (expectations JSON), OUT (result JSON), DSTACK_NVIM_MODE (`config` =
--- vim.lsp.config/enable, 0.11+; `legacy` = require('dstack_lsp').setup()),
+-- vim.lsp.config/enable, 0.11+; `legacy` = require('dstack_lsp').setup();
+-- `upstream` = only lsp/dstack.lua, as nvim-lspconfig would ship it: no ftdetect,
+-- no plugin, the file stays `yaml`, and another YAML file gets no client),
 -- TIMEOUT_MS. Exits 0 when every check passed, 1 otherwise.
 
 local env = function(name, default)
@@ -89,6 +91,8 @@ local function request(bufnr, method, line, col)
   return nil
 end
 
+local run_dstack_buffer
+
 local function run()
   if not editors or not expect_path then
     table.insert(result.errors, 'EDITORS_DIR and EXPECT must be set')
@@ -97,9 +101,27 @@ local function run()
   local expect = vim.fn.json_decode(table.concat(vim.fn.readfile(expect_path), '\n'))
   local file = vim.fn.fnamemodify(expect_path, ':h') .. '/' .. expect.file
 
+  if mode == 'upstream' then
+    -- Just the config file, in a runtimepath folder of its own.
+    local dir = vim.fn.tempname()
+    vim.fn.mkdir(dir .. '/lsp', 'p')
+    vim.fn.writefile(vim.fn.readfile(editors .. '/neovim/lsp/dstack.lua'), dir .. '/lsp/dstack.lua')
+    vim.opt.runtimepath:prepend(dir)
+    vim.lsp.config('dstack', { cmd = { server, 'serve' } })
+    vim.lsp.enable('dstack')
+    local other = vim.fn.tempname() .. '.yml'
+    vim.fn.writefile({ 'type: task' }, other)
+    vim.cmd('edit ' .. vim.fn.fnameescape(other))
+    local obuf = vim.api.nvim_get_current_buf()
+    check('other YAML is yaml', vim.bo[obuf].filetype == 'yaml')
+    check('no client on other YAML', #vim.lsp.get_clients({ bufnr = obuf, name = 'dstack' }) == 0)
+    return run_dstack_buffer(file, 'yaml', expect)
+  end
   -- Install the client the way a user would: the repo's editors/neovim on the runtimepath.
   vim.opt.runtimepath:prepend(editors .. '/neovim')
+  -- What Neovim sources at startup for a plugin on the runtimepath.
   vim.cmd('runtime! ftdetect/dstack.lua')
+  vim.cmd('runtime! plugin/dstack_lsp.lua')
   if mode == 'config' then
     vim.lsp.config('dstack', { cmd = { server, 'serve' } })
     vim.lsp.enable('dstack')
@@ -107,11 +129,16 @@ local function run()
     require('dstack_lsp').setup({ cmd = { server, 'serve' } })
   end
 
+  return run_dstack_buffer(file, 'yaml.dstack', expect)
+end
+
+-- Opens the fixture and checks what every install path must give.
+run_dstack_buffer = function(file, filetype, expect)
   vim.cmd('edit ' .. vim.fn.fnameescape(file))
   local bufnr = vim.api.nvim_get_current_buf()
   result.filetype = vim.bo[bufnr].filetype
   result.syntax = vim.b[bufnr].current_syntax
-  check('filetype is yaml.dstack', result.filetype == 'yaml.dstack')
+  check('filetype is ' .. filetype, result.filetype == filetype)
   check('YAML syntax highlighting', result.syntax == 'yaml')
 
   local function clients()
@@ -160,7 +187,9 @@ local function run()
   result.hover = hover and hover_text(hover.contents) or ''
   check('hover mentions "' .. expect.hover.contains .. '"', result.hover:lower():find(expect.hover.contains:lower(), 1, true) ~= nil)
 
-  check(':DstackOffers defined', vim.api.nvim_buf_get_commands(bufnr, {}).DstackOffers ~= nil)
+  if mode ~= 'upstream' then
+    check(':DstackOffers defined', vim.api.nvim_buf_get_commands(bufnr, {}).DstackOffers ~= nil)
+  end
 end
 
 local ok, err = pcall(run)

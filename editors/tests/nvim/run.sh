@@ -35,6 +35,7 @@ for w in "${which[@]}"; do
   case $w in
     deb) check "$(command -v nvim)" deb legacy || rc=1 ;;
     pypi) check "$NVIM_VENV/bin/nvim" pypi config || rc=1
+          check "$NVIM_VENV/bin/nvim" pypi upstream || rc=1
           check "$NVIM_VENV/bin/nvim" pypi legacy || rc=1 ;;
   esac
 done

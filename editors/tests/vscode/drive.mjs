@@ -87,26 +87,29 @@ async function showHover() {
 
 const squiggles = () => page.locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning').count();
 
-try {
-  await page.goto(opt.url, { waitUntil: 'domcontentloaded', timeout: waitMs });
-  await page.locator('.monaco-workbench').waitFor({ timeout: waitMs });
-  mark('workbench');
+// The universal VSIX with no dstack-lsp anywhere: one notification with the install
+// commands and a button to the guide, the status item says so, and nothing was started.
+async function checkMissingServer(status) {
+  const toast = page.locator('.notification-toast', { hasText: 'uv tool install dstack-lsp' }).first();
+  const shown = await until(() => toast.isVisible());
+  report.seen.notification = shown ? await toast.innerText() : null;
+  check('notification names "uv tool install dstack-lsp" and "pip install dstack-lsp"',
+    shown && /pip install dstack-lsp/.test(report.seen.notification ?? ''));
+  const button = toast.locator('.monaco-button', { hasText: 'Open install guide' });
+  check('notification has an "Open install guide" button', shown && (await button.count()) === 1);
+  report.seen.notifications = await page.locator('.notification-toast').count();
+  check('exactly one notification', report.seen.notifications === 1);
+  const label = await until(async () => {
+    const l = (await status.getAttribute('aria-label')) ?? '';
+    return /error/.test(l) ? l : undefined;
+  });
+  report.seen.status_item = label ?? (await status.getAttribute('aria-label').catch(() => null));
+  check('status bar says the server is missing', label);
+  await screenshot('missing');
+  mark('missing server');
+}
 
-  await quickInput('Control+p', opt.file);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: waitMs });
-  await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: waitMs });
-  mark('file open');
-
-  // YAML highlighting must survive: the editor's language is still YAML.
-  const language = await until(
-    () => page.locator('[id="status.editor.mode"]').innerText().then((t) => t.trim() || undefined),
-    waitMs,
-  );
-  report.seen.language = language ?? null;
-  check('language mode is YAML', /yaml/i.test(language ?? ''));
-
-  const status = page.locator('.statusbar-item', { hasText: 'dstack' }).first();
+async function checkServerFeatures(status) {
   const running = await until(async () => {
     const label = (await status.getAttribute('aria-label')) ?? '';
     return /check/.test(label) ? label : undefined;
@@ -239,6 +242,33 @@ try {
   report.seen.status_after_restart = after ?? (await label());
   check('restart command restarts the server', after);
   mark('restart');
+}
+
+try {
+  await page.goto(opt.url, { waitUntil: 'domcontentloaded', timeout: waitMs });
+  await page.locator('.monaco-workbench').waitFor({ timeout: waitMs });
+  mark('workbench');
+
+  await quickInput('Control+p', opt.file);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: waitMs });
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: waitMs });
+  mark('file open');
+
+  // YAML highlighting must survive: the editor's language is still YAML.
+  const language = await until(
+    () => page.locator('[id="status.editor.mode"]').innerText().then((t) => t.trim() || undefined),
+    waitMs,
+  );
+  report.seen.language = language ?? null;
+  check('language mode is YAML', /yaml/i.test(language ?? ''));
+
+  const status = page.locator('.statusbar-item', { hasText: 'dstack' }).first();
+  if (opt.mode === 'missing') {
+    await checkMissingServer(status);
+  } else {
+    await checkServerFeatures(status);
+  }
 } catch (err) {
   report.errors.push(String(err?.stack ?? err).slice(0, 1500));
   await screenshot('error').catch(() => {});
@@ -249,8 +279,8 @@ try {
 }
 
 report.ok = report.errors.length === 0 && Object.values(report.checks).every(Boolean);
-fs.writeFileSync(path.join(opt.out, 'vscode.json'), JSON.stringify(report, null, 2) + '\n');
-console.log(`VS Code (code-server), ${report.elapsed_s.toFixed(1)} s`);
+fs.writeFileSync(path.join(opt.out, opt.report || 'vscode.json'), JSON.stringify(report, null, 2) + '\n');
+console.log(`VS Code (code-server${opt.mode === 'missing' ? ', no server installed' : ''}), ${report.elapsed_s.toFixed(1)} s`);
 for (const [name, ok] of Object.entries(report.checks)) {
   console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${name}`);
 }

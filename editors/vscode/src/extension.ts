@@ -19,13 +19,14 @@ import {
 import { addRetrigger } from './completion';
 import { DOCUMENT_SELECTOR, FILE_GLOB, isDstackFile } from './files';
 import { renderOffersHtml } from './offers-html';
-import { findServer, ServerSource } from './server-path';
+import { findServer, INSTALL_GUIDE_URL, ServerSource } from './server-path';
 import { configurationItem, needsRestart, ServerSettings, serverSettings } from './settings';
 import { ServerState, statusView } from './status';
 
 const SOURCE_LABEL: Record<ServerSource, string> = {
   setting: 'from dstack.server.path',
   bundled: 'bundled with the extension',
+  venv: 'from a virtualenv',
   path: 'found on PATH',
 };
 
@@ -81,6 +82,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     platform: process.platform,
     arch: process.arch,
     envPath: process.env.PATH ?? '',
+    virtualEnv: process.env.VIRTUAL_ENV,
     homeDir: os.homedir(),
     isExecutable,
   });
@@ -88,8 +90,12 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     serverDetail = found.message;
     setStatus('missing');
     output.appendLine(found.message);
-    const choice = await vscode.window.showErrorMessage(found.message, 'Open Settings');
-    if (choice === 'Open Settings') {
+    // One notification, not a failed start: the server is simply not installed yet.
+    const buttons = found.reason === 'none' ? ['Open install guide', 'Open Settings'] : ['Open Settings'];
+    const choice = await vscode.window.showErrorMessage(found.message, ...buttons);
+    if (choice === 'Open install guide') {
+      await vscode.env.openExternal(vscode.Uri.parse(INSTALL_GUIDE_URL));
+    } else if (choice === 'Open Settings') {
       await vscode.commands.executeCommand('workbench.action.openSettings', 'dstack.server.path');
     }
     return;

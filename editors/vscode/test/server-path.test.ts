@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { bundledServerPath, expandUserPath, findServer, LookupInput } from '../src/server-path';
+import {
+  bundledServerPath,
+  expandUserPath,
+  findServer,
+  INSTALL_COMMANDS,
+  LookupInput,
+  venvCandidates,
+} from '../src/server-path';
 
 function input(files: string[], over: Partial<LookupInput> = {}): LookupInput {
   return {
@@ -61,14 +68,71 @@ describe('findServer', () => {
     assert.match(found.kind === 'missing' ? found.message : '', /dstack\.server\.path is set to "\/nope\/dstack-lsp"/);
   });
 
-  it('explains the fix when nothing is found', () => {
+  it('tells the exact install commands when nothing is found', () => {
     const found = findServer(input([]));
     assert.equal(found.kind, 'missing');
+    assert.equal(found.kind === 'missing' && found.reason, 'none');
     const message = found.kind === 'missing' ? found.message : '';
-    assert.match(message, /not found/);
-    assert.match(message, /linux-x64/);
-    assert.match(message, /dstack\.server\.path/);
-    assert.match(message, /PATH/);
+    assert.match(message, /not installed/);
+    assert.ok(message.includes('"uv tool install dstack-lsp"'), message);
+    assert.ok(message.includes('"pip install dstack-lsp"'), message);
+    assert.match(message, /Restart server/);
+    assert.deepEqual(INSTALL_COMMANDS, ['uv tool install dstack-lsp', 'pip install dstack-lsp']);
+  });
+
+  it('a wrong setting is its own reason, without the install guide', () => {
+    const found = findServer(input([], { configured: '/nope' }));
+    assert.equal(found.kind === 'missing' && found.reason, 'setting');
+  });
+
+  it('looks in the workspace virtualenvs after the bundled binary and before PATH', () => {
+    const all = [
+      '/ext/server/linux-x64/dstack-lsp',
+      '/ws/.venv/bin/dstack-lsp',
+      '/ws/venv/bin/dstack-lsp',
+      '/active/bin/dstack-lsp',
+      '/usr/bin/dstack-lsp',
+    ];
+    const over = { virtualEnv: '/active' };
+    // Drop the winner each time: the next one in the order must take over.
+    const order: string[] = [];
+    let files = all;
+    for (;;) {
+      const found = findServer(input(files, over));
+      if (found.kind !== 'found') {
+        break;
+      }
+      order.push(`${found.source} ${found.command}`);
+      files = files.filter((f) => f !== found.command);
+    }
+    assert.deepEqual(order, [
+      'bundled /ext/server/linux-x64/dstack-lsp',
+      'venv /ws/.venv/bin/dstack-lsp',
+      'venv /ws/venv/bin/dstack-lsp',
+      'venv /active/bin/dstack-lsp',
+      'path /usr/bin/dstack-lsp',
+    ]);
+  });
+
+  it('the setting beats the virtualenv too', () => {
+    const found = findServer(input(['/ws/.venv/bin/dstack-lsp', '/opt/x'], { configured: '/opt/x' }));
+    assert.equal(found.kind === 'found' && found.source, 'setting');
+  });
+
+  it('uses Scripts\\dstack-lsp.exe in a Windows virtualenv', () => {
+    assert.deepEqual(venvCandidates({ workspaceDir: 'C:\\ws', virtualEnv: 'D:\\env', platform: 'win32' }), [
+      'C:\\ws\\.venv\\Scripts\\dstack-lsp.exe',
+      'C:\\ws\\venv\\Scripts\\dstack-lsp.exe',
+      'D:\\env\\Scripts\\dstack-lsp.exe',
+    ]);
+    const found = findServer(
+      input(['C:\\ws\\.venv\\Scripts\\dstack-lsp.exe'], { platform: 'win32', workspaceDir: 'C:\\ws', envPath: '' }),
+    );
+    assert.equal(found.kind === 'found' && found.source, 'venv');
+  });
+
+  it('without a workspace or VIRTUAL_ENV only PATH is left', () => {
+    assert.deepEqual(venvCandidates({ workspaceDir: undefined, virtualEnv: ' ', platform: 'linux' }), []);
   });
 
   it('uses .exe and ; on Windows', () => {

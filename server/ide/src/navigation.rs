@@ -61,9 +61,13 @@ pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
     children_symbols(root, &mut budget, 0)
 }
 
+/// Outline levels shown at most. Each level nests two JSON values in the LSP answer, and JSON
+/// readers with serde_json's default limit of 128 levels (Helix, for one) refuse deeper answers.
+const MAX_SYMBOL_DEPTH: usize = 40;
+
 fn children_symbols(node: &Node, budget: &mut usize, depth: usize) -> Vec<Symbol> {
     let mut out = Vec::new();
-    if depth > 64 || (depth > 0 && *budget == 0) {
+    if depth >= MAX_SYMBOL_DEPTH || (depth > 0 && *budget == 0) {
         return out;
     }
     match &node.kind {
@@ -248,12 +252,18 @@ fn trim_end(text: &str, range: TextRange) -> TextRange {
     TextRange::new(range.start, range.start + s.trim_end().len() as u32)
 }
 
+/// Selection ranges returned at most (the whole document is always the last one).
+const MAX_SELECTION_DEPTH: usize = 100;
+
 /// Enclosing ranges at `offset`, innermost first: scalar → entry → parent mapping … → document.
 pub fn selection_ranges(doc: &Document, offset: u32) -> Vec<TextRange> {
     let Some(located) = walk::locate(doc, offset) else {
         return Vec::new();
     };
     let mut out = located.enclosing;
+    // Each range nests one JSON object in the LSP answer: stay far below the 128 levels that
+    // serde_json-based clients read, keeping the innermost ranges.
+    out.truncate(MAX_SELECTION_DEPTH - 1);
     let whole = TextRange::new(0, doc.text.len() as u32);
     if out.last() != Some(&whole) {
         out.push(whole);

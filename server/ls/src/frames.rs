@@ -40,11 +40,18 @@ enum State {
         buf: Vec<u8>,
         problem: Option<String>,
     },
-    /// A body above the cap: counted down, only its start kept.
+    /// A body above the cap: counted down, only its start kept. A JSON body cannot hold
+    /// `Content-Length: N` followed by a raw line break (a string cannot hold the raw break, and
+    /// outside strings the words are not JSON), so seeing one means the announced length was a
+    /// lie and the next frame starts there; `matched` and `tail` track that.
     Skip {
         left: u64,
         prefix: Vec<u8>,
         problem: String,
+        matched: usize,
+        tail: Option<Vec<u8>>,
+        /// Bytes of the body consumed so far.
+        seen: u64,
     },
     /// After a header without a usable length: the body is taken to be one JSON object.
     Unframed {
@@ -131,11 +138,63 @@ impl Guard {
                 }
                 take
             }
-            State::Skip { left, prefix, .. } => {
+            State::Skip {
+                left,
+                prefix,
+                matched,
+                tail,
+                seen,
+                ..
+            } => {
                 let take = (*left).min(input.len() as u64) as usize;
                 let room = ID_PREFIX.saturating_sub(prefix.len()).min(take);
                 prefix.extend_from_slice(&input[..room]);
+                for (i, &b) in input[..take].iter().enumerate() {
+                    if let Some(t) = tail {
+                        if (b == b'\r' || b == b'\n') && t.iter().any(u8::is_ascii_digit) {
+                            // The next frame's header: drop the rest of the announced body.
+                            let line = [b"Content-Length:".as_slice(), t].concat();
+                            // Only the bytes before the header belong to the rejected body.
+                            let body =
+                                (*seen + i as u64).saturating_sub((NEEDLE.len() + t.len()) as u64);
+                            prefix.truncate(usize::try_from(body).unwrap_or(usize::MAX));
+                            if let State::Skip {
+                                prefix, problem, ..
+                            } = std::mem::replace(
+                                &mut self.state,
+                                State::Header(Header {
+                                    line,
+                                    ..Header::default()
+                                }),
+                            ) {
+                                notes.push(
+                                    "a frame ended before its announced length: the next frame starts inside it"
+                                        .to_string(),
+                                );
+                                reject(&prefix, INVALID_REQUEST, problem, out, notes);
+                            }
+                            return i;
+                        }
+                        if (b == b' ' || b == b'\t' || b.is_ascii_digit()) && t.len() < 24 {
+                            t.push(b);
+                            continue;
+                        }
+                        *tail = None;
+                        *matched = 0;
+                    }
+                    let b = b.to_ascii_lowercase();
+                    *matched = if b == NEEDLE[*matched] {
+                        *matched + 1
+                    } else {
+                        usize::from(b == NEEDLE[0])
+                    };
+                    if *matched == NEEDLE.len() {
+                        *tail = Some(Vec::new());
+                        *matched = 0;
+                    }
+                }
                 *left -= take as u64;
+                *seen += take as u64;
                 if *left == 0
                     && let State::Skip {
                         prefix, problem, ..
@@ -323,6 +382,9 @@ impl Guard {
             Some(Ok(n)) => State::Skip {
                 left: n,
                 prefix: Vec::new(),
+                matched: 0,
+                tail: None,
+                seen: 0,
                 problem: h.problem.unwrap_or(format!(
                     "the message is too large ({n} bytes; the limit is {MAX_BODY})"
                 )),
@@ -458,6 +520,14 @@ mod tests {
             format!("Content-Length: 99999999999999999999999\r\n\r\n{}", frame(EXIT)).into_bytes(),
             format!("Content-Length: 20\r\n\r\n{{\"jsonrpc\":\"2.0\",\"id\"{}", frame(EXIT)).into_bytes(),
             long_line,
+            // A length that lies: the next frame starts inside the announced body.
+            format!("Content-Length: 9999999999999\r\n\r\n{hover}{}", frame(EXIT)).into_bytes(),
+            // The words inside a string are not a header: skipping goes on.
+            format!(
+                "Content-Length: 999999999999\r\n\r\n{{\"t\":\"Content-Length: 5\\r\\n\"}}{}",
+                frame(EXIT)
+            )
+            .into_bytes(),
         ]
     }
 

@@ -216,3 +216,29 @@ fn diagnostics_are_capped_and_large_files_get_syntax_only() {
     still_serving(&mut c);
     assert_eq!(c.shutdown(), Some(0));
 }
+
+/// 2,000 nested block mappings: the outline and selection-range answers stay within the 128
+/// nesting levels that serde_json (our test client, and clients such as Helix) reads by default.
+#[test]
+fn deeply_nested_files_get_answers_json_readers_accept() {
+    let mut c = Client::spawn();
+    c.initialize(&["utf-16"]);
+    let mut text = String::from("type: task\nenv:\n");
+    for i in 0..2_000 {
+        text.push_str(&" ".repeat(2 * i + 2));
+        text.push_str(&format!("k{i}:\n"));
+    }
+    c.open(URI, 1, &text);
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    assert!(symbols["result"].is_array(), "{symbols}");
+    let sel = c.request(
+        "textDocument/selectionRange",
+        json!({"textDocument": {"uri": URI}, "positions": [{"line": 60, "character": 121}]}),
+    );
+    assert!(sel["result"].is_array(), "{sel}");
+    still_serving(&mut c);
+    assert_eq!(c.shutdown(), Some(0));
+}

@@ -17,9 +17,26 @@ use serde_json::{Map, Value, json};
 /// Where the committed schema lives, relative to the repository root.
 pub const SCHEMA_PATH: &str = "schemas/dstack.schema.json";
 
+/// Where the copy for a SchemaStore pull request lives (SchemaStore's own layout below it).
+pub const SCHEMASTORE_PATH: &str = "schemas/schemastore/src/schemas/json/dstack.json";
+
+/// The `$id` SchemaStore gives the schemas it hosts.
+pub const SCHEMASTORE_ID: &str = "https://json.schemastore.org/dstack.json";
+
 /// The schema as pretty-printed JSON text with a trailing newline (the committed file's content).
 pub fn generate_text() -> String {
-    let mut text = serde_json::to_string_pretty(&generate()).unwrap_or_default();
+    to_text(&generate())
+}
+
+/// The same schema with SchemaStore's `$id`: the content of [`SCHEMASTORE_PATH`].
+pub fn generate_schemastore_text() -> String {
+    let mut s = generate();
+    s["$id"] = json!(SCHEMASTORE_ID);
+    to_text(&s)
+}
+
+fn to_text(schema: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(schema).unwrap_or_default();
     text.push('\n');
     text
 }
@@ -104,7 +121,9 @@ fn object_schema(m: &Model, o: &Object) -> Value {
         } else if p.required {
             let names = std::iter::once(&p.name).chain(&p.aliases);
             rules.push(
-                json!({"anyOf": names.map(|n| json!({"required": [n]})).collect::<Vec<_>>()}),
+                // `properties` beside `required`: strict ajv (SchemaStore's check) wants each
+                // required name defined where it is required.
+                json!({"anyOf": names.map(|n| json!({"required": [n], "properties": {n: {}}})).collect::<Vec<_>>()}),
             );
         }
     }
@@ -121,13 +140,13 @@ fn object_schema(m: &Model, o: &Object) -> Value {
                 json!({"required": [k], "properties": {k: value}})
             })
             .collect();
-        rules.push(json!({"anyOf": set, "errorMessage": r.message}));
+        rules.push(json!({"anyOf": set, "description": r.message}));
     }
     for r in &o.forbidden {
         for k in &r.keys {
             rules.push(json!({
                 "not": {"required": [k], "properties": {k: {"not": {"type": "null"}}}},
-                "errorMessage": r.message,
+                "description": r.message,
             }));
         }
     }
@@ -136,7 +155,7 @@ fn object_schema(m: &Model, o: &Object) -> Value {
             for b in r.keys.iter().skip(i + 1) {
                 rules.push(json!({
                     "not": {"required": [a, b], "properties": {a: truthy(), b: truthy()}},
-                    "errorMessage": r.message,
+                    "description": r.message,
                 }));
             }
         }

@@ -35,8 +35,17 @@ function M.setup(opts)
   -- arguments); only `settings` are merged key by key.
   local config = vim.tbl_extend('force', base, opts)
   config.settings = vim.tbl_deep_extend('force', base.settings or {}, opts.settings or {})
-  local filetypes = config.filetypes or { 'yaml.dstack' }
+  -- The base config lists plain `yaml` too and filters by name in its root_dir
+  -- function; here the ftdetect filetype does the filtering.
+  local filetypes = opts.filetypes or { 'yaml.dstack' }
   local markers = config.root_markers or { '.git' }
+  local user_attach = config.on_attach
+  config.on_attach = function(client, bufnr)
+    M.buffer_commands(client, bufnr)
+    if user_attach then
+      user_attach(client, bufnr)
+    end
+  end
   local clients = {} -- root dir -> client id (0.7 has no vim.lsp.start to reuse clients)
   local group = vim.api.nvim_create_augroup('dstack_lsp', { clear = true })
   vim.api.nvim_create_autocmd('FileType', {

@@ -36,7 +36,12 @@ pub use diagnostics::{
 };
 pub use document::{Document, TextKey, config_type};
 pub use dstack_syntax::TextRange;
+/// The YAML tree and values, so that the server's own small readers (`~/.dstack/config.yml`,
+/// live request bodies) need no other core crate.
+pub use dstack_syntax::{Node, Parse, ScalarValue, parse};
+pub use dstack_values::Value;
 pub use hover::{Hover, hover};
+pub use navigation::references::references_in;
 pub use navigation::{
     Definition, DefinitionKind, Symbol, SymbolKind, definitions_in, document_symbols,
     folding_ranges, reference_at, selection_ranges,

@@ -414,5 +414,7 @@ fn volume_shorthand(node: &Node, text: &str) -> Option<Definition> {
     })
 }
 
+pub mod references;
+
 #[cfg(test)]
 mod tests;

@@ -30,6 +30,14 @@ pub fn line_col(pos: lsp::Position) -> LineCol {
     }
 }
 
+/// The reverse of [`line_col`].
+pub fn from_line_col(lc: LineCol) -> lsp::Position {
+    lsp::Position {
+        line: lc.line,
+        character: lc.character,
+    }
+}
+
 pub fn offset(p: &Positions, pos: lsp::Position) -> u32 {
     p.to_offset(line_col(pos))
 }

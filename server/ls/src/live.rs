@@ -25,8 +25,6 @@ pub use cache::LiveCache;
 pub use config::{Overrides, ServerConfig, prepare};
 pub use plan::{LiveOffers, PlanRequest, parse_plan, plan_request, to_json};
 
-/// dstack version whose API the request is written for (sent as `X-API-VERSION`).
-pub const API_VERSION: &str = "0.22.5";
 /// Whole-request limit.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 

@@ -1,5 +1,5 @@
-//! The workspace index for go-to-definition: which volume, fleet or gateway each dstack file in
-//! the workspace defines. It is built once in the background after `initialized` (bounded in
+//! The workspace index for go-to-definition and find-references: which volume, fleet or gateway
+//! each dstack file in the workspace defines, and where it refers to one. It is built once in the background after `initialized` (bounded in
 //! files, depth, entries and bytes), kept current from `workspace/didChangeWatchedFiles`, and
 //! never walked on the request path. Open documents are analysed once per version and win over
 //! their files on disk.
@@ -32,17 +32,24 @@ pub struct Found {
     pub end: LineCol,
 }
 
-/// Definitions of one file, each with its start and end in LSP units.
+/// Names of one file, each with its start and end in LSP units.
 pub type FileDefs = Vec<(ide::Definition, LineCol, LineCol)>;
 
-/// An open document's definitions at one version, and its path.
-type OpenDefs = (i32, PathBuf, Arc<FileDefs>);
+/// What one file defines and where it refers to a name.
+#[derive(Default)]
+pub struct FileNames {
+    pub defs: FileDefs,
+    pub refs: FileDefs,
+}
+
+/// An open document's names at one version, and its path.
+type OpenDefs = (i32, PathBuf, Arc<FileNames>);
 
 #[derive(Default)]
 pub struct WorkspaceIndex {
     roots: RwLock<Vec<PathBuf>>,
-    /// Files on disk that define something (files without definitions have no entry).
-    disk: RwLock<HashMap<PathBuf, Arc<FileDefs>>>,
+    /// Files on disk that define or refer to something (the others have no entry).
+    disk: RwLock<HashMap<PathBuf, Arc<FileNames>>>,
     /// Paths a watched-file event refreshed while a build was running: the build keeps those.
     fresher: Mutex<HashSet<PathBuf>>,
     /// Open documents: uri -> (version, path, definitions).
@@ -53,23 +60,28 @@ pub struct WorkspaceIndex {
     watch_support: AtomicBool,
 }
 
-/// Definitions of `doc`, with ranges converted for `encoding`.
-fn definitions_of(snap: &Snapshot, encoding: Encoding) -> FileDefs {
+/// Definitions and references of `doc`, with ranges converted for `encoding`.
+fn names_of(snap: &Snapshot, encoding: Encoding) -> FileNames {
     let p = snap.positions(encoding);
-    ide::definitions_in(&snap.doc)
-        .into_iter()
-        .map(|d| {
-            let (s, e) = (p.to_line_col(d.range.start), p.to_line_col(d.range.end));
-            (d, s, e)
-        })
-        .collect()
+    let convert = |list: Vec<ide::Definition>| -> FileDefs {
+        list.into_iter()
+            .map(|d| {
+                let (s, e) = (p.to_line_col(d.range.start), p.to_line_col(d.range.end));
+                (d, s, e)
+            })
+            .collect()
+    };
+    FileNames {
+        defs: convert(ide::definitions_in(&snap.doc)),
+        refs: convert(ide::references_in(&snap.doc)),
+    }
 }
 
-/// Definitions of the file at `path`, read under the index's size cap.
-fn definitions_on_disk(path: &Path, encoding: Encoding) -> Result<FileDefs, files::ReadError> {
+/// Names of the file at `path`, read under the index's size cap.
+fn names_on_disk(path: &Path, encoding: Encoding) -> Result<FileNames, files::ReadError> {
     let bytes = files::read_bounded(path, MAX_FILE_BYTES)?;
     let snap = Snapshot::open(0, String::from_utf8_lossy(&bytes).into_owned());
-    Ok(definitions_of(&snap, encoding))
+    Ok(names_of(&snap, encoding))
 }
 
 impl WorkspaceIndex {
@@ -87,9 +99,9 @@ impl WorkspaceIndex {
         self.roots.read().map(|r| r.clone()).unwrap_or_default()
     }
 
-    fn store(&self, path: PathBuf, defs: FileDefs) {
+    fn store(&self, path: PathBuf, defs: FileNames) {
         if let Ok(mut d) = self.disk.write() {
-            if defs.is_empty() {
+            if defs.defs.is_empty() && defs.refs.is_empty() {
                 d.remove(&path);
             } else {
                 d.insert(path, Arc::new(defs));
@@ -121,7 +133,7 @@ impl WorkspaceIndex {
                     )));
                     break 'roots;
                 }
-                let defs = match definitions_on_disk(&path, encoding) {
+                let defs = match names_on_disk(&path, encoding) {
                     Ok(defs) => defs,
                     Err(e) => {
                         problems.push(files::Problem {
@@ -163,16 +175,16 @@ impl WorkspaceIndex {
         if let Ok(mut f) = self.fresher.lock() {
             f.insert(path.to_path_buf());
         }
-        let defs = definitions_on_disk(path, encoding).unwrap_or_default();
+        let defs = names_on_disk(path, encoding).unwrap_or_default();
         self.store(path.to_path_buf(), defs);
     }
 
-    /// Definitions of the open documents, worked out once per document version.
-    pub fn open_definitions(
+    /// Names of the open documents, worked out once per document version.
+    pub fn open_names(
         &self,
         docs: &[(String, Arc<Snapshot>)],
         encoding: Encoding,
-    ) -> HashMap<PathBuf, Arc<FileDefs>> {
+    ) -> HashMap<PathBuf, Arc<FileNames>> {
         let Ok(mut cache) = self.open.lock() else {
             return HashMap::new();
         };
@@ -193,26 +205,51 @@ impl WorkspaceIndex {
             else {
                 continue;
             };
-            let defs = Arc::new(definitions_of(snap, encoding));
+            let defs = Arc::new(names_of(snap, encoding));
             cache.insert(uri.clone(), (snap.version, path.clone(), defs.clone()));
             out.insert(path, defs);
         }
         out
     }
 
-    /// Every file that defines `wanted` (same kind and name); `open` wins over the disk.
+    /// Every definition of `wanted` (same kind and name); `open` wins over the disk.
     pub fn find(
         &self,
         wanted: &ide::Definition,
-        open: &HashMap<PathBuf, Arc<FileDefs>>,
+        open: &HashMap<PathBuf, Arc<FileNames>>,
+    ) -> Vec<Found> {
+        self.matching(wanted, open, |n| [&n.defs[..], &[]])
+    }
+
+    /// Every reference to `wanted`, and its definitions too when `with_definitions`.
+    pub fn references(
+        &self,
+        wanted: &ide::Definition,
+        open: &HashMap<PathBuf, Arc<FileNames>>,
+        with_definitions: bool,
+    ) -> Vec<Found> {
+        match with_definitions {
+            true => self.matching(wanted, open, |n| [&n.defs[..], &n.refs[..]]),
+            false => self.matching(wanted, open, |n| [&n.refs[..], &[]]),
+        }
+    }
+
+    /// The names `pick` selects in each file that match `wanted`, by path then position.
+    fn matching(
+        &self,
+        wanted: &ide::Definition,
+        open: &HashMap<PathBuf, Arc<FileNames>>,
+        pick: impl for<'n> Fn(&'n FileNames) -> [&'n [(ide::Definition, LineCol, LineCol)]; 2],
     ) -> Vec<Found> {
         let disk = self.disk.read().map(|d| d.clone()).unwrap_or_default();
         let on_disk = disk.iter().filter(|(p, _)| !open.contains_key(*p));
         let mut out: Vec<Found> = open
             .iter()
             .chain(on_disk)
-            .flat_map(|(path, defs)| {
-                defs.iter()
+            .flat_map(|(path, names)| {
+                pick(names)
+                    .into_iter()
+                    .flatten()
                     .filter(|(d, _, _)| d.kind == wanted.kind && d.name == wanted.name)
                     .map(|(_, s, e)| Found {
                         path: path.clone(),
@@ -221,7 +258,7 @@ impl WorkspaceIndex {
                     })
             })
             .collect();
-        out.sort_by(|a, b| a.path.cmp(&b.path));
+        out.sort_by(|a, b| (&a.path, a.start).cmp(&(&b.path, b.start)));
         out
     }
 
@@ -234,7 +271,7 @@ impl WorkspaceIndex {
         let why = c.0.clone()?;
         c.1 = true;
         Some(format!(
-            "dstack: the workspace index is incomplete ({why}); go to definition may miss files"
+            "dstack: the workspace index is incomplete ({why}); go to definition and references may miss files"
         ))
     }
 }
@@ -325,20 +362,20 @@ mod tests {
         let uri = "file:///w/v.dstack.yml".to_string();
         let text = "type: volume\nname: v\nbackend: aws\nregion: r\nsize: 1GB\n";
         let v1 = vec![(uri.clone(), Arc::new(Snapshot::open(1, text.to_string())))];
-        let a = index.open_definitions(&v1, Encoding::Utf16);
-        let b = index.open_definitions(&v1, Encoding::Utf16);
+        let a = index.open_names(&v1, Encoding::Utf16);
+        let b = index.open_names(&v1, Encoding::Utf16);
         let path = PathBuf::from("/w/v.dstack.yml");
         let (a, b) = (&a[&path], &b[&path]);
         assert!(Arc::ptr_eq(a, b), "same version, same analysis");
-        assert_eq!(a.len(), 1);
+        assert_eq!(a.defs.len(), 1);
         let v2 = vec![(
             uri,
             Arc::new(Snapshot::open(2, text.replace("name: v", "name: w"))),
         )];
-        let c = index.open_definitions(&v2, Encoding::Utf16);
-        assert_eq!(c[&path][0].0.name, "w");
+        let c = index.open_names(&v2, Encoding::Utf16);
+        assert_eq!(c[&path].defs[0].0.name, "w");
         // A closed document leaves the cache.
-        assert!(index.open_definitions(&[], Encoding::Utf16).is_empty());
+        assert!(index.open_names(&[], Encoding::Utf16).is_empty());
         assert!(index.open.lock().is_ok_and(|o| o.is_empty()));
     }
 }

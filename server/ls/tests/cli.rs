@@ -108,3 +108,32 @@ fn check_human_output_has_location_code_and_carets() {
     assert!(out.contains('^'), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn check_human_output_shows_control_characters_instead_of_sending_them() {
+    let dir = temp_dir("control");
+    let f = dir.join("esc.dstack.yml");
+    // An ESC sequence (red text, clear screen) inside a value dstack rejects.
+    std::fs::write(
+        &f,
+        "type: task\ncommands: [x]\nport: \"\x1b[31m\x1b[2J8\u{9b}0\"\n",
+    )
+    .expect("write");
+    let (code, out, _) = run(&["check", "--color", "never", f.to_str().unwrap_or_default()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+    assert!(out.contains("\"␛[31m␛[2J8\u{FFFD}0\""), "{out}");
+    // The caret stays under the ESC: one shown character for one in the file.
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("yaml-syntax"))
+        .unwrap_or(0);
+    let source = lines.get(at + 2).copied().unwrap_or_default();
+    let carets = lines.get(at + 3).copied().unwrap_or_default();
+    let col = |s: &str, p: usize| s[..p].chars().count();
+    let value_col = source.find('␛').map(|p| col(source, p));
+    let caret_col = carets.find('^').map(|p| col(carets, p));
+    assert_eq!(value_col, caret_col, "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -215,3 +215,106 @@ fn diagnostics_and_quick_fix_for_a_misspelt_key() {
     assert!(titles.iter().any(|t| t.contains("resources")), "{actions}");
     assert_eq!(c.shutdown(), Some(0));
 }
+
+/// `(file name, line, character)` of each location, sorted.
+fn places(resp: &Value, dir: &std::path::Path) -> Vec<(String, u64, u64)> {
+    let prefix = format!("file://{}/", dir.display());
+    let mut out: Vec<(String, u64, u64)> = resp["result"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|l| {
+            let uri = l["uri"].as_str().unwrap_or_default();
+            let start = &l["range"]["start"];
+            (
+                uri.strip_prefix(&prefix).unwrap_or(uri).to_string(),
+                start["line"].as_u64().unwrap_or(999),
+                start["character"].as_u64().unwrap_or(999),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn references_list_the_definition_and_every_use_in_the_workspace() {
+    let dir = std::env::temp_dir().join(format!("dstack-lsp-refs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    write(
+        "vol.dstack.yml",
+        "type: volume\nname: my-vol\nbackend: aws\nregion: us-east-1\nsize: 100GB\n",
+    );
+    write(
+        "train.dstack.yml",
+        "type: task\ncommands: [ls]\nvolumes:\n  - my-vol:/data\n  - name: [other, my-vol]\n    path: /b\n",
+    );
+    write(
+        "other.dstack.yml",
+        "type: task\ncommands: [ls]\nvolumes: [other:/o]\n",
+    );
+    // On disk it uses `my-vol`; the open, unsaved text uses it elsewhere: the open text wins.
+    write(
+        "dev.dstack.yml",
+        "type: dev-environment\nide: vscode\nvolumes: [my-vol:/d]\n",
+    );
+    let dev_text = "type: dev-environment\nide: vscode\nvolumes:\n  - /h:/h\n  - my-vol:/d\n";
+    let root = format!("file://{}", dir.display());
+    let dev = format!("{root}/dev.dstack.yml");
+    let vol = format!("{root}/vol.dstack.yml");
+
+    let mut c = Client::spawn();
+    let init = c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": root, "capabilities": {}, "workspaceFolders": [{"uri": root, "name": "w"}]}),
+    );
+    assert_eq!(
+        init["result"]["capabilities"]["referencesProvider"],
+        json!(true)
+    );
+    c.notify("initialized", json!({}));
+    c.index_built();
+    c.open(&dev, 1, dev_text);
+    let with_definition = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": dev}, "position": pos(4, 6), "context": {"includeDeclaration": true}}),
+    );
+    let expected = |d: bool| {
+        let mut v = vec![
+            ("dev.dstack.yml".to_string(), 4, 4),
+            ("train.dstack.yml".to_string(), 3, 4),
+            ("train.dstack.yml".to_string(), 4, 18),
+        ];
+        if d {
+            v.push(("vol.dstack.yml".to_string(), 1, 6));
+        }
+        v.sort();
+        v
+    };
+    assert_eq!(
+        places(&with_definition, &dir),
+        expected(true),
+        "{with_definition}"
+    );
+    // From the definition's own name, without the declaration.
+    c.open(
+        &vol,
+        1,
+        &std::fs::read_to_string(dir.join("vol.dstack.yml")).expect("read"),
+    );
+    let uses = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": vol}, "position": pos(1, 8), "context": {"includeDeclaration": false}}),
+    );
+    assert_eq!(places(&uses, &dir), expected(false), "{uses}");
+    // Nothing named under the cursor: no answer.
+    let none = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": dev}, "position": pos(1, 6), "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(none["result"], Value::Null, "{none}");
+    assert_eq!(c.shutdown(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}

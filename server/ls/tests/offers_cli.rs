@@ -329,3 +329,27 @@ fn catalog_fifos_are_skipped_not_waited_on() {
     assert!(err.contains("skipped 2 entries"), "{err}");
     assert!(stdout(&out).contains("gpu_1x_a10"), "{}", stdout(&out));
 }
+
+#[test]
+fn offers_refuses_files_over_the_read_cap_and_non_regular_files() {
+    let dir = scratch("bounded");
+    // Sparse: 17 MiB on paper, nothing on disk. Read whole, it would be analysed.
+    let big = dir.join("big.dstack.yml");
+    let file = std::fs::File::create(&big).expect("create");
+    file.set_len(17 << 20).expect("set_len");
+    let out = run(&dir, &["offers", big.to_str().unwrap_or_default()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("big.dstack.yml"), "{err}");
+    // The same cap for --server-config; a directory is refused before it is opened.
+    let ok = dir.join("ok.dstack.yml");
+    std::fs::write(&ok, "type: task\ncommands: [ls]\n").expect("write");
+    let ok = ok.to_str().unwrap_or_default();
+    for config in [big.as_path(), dir.as_path()] {
+        let config = config.to_str().unwrap_or_default();
+        let out = run(&dir, &["offers", ok, "--server-config", config]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{config}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

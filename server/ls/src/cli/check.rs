@@ -295,11 +295,11 @@ pub(crate) fn print_human(
         writeln!(
             out,
             "{}:{}:{}: {} {}",
-            f.file,
+            visible(&f.file),
             f.start.0 + 1,
             f.col + 1,
             paint(c, &format!("{sev}[{}]", f.code)),
-            f.message
+            visible(&f.message)
         )?;
         writeln!(out, "{pad} {}", paint("34", "|"))?;
         writeln!(
@@ -307,7 +307,7 @@ pub(crate) fn print_human(
             "{} {} {}",
             paint("34", &lineno),
             paint("34", "|"),
-            f.source_line
+            visible(&f.source_line)
         )?;
         let carets = format!(
             "{}{}",
@@ -323,6 +323,23 @@ pub(crate) fn print_human(
         out,
         "Checked {n_files} {files}: {errors} error(s), {warnings} warning(s)"
     )
+}
+
+/// `s` with control characters shown as symbols (`␛` for ESC, `␉` for a tab, `�` for the C1
+/// range), one character for one, so carets stay aligned and the file cannot drive the terminal.
+fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| match c as u32 {
+            0..0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+            0x7f => '\u{2421}',
+            _ if c.is_control() => '\u{FFFD}',
+            _ => c,
+        })
+        .collect::<String>()
+        .into()
 }
 
 fn print_json(out: &mut impl Write, findings: &[Finding]) -> std::io::Result<()> {

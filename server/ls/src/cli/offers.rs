@@ -2,12 +2,13 @@
 //! catalog (or `--catalog`) and the dstack server's backends, as a table or as JSON.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use dstack_ide as ide;
 
+use crate::files;
 use crate::offers_source::{self, OfferRow};
 
 struct Options {
@@ -77,7 +78,10 @@ pub fn run(args: &[String]) -> ExitCode {
 
 fn run_inner(args: &[String]) -> Result<ExitCode, String> {
     let opts = parse_args(args)?;
-    let bytes = std::fs::read(&opts.file).map_err(|e| format!("{}: {e}", opts.file.display()))?;
+    let read = |p: &Path| {
+        files::read_bounded(p, files::MAX_READ_BYTES).map_err(|e| format!("{}: {e}", p.display()))
+    };
+    let bytes = read(&opts.file)?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let catalog = match &opts.catalog {
         Some(p) => {
@@ -92,7 +96,7 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
     let project = std::env::var("DSTACK_PROJECT").ok();
     let backends = match &opts.server_config {
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let text = String::from_utf8_lossy(&read(p)?).into_owned();
             dstack_offers::BackendSettings::from_server_config(&text, project.as_deref())
         }
         None => offers_source::load_backends(project.as_deref()),

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Mutex;
 
-use super::LiveOffers;
+use super::plan::LiveOffers;
 
 /// Per-document debounce generations and results cached by configuration content. `K` is the
 /// document's text key ([`dstack_ide::Document::text_key`]); only its equality matters here.

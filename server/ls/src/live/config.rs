@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use dstack_syntax::{Node, Parse, ScalarValue};
+use dstack_ide::{Node, Parse, ScalarValue};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
@@ -172,7 +172,7 @@ pub fn resolve(
 
 /// The project entry of `~/.dstack/config.yml`: `wanted` by name, else the `default: true` one.
 fn project_from_file(text: &str, wanted: Option<&str>) -> Option<ServerConfig> {
-    let parse = dstack_syntax::parse(text);
+    let parse = dstack_ide::parse(text);
     let root = parse.root.as_ref()?;
     let projects = field(&parse, root, "projects")?.as_sequence()?;
     let entry = |p: &Node| -> Option<(ServerConfig, bool)> {

@@ -8,8 +8,10 @@ use std::error::Error as StdError;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::Value;
 
-use super::API_VERSION;
 use super::config::{Proxies, ServerConfig, parse_url, tls_config};
+
+/// dstack version whose API the request is written for (sent as `X-API-VERSION`).
+const API_VERSION: &str = "0.22.5";
 
 /// Answers larger than this are refused.
 pub const MAX_RESPONSE: usize = 32 << 20;

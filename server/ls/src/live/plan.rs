@@ -1,8 +1,6 @@
 //! What is posted to the plan endpoints and how their answers are read.
 
-use dstack_ide::ConfigType;
-use dstack_syntax::ScalarValue;
-use dstack_values::Value as YamlValue;
+use dstack_ide::{ConfigType, ScalarValue, Value as YamlValue};
 use serde_json::{Value, json};
 
 use crate::offers_source::OfferRow;

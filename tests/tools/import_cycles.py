@@ -186,7 +186,7 @@ def cycles(graph: dict) -> list[list]:
 
 
 def main() -> int:
-    dirs = [Path(a) for a in sys.argv[1:]] or sorted(REPO.glob("server/*/src"))
+    dirs = [Path(a).resolve() for a in sys.argv[1:]] or sorted(REPO.glob("server/*/src"))
     found, files = 0, 0
     for src in dirs:
         crate = Crate(src)

@@ -204,7 +204,7 @@ enum Matcher {
     Sieve(sieve::Sieve),
 }
 
-const CHUNK_LINES: usize = 256;
+use sieve::CHUNK_LINES;
 const SIEVE_ABOVE: usize = 1024;
 
 impl Matcher {

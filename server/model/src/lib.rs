@@ -1,5 +1,8 @@
 //! The dstack 0.22.5 configuration model: every type, object and property, loaded once from embedded data.
 //!
+//! Over 600 lines: one cohesive table — the typed mirror of `model.json` (its types, then the
+//! lookups over them); split, a reader would chase one schema across files.
+//!
 //! The single source of truth is `data/model.json` (embedded with `include_str!`, parsed once with
 //! serde_json behind a [`std::sync::OnceLock`]). Everything that needs to know "what keys does a
 //! `service` have, what values does `spot_policy` take, what is `gpu`'s shorthand called" asks [`model()`].

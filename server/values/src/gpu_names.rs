@@ -2,6 +2,8 @@
 //!
 //! dstack infers a vendor only when a name matches this list exactly (ignoring case), or matches the TPU
 //! pattern `<version>-<cores>`. Names outside the list are still accepted by the parser.
+//!
+//! Over 600 lines: one cohesive table (every accelerator name gpuhunt knows), read top to bottom.
 
 /// An accelerator vendor as dstack spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

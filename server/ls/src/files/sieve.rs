@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 use ignore::Match;
 use ignore::gitignore::GitignoreBuilder;
 
+/// Ignore lines compiled into one matcher at a time (both matchers of `files.rs` use it).
+pub(super) const CHUNK_LINES: usize = 256;
+
 pub struct Sieve {
     root: PathBuf,
     /// Each line that parsed as a pattern, with the literal runs a matching path contains.
@@ -40,7 +43,7 @@ impl Sieve {
             .collect();
         // Lines without literals (`*`, `[a-z]*`) can all be candidates: compiled a chunk at a
         // time, last first, and dropped, so memory stays that of one chunk.
-        candidates.rchunks(super::CHUNK_LINES).find_map(|chunk| {
+        candidates.rchunks(CHUNK_LINES).find_map(|chunk| {
             let mut builder = GitignoreBuilder::new(&self.root);
             for line in chunk {
                 // git ignores a pattern it cannot parse; so do we.

@@ -99,7 +99,7 @@ fn analysis_regressions() {
 
 #[test]
 fn syntax_regressions() {
-    // Documents that broke the YAML layer; the whole analysis is replayed on them too.
+    // Documents that broke the YAML layer; reparse and the whole analysis are replayed on them too.
     let all = cases("syntax", ".yml");
     assert!(!all.is_empty(), "no syntax regression inputs found");
     for (name, text) in all {
@@ -123,6 +123,27 @@ fn syntax_regressions() {
                 "cursor",
             );
         }
+        check_reparse(&name, &text);
         check_document(&name, &text);
+    }
+}
+
+/// `reparse` equals `parse` when the text is reached by adding any one line (or all of it).
+fn check_reparse(name: &str, text: &str) {
+    let render = |p: &dstack_syntax::Parse| format!("{:?}\n{:?}", p.root, p.errors);
+    let full = render(&dstack_syntax::parse(text));
+    let mut befores = vec![String::new()];
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        befores.push(format!("{}{}", &text[..at], &text[at + line.len()..]));
+        at += line.len();
+    }
+    for before in befores {
+        let re = dstack_syntax::reparse(&dstack_syntax::parse(&before), text);
+        assert_eq!(
+            render(&re),
+            full,
+            "{name}: reparse from {before:?} differs from parse"
+        );
     }
 }

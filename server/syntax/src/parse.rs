@@ -216,7 +216,11 @@ fn reparse_from(old: OldParse<'_>, mut old_nodes: OldNodes<'_>, new_text: &str) 
     let tail = (new_text.len() - text_suffix) as u32;
     let same = |i: usize, j: usize| {
         let (a, b) = (&old_chunks[i], &split.chunks[j]);
-        if a.kind != b.kind || a.range.len() != b.range.len() {
+        // Only a chunk at offset 0 drops a leading BOM: same text elsewhere parses differently.
+        if a.kind != b.kind
+            || a.range.len() != b.range.len()
+            || (a.range.start == 0) != (b.range.start == 0)
+        {
             return false;
         }
         if a.range == b.range && b.range.end as usize <= text_prefix {

@@ -319,7 +319,11 @@ impl<'a> Splitter<'a> {
                 start: line.start + from,
                 end: line.end + from,
             };
-            let l = &bytes[line.start..line.end];
+            let mut l = &bytes[line.start..line.end];
+            if line.start == 0 {
+                // PyYAML drops a BOM only at the very start of the stream (elsewhere it is text).
+                l = l.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(l);
+            }
             if let Some(marker) = doc_marker(l) {
                 if marker == b'-' && (self.seen_content || self.after_doc_end) {
                     self.doc_end = line.start;

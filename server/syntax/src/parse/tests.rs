@@ -822,3 +822,37 @@ fn refused_characters_in_bulk_are_summed_up() {
     "#]]
     .assert_debug_eq(&p.errors[200]);
 }
+
+/// PyYAML drops a U+FEFF only at the very start of the stream; a line starting with one further
+/// down is text (here a plain scalar, not a comment), whichever chunk the line lands in.
+#[test]
+fn bom_only_at_the_start_of_the_file_is_dropped() {
+    // The fuzz case: a BOM comment line duplicated. The first parse is a list (`['y']`), the
+    // second a plain scalar `'\ufeff# a - y'`, not a mapping.
+    let list = "\u{feff}# a\n- y\n";
+    let text = "\u{feff}# a\n\u{feff}# a\n- y\n";
+    assert_same_as_parse(&parse(list), text);
+    // A chunk whose text moves away from offset 0 is parsed again, not reused.
+    let map = "\u{feff}x: 1\n";
+    let twice = "\u{feff}x: 1\n\u{feff}x: 1\n";
+    assert_same_as_parse(&parse(map), twice);
+    assert_same_as_parse(&parse(twice), map);
+    let after = "a: 0\n\u{feff}x: 1\n";
+    assert_same_as_parse(&parse(map), after);
+    assert_same_as_parse(&parse(after), map);
+    let out = [list, text, twice].map(|t| dump(t, &parse(t))).join("--\n");
+    expect![[r#"
+        seq 7..10
+          Plain "y" 9..10 str v @9
+        --
+        (no root)
+        error 7..17 "\u{feff}# a\n- y": expected `key: value` here: add a colon after the key, e.g. `﻿#: a`
+        --
+        map 3..15
+          key Plain "x" 3..4 str v @3
+            Plain "1" 6..7 Int(1) v @6
+          key Plain "\u{feff}x" 8..12 str v @8
+            Plain "1" 14..15 Int(1) v @14
+    "#]]
+    .assert_eq(&out);
+}

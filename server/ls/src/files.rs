@@ -5,7 +5,7 @@
 
 use std::fmt;
 use std::io::Read;
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
 use ignore::Match;
@@ -68,27 +68,17 @@ fn kind_of(t: std::fs::FileType) -> &'static str {
     }
 }
 
-/// Read `path` (symlinks followed) if it is a regular file of at most `cap` bytes. The type is
-/// checked before opening, and again on the open handle (opened non-blocking) in case the path
-/// was swapped for a FIFO in between.
+/// Read `path` (symlinks followed) if it is a regular file of at most `cap` bytes, opened the one
+/// safe way ([`dstack_offers::fs::open_regular_file`]: type checked before and after a
+/// non-blocking open).
 pub fn read_bounded(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
-    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
-    if !meta.is_file() {
-        return Err(ReadError::NotRegular(kind_of(meta.file_type())));
+    let (file, len) = dstack_offers::fs::open_regular_file(path)
+        .map_err(ReadError::Io)?
+        .map_err(|t| ReadError::NotRegular(kind_of(t)))?;
+    if len > cap {
+        return Err(ReadError::TooLarge(len, cap));
     }
-    if meta.len() > cap {
-        return Err(ReadError::TooLarge(meta.len(), cap));
-    }
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
-        .open(path)
-        .map_err(ReadError::Io)?;
-    let meta = file.metadata().map_err(ReadError::Io)?;
-    if !meta.is_file() {
-        return Err(ReadError::NotRegular(kind_of(meta.file_type())));
-    }
-    let mut buf = Vec::with_capacity(meta.len().min(cap) as usize);
+    let mut buf = Vec::with_capacity(len.min(cap) as usize);
     file.take(cap + 1)
         .read_to_end(&mut buf)
         .map_err(ReadError::Io)?;

@@ -67,25 +67,38 @@ impl<R: Read> Read for Capped<R> {
     }
 }
 
-/// Opens `path` only if it is a regular file: never a FIFO (opening one blocks until a writer
-/// appears) or a device (endless). `None` when it is something else.
-fn open_regular(path: &Path) -> Result<Option<(File, u64)>, String> {
-    let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
+/// Opens `path` (symlinks followed) only if it is a regular file: never a FIFO (opening one blocks
+/// until a writer appears) or a device (endless). The type is checked before opening and again on
+/// the handle, which is opened non-blocking in case the path was swapped for a FIFO in between.
+/// `Ok(Err(type))` for anything that is not a regular file. Every bounded read of this project
+/// (catalogs here, configurations and ignore files in `server/ls`) opens through this.
+pub fn open_regular_file(path: &Path) -> std::io::Result<Result<(File, u64), std::fs::FileType>> {
+    let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
-        return Ok(None);
+        return Ok(Err(meta.file_type()));
     }
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
-    // The entry may be swapped for a FIFO between the check and the open: never block.
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-    let file = options.open(path).map_err(|e| format!("{shown}: {e}"))?;
-    let meta = file.metadata().map_err(|e| format!("{shown}: {e}"))?;
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NONBLOCK | libc::O_NOCTTY,
+    );
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
     if !meta.is_file() {
-        return Ok(None);
+        return Ok(Err(meta.file_type()));
     }
-    Ok(Some((file, meta.len())))
+    Ok(Ok((file, meta.len())))
+}
+
+/// [`open_regular_file`] with the path in the error; `None` when it is not a regular file.
+fn open_regular(path: &Path) -> Result<Option<(File, u64)>, String> {
+    match open_regular_file(path) {
+        Ok(Ok(opened)) => Ok(Some(opened)),
+        Ok(Err(_)) => Ok(None),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
 }
 
 fn stem_of_csv(name: &str) -> Option<&str> {

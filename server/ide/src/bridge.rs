@@ -22,8 +22,7 @@ pub const VALUE_LIMIT: usize = crate::expansion::ALIAS_LIMIT;
 pub const BODY_LIMIT: usize = crate::expansion::DOCUMENT_LIMIT;
 
 /// The whole node as an owned value tree (aliases and merge keys resolved, depth-bounded). What
-/// expands to more than [`VALUE_LIMIT`] values is cut short: check [`fits`] first (the value
-/// syntaxes do) or use [`value_of`].
+/// expands to more than [`VALUE_LIMIT`] values is cut short: use [`value_of`] to know.
 pub fn to_value(parse: &Parse, node: &Node) -> Value {
     let mut budget = VALUE_LIMIT;
     build(parse, &Expansion::default(), node, &mut budget, 0).unwrap_or_else(Value::null)
@@ -33,13 +32,6 @@ pub fn to_value(parse: &Parse, node: &Node) -> Value {
 /// through an alias `plan` blocks.
 pub fn value_of(parse: &Parse, plan: &Expansion, node: &Node) -> Option<Value> {
     to_value_within(parse, plan, node, VALUE_LIMIT)
-}
-
-/// True when the node expands to at most [`VALUE_LIMIT`] values (counted, not built) without
-/// going through an alias `plan` blocks.
-pub fn fits(parse: &Parse, plan: &Expansion, node: &Node) -> bool {
-    let mut budget = VALUE_LIMIT;
-    count(parse, plan, node, &mut budget, 0)
 }
 
 /// The node as an owned value within `limit` values, not following the aliases `plan` blocks;
@@ -109,33 +101,6 @@ fn build(
     })
 }
 
-fn count(parse: &Parse, plan: &Expansion, node: &Node, budget: &mut usize, depth: usize) -> bool {
-    if plan.is_blocked(node) {
-        return false;
-    }
-    let node = parse.resolve(node);
-    if depth > 64 {
-        return true;
-    }
-    match &node.kind {
-        NodeKind::Scalar(s) => spend(budget, cost(&s.text)).is_some(),
-        NodeKind::Sequence(items) => {
-            spend(budget, 1).is_some()
-                && items
-                    .iter()
-                    .all(|n| count(parse, plan, n, budget, depth + 1))
-        }
-        NodeKind::Mapping(_) => {
-            spend(budget, 1).is_some()
-                && parse.entries(node).into_iter().all(|(k, v)| {
-                    spend(budget, cost(k.key_text().unwrap_or_default())).is_some()
-                        && count(parse, plan, v, budget, depth + 1)
-                })
-        }
-        NodeKind::Alias(_) | NodeKind::Error => spend(budget, 1).is_some(),
-    }
-}
-
 /// A document node as the syntax table sees it: the resolved node's scalar, or its tree on demand.
 /// Aliases the document's expansion plan blocks are not followed here either: a file that spent
 /// its alias budget must not buy it again one value syntax at a time.
@@ -161,7 +126,7 @@ impl Source for NodeSource<'_> {
     }
     fn tree(&self) -> Value {
         // Past the limit or at a blocked alias: null, which no mapping form accepts quietly
-        // (callers check [`fits`] first, so diagnostics never see it).
+        // ([`check_syntax`] builds the tree itself first, so diagnostics never see it).
         to_value_within(self.parse, self.plan, self.node, VALUE_LIMIT).unwrap_or_else(Value::null)
     }
 }
@@ -174,12 +139,27 @@ pub fn check_syntax(
     plan: &Expansion,
 ) -> Result<Parsed, ValueError> {
     let source = NodeSource::new(parse, plan, node);
-    // A value that expands past the limit or through a blocked alias is not judged (the alias
-    // gets a warning instead).
-    if input(source.node).is_none() && !fits(parse, plan, source.node) {
-        return Ok(Parsed::Valid);
+    if source.scalar().is_some() {
+        return syntax.parse(&source);
     }
-    syntax.parse(&source)
+    // A value that expands past the limit or through a blocked alias is not judged (the alias
+    // gets a warning instead); one that fits is built once and judged as built.
+    match value_of(parse, plan, source.node) {
+        Some(tree) => syntax.parse(&Built(tree)),
+        None => Ok(Parsed::Valid),
+    }
+}
+
+/// A mapping or list form already built within the budget: no scalar, the tree as it is.
+struct Built(Value);
+
+impl Source for Built {
+    fn scalar(&self) -> Option<Input<'_>> {
+        None
+    }
+    fn tree(&self) -> Value {
+        self.0.clone()
+    }
 }
 
 /// The node an error is about: `node` itself, or the sub-node its path names inside a mapping or
@@ -247,7 +227,7 @@ mod tests {
     use dstack_model::{Shape, model};
     use dstack_values::syntax::{Source, Syntax};
 
-    use super::{NodeSource, Parsed, Value, check_syntax, fits};
+    use super::{NodeSource, Parsed, Value, check_syntax, value_of};
     use crate::expansion::Expansion;
 
     /// Once a file has spent its alias budget, a `gpu` mapping whose alias comes later costs
@@ -276,7 +256,7 @@ mod tests {
         assert!(plan.is_blocked(name), "the budget is spent before `gpu`");
         // (`assert!`, not `assert_eq!`: a failure would print 9,000 values.)
         assert!(NodeSource::new(&parse, &plan, gpu).tree() == Value::null());
-        assert!(!fits(&parse, &plan, gpu));
+        assert!(value_of(&parse, &plan, gpu).is_none());
         assert_eq!(
             check_syntax(Syntax::Gpu, gpu, &parse, &plan),
             Ok(Parsed::Valid)

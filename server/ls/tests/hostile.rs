@@ -262,9 +262,6 @@ fn wait4(pid: u32) -> (Option<i32>, u64) {
 
 /// Runs `dstack-lsp args…` under the watchdog; stdout is counted, not kept.
 fn run_cli(args: &[&str], cwd: &Path) -> Result<Run, String> {
-    // Linux carries the high-water mark of the mm a child was spawned from into its maxrss, so
-    // a child's peak below our own is hidden behind ours; only a peak above it is the child's.
-    let own_peak = peak_kib_of(std::process::id());
     let mut child = Command::new(common::bin())
         .args(args)
         .current_dir(cwd)
@@ -294,6 +291,11 @@ fn run_cli(args: &[&str], cwd: &Path) -> Result<Run, String> {
     });
     match rx.recv_timeout(*WATCHDOG) {
         Ok((code, maxrss_kib)) => {
+            // Linux carries the high-water mark of the mm a child was spawned from into its
+            // maxrss, so a child's peak below our own is hidden behind ours; only a peak above it
+            // is the child's. Read ours after the child is gone: other test threads may have
+            // grown it between a reading before the spawn and the spawn itself.
+            let own_peak = peak_kib_of(std::process::id());
             let stdout_bytes = counter.join().unwrap_or(0);
             // Reaped by wait4 already; keep std from waiting on it again.
             std::mem::forget(child);
